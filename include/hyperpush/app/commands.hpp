@@ -1,0 +1,39 @@
+#pragma once
+// The verbs of the `hyperpush` executable. Each returns the process exit code; user errors surface
+// as hyperpush::Error (exit code 2 in main).
+#include <string>
+#include <vector>
+
+#include "hyperpush/app/config.hpp"
+#include "hyperpush/error.hpp"
+#include "hyperpush/graph/topology.hpp"
+
+namespace hyperpush::app {
+
+// An error every rank raised together (during set-up): each rank exits cleanly with code 2 and only
+// rank 0 prints it. Any other hyperpush::Error under several ranks ends the job with MPI_Abort.
+class CollectiveError : public Error {
+ public:
+  using Error::Error;
+};
+
+// The [topology] section of a config as a generator spec (paths resolved).
+graph::TopologySpec topology_spec(const Config& config);
+
+// `hyperpush run CONFIG [--set key=value]... [--out DIR]` (under mpirun or alone).
+int run_command(const std::string& config_path, const std::vector<std::string>& overrides,
+                const std::string& out_dir);
+
+struct TopologyOptions {
+  std::string rounds;      // "T0:T1"; empty = [0, topology.check_rounds)
+  std::string dot_round;   // write G(round) as Graphviz DOT to dot_file
+  std::string dot_file;
+  std::string export_file; // write the rounds in the `file` schedule format
+};
+
+// `hyperpush topology CONFIG [--set ...] [--rounds T0:T1] [--dot ROUND FILE] [--export FILE]`:
+// prints the schedule analysis as JSON on stdout.
+int topology_command(const std::string& config_path, const std::vector<std::string>& overrides,
+                     const TopologyOptions& options);
+
+}  // namespace hyperpush::app

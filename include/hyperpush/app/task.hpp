@@ -1,0 +1,43 @@
+#pragma once
+// A task is what `hyperpush run` does between set-up (config, schedule check, output folder) and
+// commit: `average` today, the bilevel and local tasks later. Adding one is a file and a line in
+// task_kinds().
+#include <mpi.h>
+
+#include <string>
+#include <vector>
+
+#include "hyperpush/app/config.hpp"
+#include "hyperpush/app/progress.hpp"
+#include "hyperpush/app/results.hpp"
+#include "hyperpush/graph/analysis.hpp"
+#include "hyperpush/graph/schedule.hpp"
+
+namespace hyperpush::app {
+
+struct RunContext {
+  const Config& config;
+  MPI_Comm comm;
+  int rank;
+  int ranks;
+  int agents;
+  graph::Schedule& schedule;
+  const graph::ScheduleAnalysis& schedule_check;  // over [0, topology.check_rounds)
+  ResultWriter* results;                           // rank 0 only; null elsewhere
+  Progress& progress;                              // prints on rank 0 only
+};
+
+using TaskFn = void (*)(RunContext& context);
+
+struct TaskKind {
+  const char* name;
+  const char* doc;
+  TaskFn run;
+};
+
+const std::vector<TaskKind>& task_kinds();
+
+// Task `average`: push-sum averaging of per-agent random vectors (src/app/average_task.cpp).
+void run_average(RunContext& context);
+
+}  // namespace hyperpush::app

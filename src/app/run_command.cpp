@@ -1,0 +1,85 @@
+// `hyperpush run`: set-up every rank agrees on, the task, then the results moved into place.
+#include <mpi.h>
+
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "hyperpush/app/commands.hpp"
+#include "hyperpush/app/task.hpp"
+#include "hyperpush/error.hpp"
+
+namespace hyperpush::app {
+namespace {
+
+// Runs `step` on every rank; if it throws hyperpush::Error on any rank, every rank throws the
+// message of the lowest failing rank, so all ranks exit cleanly with code 2 (no MPI_Abort) and rank
+// 0 prints it once. Collective: not for use inside a round.
+void on_all_ranks(MPI_Comm comm, const std::function<void()>& step) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  std::string message;
+  try {
+    step();
+  } catch (const Error& e) {
+    message = e.what();
+  }
+  int failed = message.empty() ? INT32_MAX : rank, first_failed = 0;
+  MPI_Allreduce(&failed, &first_failed, 1, MPI_INT, MPI_MIN, comm);
+  if (first_failed == INT32_MAX) return;
+  int length = static_cast<int>(message.size());
+  MPI_Bcast(&length, 1, MPI_INT, first_failed, comm);
+  message.resize(length);
+  MPI_Bcast(message.data(), length, MPI_CHAR, first_failed, comm);
+  throw CollectiveError(message);
+}
+
+const TaskKind& find_task(const std::string& name) {
+  for (const auto& kind : task_kinds())
+    if (name == kind.name) return kind;
+  throw Error("task: unknown task '" + name + "'");  // the config table lists the valid ones
+}
+
+}  // namespace
+
+int run_command(const std::string& config_path, const std::vector<std::string>& overrides,
+                const std::string& out_dir) {
+  MPI_Comm comm = MPI_COMM_WORLD;
+  int rank = 0, ranks = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &ranks);
+
+  std::optional<Config> config;
+  std::unique_ptr<graph::Schedule> schedule;
+  graph::ScheduleAnalysis check;
+  std::unique_ptr<ResultWriter> results;
+  int agents = 0;
+  on_all_ranks(comm, [&] {
+    config = Config::load(config_path, overrides);
+    agents = static_cast<int>(config->integer("agents"));
+    if (agents == 0) agents = ranks;
+    config->set_integer("agents", agents);
+    const auto seed = static_cast<std::uint64_t>(config->integer("seed"));
+    schedule = std::make_unique<graph::Schedule>(topology_spec(*config), agents, seed);
+    // Refuse a schedule push-sum cannot work on before any work is done.
+    check = graph::analyze_schedule(*schedule, 0, config->integer("topology.check_rounds"));
+    graph::require_b_strongly_connected(check);
+    if (rank == 0)
+      results = std::make_unique<ResultWriter>(out_dir.empty() ? config->string("output.dir")
+                                                               : out_dir);
+  });
+
+  Progress progress(rank == 0 && config->boolean("output.progress"));
+  RunContext context{*config, comm, rank, ranks, agents, *schedule, check, results.get(), progress};
+  find_task(config->string("task")).run(context);
+  if (rank == 0) {
+    results->write("config.resolved.toml", config->to_toml());
+    results->commit();
+    std::printf("results: %s/ (summary.json, metrics.jsonl, timings.json, config.resolved.toml)\n",
+                results->dir().c_str());
+  }
+  return 0;
+}
+
+}  // namespace hyperpush::app

@@ -1,0 +1,292 @@
+#include "hyperpush/graph/analysis.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <iomanip>
+#include <limits>
+#include <sstream>
+#include <utility>
+#include <vector>
+
+#include <Eigen/Core>
+#include <boost/graph/breadth_first_search.hpp>
+#include <boost/graph/compressed_sparse_row_graph.hpp>
+#include <boost/graph/strong_components.hpp>
+#include <boost/graph/visitors.hpp>
+
+#include "hyperpush/error.hpp"
+#include "hyperpush/random.hpp"
+
+namespace hyperpush::graph {
+namespace {
+
+using CsrGraph = boost::compressed_sparse_row_graph<boost::directedS>;
+
+// Below this relative error push-sum has averaged to rounding (double has ~1e-16 resolution, and a
+// few dozen rounds of summation lose a decade or two).
+constexpr double kExactError = 1e-13;
+constexpr int kProbes = 4;
+
+// The union of some rounds' graphs as sorted, unique edges u -> v, self-loops excluded.
+class EdgeUnion {
+ public:
+  void clear() { edges_.clear(); }
+  const EdgeList& edges() const { return edges_; }
+
+  // edges ∪= E(g) by a linear merge (the out-lists of g are already in (u, v) order).
+  void add(const Digraph& g) {
+    round_.clear();
+    for (int u = 0; u < g.agents(); ++u)
+      for (const int* v = g.out_begin(u); v != g.out_end(u); ++v)
+        if (*v != u) round_.emplace_back(u, *v);
+    merged_.clear();
+    std::set_union(edges_.begin(), edges_.end(), round_.begin(), round_.end(),
+                   std::back_inserter(merged_));
+    edges_.swap(merged_);
+  }
+
+ private:
+  EdgeList edges_, round_, merged_;
+};
+
+CsrGraph csr_of(int agents, const EdgeList& sorted_edges) {
+  return CsrGraph(boost::edges_are_sorted, sorted_edges.begin(), sorted_edges.end(),
+                  static_cast<std::size_t>(agents));
+}
+
+struct Connectivity {
+  bool strong = true;
+  int from = -1, to = -1;  // when not strong: `from` cannot reach `to`
+};
+
+// Strong connectivity by Tarjan's strong components (Boost.Graph). When there are several
+// components, some component C is a sink of the condensation (no edge leaves it); no agent of C
+// reaches any agent outside C. Agent 0 is preferred in the reported pair.
+Connectivity strong_connectivity(int agents, const EdgeList& sorted_edges,
+                                 std::vector<int>& component) {
+  const CsrGraph g = csr_of(agents, sorted_edges);
+  component.assign(static_cast<std::size_t>(agents), 0);
+  const int count = static_cast<int>(boost::strong_components(
+      g, boost::make_iterator_property_map(component.begin(), get(boost::vertex_index, g))));
+  if (count <= 1) return {};
+  std::vector<char> leaves(static_cast<std::size_t>(count), 0);  // an edge leaves the component
+  for (const Edge& e : sorted_edges)
+    if (component[e.first] != component[e.second]) leaves[component[e.first]] = 1;
+  Connectivity c;
+  c.strong = false;
+  if (!leaves[component[0]]) {
+    c.from = 0;
+    for (int v = 1; v < agents && c.to < 0; ++v)
+      if (component[v] != component[0]) c.to = v;
+  } else {
+    for (int v = 1; v < agents && c.from < 0; ++v)
+      if (!leaves[component[v]]) c.from = v;
+    c.to = 0;
+  }
+  return c;
+}
+
+// Longest shortest path of a strongly connected graph: one breadth-first search per agent.
+int diameter_of(int agents, const EdgeList& sorted_edges) {
+  const CsrGraph g = csr_of(agents, sorted_edges);
+  const auto index = get(boost::vertex_index, g);
+  std::vector<int> distance(static_cast<std::size_t>(agents));
+  std::vector<boost::default_color_type> color(static_cast<std::size_t>(agents));
+  auto distance_map = boost::make_iterator_property_map(distance.begin(), index);
+  int diameter = 0;
+  for (int s = 0; s < agents; ++s) {
+    std::fill(distance.begin(), distance.end(), 0);
+    boost::breadth_first_search(
+        g, static_cast<std::size_t>(s),
+        boost::visitor(boost::make_bfs_visitor(
+                           boost::record_distances(distance_map, boost::on_tree_edge())))
+            .color_map(boost::make_iterator_property_map(color.begin(), index)));
+    diameter = std::max(diameter, *std::max_element(distance.begin(), distance.end()));
+  }
+  return diameter;
+}
+
+// What would make the schedule B-strongly connected, per kind. More rounds help only a schedule
+// whose window [t0, t1) has not yet seen every distinct round (period 0, or shorter than a period).
+std::string remedy(const ScheduleAnalysis& a, const TopologySpec& spec, std::int64_t period) {
+  const std::int64_t rounds = a.t1 - a.t0;
+  const bool more_rounds_help = period == 0 || rounds < period;
+  std::string parameter;
+  if (a.kind == "erdos-renyi") parameter = "raise topology.probability";
+  if (a.kind == "random-directed" || a.kind == "random-undirected")
+    parameter = "raise topology.rate_min";
+  if (a.kind == "file") parameter = "add edges to the schedule file '" + spec.file + "'";
+  if (!more_rounds_help) return parameter;
+  std::string rounds_hint = "topology.check_rounds";
+  if (period > 0) rounds_hint += " to at least the period, " + std::to_string(period);
+  if (parameter.empty()) return "raise " + rounds_hint;
+  return parameter + " or " + rounds_hint;
+}
+
+}  // namespace
+
+ScheduleAnalysis analyze_schedule(Schedule& s, std::int64_t t0, std::int64_t t1,
+                                  const AnalysisOptions& options) {
+  if (t0 < 0 || t1 <= t0)
+    throw Error("topology analysis: need rounds [t0, t1) with 0 <= t0 < t1, got [" +
+                std::to_string(t0) + ", " + std::to_string(t1) + ")");
+  const int n = s.agents();
+  const std::int64_t rounds = t1 - t0;
+  ScheduleAnalysis a;
+  a.agents = n;
+  a.t0 = t0;
+  a.t1 = t1;
+  a.kind = s.spec().kind;
+  a.seed = s.seed();
+
+  // Push-sum state on the probes: w (n × 4, row i = agent i) and ω (specs/hgp.md, "Push-sum").
+  using Probes = Eigen::Matrix<double, Eigen::Dynamic, kProbes, Eigen::RowMajor>;
+  Probes w(n, kProbes), next_w(n, kProbes);
+  Eigen::VectorXd omega = Eigen::VectorXd::Ones(n), next_omega(n), share(n);
+  Eigen::Matrix<double, 1, kProbes> mean = Eigen::Matrix<double, 1, kProbes>::Zero();
+  double scale = 1.0;
+  std::vector<double> error;  // e_0, e_1, ...
+  auto relative_error = [&] {
+    double e = 0.0;
+    for (int i = 0; i < n; ++i)
+      for (int p = 0; p < kProbes; ++p) e = std::max(e, std::abs(w(i, p) / omega[i] - mean[p]));
+    return e / scale;
+  };
+  if (options.contraction) {
+    for (int i = 0; i < n; ++i)
+      for (int p = 0; p < kProbes; ++p)
+        w(i, p) = random_normal(s.seed(), Purpose::contraction, static_cast<std::uint64_t>(i),
+                                static_cast<std::uint64_t>(p), 0);
+    for (int i = 0; i < n; ++i) mean += w.row(i);  // summed in agent order
+    mean /= n;
+    scale = mean.cwiseAbs().maxCoeff();
+    if (!(scale > 0.0)) scale = 1.0;
+    error.push_back(relative_error());
+  }
+
+  // Pass 1, round by round: degrees, single-round strong connectivity, the union, push-sum.
+  EdgeUnion all;
+  std::vector<int> component;
+  EdgeUnion one;
+  a.out_degree.min = a.in_degree.min = std::numeric_limits<int>::max();
+  double degree_sum = 0.0;
+  for (std::int64_t t = t0; t < t1; ++t) {
+    const Digraph& g = s.round(t);
+    for (int i = 0; i < n; ++i) {
+      const int out = g.out_degree(i) - 1, in = g.in_degree(i) - 1;
+      a.out_degree.min = std::min(a.out_degree.min, out);
+      a.out_degree.max = std::max(a.out_degree.max, out);
+      a.in_degree.min = std::min(a.in_degree.min, in);
+      a.in_degree.max = std::max(a.in_degree.max, in);
+      degree_sum += out;
+    }
+    one.clear();
+    one.add(g);
+    if (strong_connectivity(n, one.edges(), component).strong) ++a.strongly_connected_rounds;
+    all.add(g);
+    if (options.contraction) {
+      // Agent k pushes w_k / |O_k(t)| to each j in O_k(t); j sums what it receives in sender order:
+      //   w_j ← Σ_{k ∈ in(j)} w_k / |O_k(t)|,   ω_j likewise.
+      for (int k = 0; k < n; ++k) share[k] = 1.0 / g.out_degree(k);
+      for (int j = 0; j < n; ++j) {
+        next_w.row(j).setZero();
+        next_omega[j] = 0.0;
+        for (const int* k = g.in_begin(j); k != g.in_end(j); ++k) {
+          next_w.row(j) += share[*k] * w.row(*k);
+          next_omega[j] += share[*k] * omega[*k];
+        }
+      }
+      w.swap(next_w);
+      omega.swap(next_omega);
+      error.push_back(relative_error());
+    }
+  }
+  const double agent_rounds = static_cast<double>(n) * static_cast<double>(rounds);
+  a.out_degree.mean = a.in_degree.mean = degree_sum / agent_rounds;  // Σ out = Σ in
+  a.edges_per_round = degree_sum / static_cast<double>(rounds);
+
+  // B. Let L(s) be the shortest window starting at s whose union is strongly connected (∞ when it
+  // would run past t1). A window of length B starting at s fits iff s + B <= t1, so B works iff
+  // B >= min(L(s), t1 − s + 1) for every s; B is the largest of those bounds, none if it exceeds
+  // t1 − t0. The union only grows with the window, so the end s + L(s) − 1 never decreases as s
+  // advances: two pointers, O(t1 − t0) strong-component passes in all.
+  const Connectivity whole = strong_connectivity(n, all.edges(), component);
+  if (whole.strong) {
+    std::int64_t end = t0;  // inclusive end of the current window
+    EdgeUnion window;
+    for (std::int64_t start = t0; start < t1; ++start) {
+      end = std::max(end, start);
+      window.clear();
+      for (std::int64_t t = start; t <= end; ++t) window.add(s.round(t));
+      bool ran_off = false;
+      while (!strong_connectivity(n, window.edges(), component).strong) {
+        if (++end == t1) {
+          ran_off = true;
+          break;
+        }
+        window.add(s.round(end));
+      }
+      if (ran_off) {
+        // L(s') = ∞ from here on, and the bound t1 − s' + 1 is largest at s' = start.
+        a.b = std::max(a.b, t1 - start + 1);
+        break;
+      }
+      a.b = std::max(a.b, end - start + 1);
+    }
+  } else {
+    a.reason = "the union of those rounds is not strongly connected (agent " +
+               std::to_string(whole.from) + " cannot reach agent " + std::to_string(whole.to) + ")";
+    a.remedy = remedy(a, s.spec(), s.period());
+  }
+
+  if (options.diameter && whole.strong) a.diameter = diameter_of(n, all.edges());
+
+  if (options.contraction) {
+    a.initial_error = error.front();
+    a.final_error = error.back();
+    std::int64_t k = 1;
+    while (k <= rounds && error[static_cast<std::size_t>(k)] > kExactError) ++k;
+    if (k <= rounds) a.exact_after_rounds = k;
+    const std::int64_t prefix = k - 1;  // rounds with e_k > 1e-13
+    a.contraction_rate =
+        prefix == 0 ? 0.0
+                    : std::pow(error[static_cast<std::size_t>(prefix)] / error.front(),
+                               1.0 / static_cast<double>(prefix));
+  }
+  return a;
+}
+
+void require_b_strongly_connected(const ScheduleAnalysis& a) {
+  if (a.b > 0) return;
+  throw Error("topology: kind '" + a.kind + "' with " + std::to_string(a.agents) + " agents (seed " +
+              std::to_string(a.seed) + ") is not B-strongly connected over rounds [" +
+              std::to_string(a.t0) + ", " + std::to_string(a.t1) + "): " + a.reason + "; " +
+              a.remedy);
+}
+
+std::string describe(const ScheduleAnalysis& a) {
+  std::ostringstream out;
+  out << std::setprecision(4);
+  out << "topology '" << a.kind << "', " << a.agents << " agents, seed " << a.seed << ", rounds ["
+      << a.t0 << ", " << a.t1 << ")\n";
+  if (a.b > 0)
+    out << "B-strongly connected with B = " << a.b;
+  else
+    out << "not B-strongly connected: " << a.reason;
+  out << "; " << a.strongly_connected_rounds << " of " << a.t1 - a.t0
+      << " rounds strongly connected alone\n";
+  out << "degrees without self-loops: out " << a.out_degree.min << " / " << a.out_degree.mean
+      << " / " << a.out_degree.max << ", in " << a.in_degree.min << " / " << a.in_degree.mean
+      << " / " << a.in_degree.max << " (min / mean / max); " << a.edges_per_round
+      << " edges per round\n";
+  if (a.diameter >= 0) out << "diameter of the union graph: " << a.diameter << "\n";
+  if (a.contraction_rate >= 0.0) {
+    out << "push-sum contraction: error × " << a.contraction_rate << " per round, "
+        << a.initial_error << " -> " << a.final_error;
+    if (a.exact_after_rounds > 0) out << ", below 1e-13 after " << a.exact_after_rounds << " rounds";
+    out << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace hyperpush::graph

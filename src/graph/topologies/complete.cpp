@@ -1,0 +1,35 @@
+// complete: every agent pushes to every other agent in every round, u → v for all u ≠ v.
+// n(n − 1) edges per round: the ideal mixer (push-sum is exact after one round) and the worst
+// communication cost, so not scalable.
+#include <memory>
+
+#include "topology_kinds.hpp"
+
+namespace hyperpush::graph::topologies {
+namespace {
+
+class Complete final : public Topology {
+ public:
+  explicit Complete(int agents) : agents_(agents) {}
+  void edges(std::int64_t, EdgeList& out) const override {
+    for (int u = 0; u < agents_; ++u)
+      for (int v = 0; v < agents_; ++v)
+        if (u != v) out.emplace_back(u, v);
+  }
+  std::int64_t period() const override { return 1; }
+
+ private:
+  int agents_;
+};
+
+std::unique_ptr<Topology> make(const TopologySpec&, int agents, std::uint64_t) {
+  return std::make_unique<Complete>(agents);
+}
+
+}  // namespace
+
+const TopologyKind complete = {
+    "complete", "every agent pushes to every other agent (n(n-1) edges per round)",
+    /*time_varying=*/false, /*scalable=*/false, make};
+
+}  // namespace hyperpush::graph::topologies

@@ -1,0 +1,91 @@
+// The `hyperpush` executable: run a task under MPI, analyse a schedule, print the config reference.
+#include <mpi.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+
+#include "hyperpush/app/commands.hpp"
+#include "hyperpush/app/config.hpp"
+
+namespace {
+
+int mpi_rank() {
+  int initialized = 0, rank = 0;
+  MPI_Initialized(&initialized);
+  if (initialized) MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  return rank;
+}
+
+int mpi_size() {
+  int initialized = 0, size = 1;
+  MPI_Initialized(&initialized);
+  if (initialized) MPI_Comm_size(MPI_COMM_WORLD, &size);
+  return size;
+}
+
+// Ends the process after a failure: cleanly when every rank failed together, else the whole job.
+int fail(const char* what, bool collective, int code) {
+  if (!collective || mpi_rank() == 0) std::fprintf(stderr, "hyperpush: error: %s\n", what);
+  int initialized = 0, finalized = 0;
+  MPI_Initialized(&initialized);
+  MPI_Finalized(&finalized);
+  if (initialized && !finalized) {
+    if (!collective && mpi_size() > 1) MPI_Abort(MPI_COMM_WORLD, code);
+    MPI_Finalize();
+  }
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"hyperpush: decentralized bilevel optimization over time-varying directed graphs"};
+  app.set_version_flag("--version", std::string("hyperpush ") + HYPERPUSH_VERSION);
+  app.require_subcommand(1);
+
+  std::string config_path, out_dir;
+  std::vector<std::string> overrides;
+  auto* run = app.add_subcommand("run", "Run the task of a config (under mpirun, or alone)");
+  run->add_option("config", config_path, "TOML config file")->required();
+  run->add_option("--set", overrides, "Override a config key: --set key=value (repeatable)");
+  run->add_option("--out", out_dir, "Results folder (overrides output.dir)");
+
+  hyperpush::app::TopologyOptions topo;
+  auto* topology = app.add_subcommand(
+      "topology", "Analyse a config's schedule (JSON on stdout); export rounds or draw one");
+  topology->add_option("config", config_path, "TOML config file")->required();
+  topology->add_option("--set", overrides, "Override a config key: --set key=value (repeatable)");
+  topology->add_option("--rounds", topo.rounds, "Rounds T0:T1 (default 0:topology.check_rounds)");
+  topology->add_option("--dot", topo.dot_file, "Write one round as Graphviz DOT to this file");
+  topology->add_option("--dot-round", topo.dot_round, "Round drawn by --dot (default T0)");
+  topology->add_option("--export", topo.export_file,
+                       "Write the rounds in the edge-list schedule format (kind = \"file\")");
+
+  app.add_subcommand("config-reference", "Print the config key reference (Markdown)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+
+  try {
+    if (run->parsed()) {
+      MPI_Init(&argc, &argv);
+      const int code = hyperpush::app::run_command(config_path, overrides, out_dir);
+      MPI_Finalize();
+      return code;
+    }
+    if (topology->parsed()) return hyperpush::app::topology_command(config_path, overrides, topo);
+    std::fputs(hyperpush::app::config_reference_markdown().c_str(), stdout);
+    return 0;
+  } catch (const hyperpush::app::CollectiveError& e) {
+    return fail(e.what(), true, 2);
+  } catch (const hyperpush::Error& e) {
+    return fail(e.what(), false, 2);
+  } catch (const std::exception& e) {
+    return fail((std::string("internal error: ") + e.what()).c_str(), false, 1);
+  }
+}
