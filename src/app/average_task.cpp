@@ -107,6 +107,19 @@ void run_average(RunContext& c) {
   }
   const double loop_seconds = seconds_since(rounds_start);
 
+  if (c.config.boolean("average.estimates")) {
+    std::vector<double> estimates(static_cast<std::size_t>(local) * dim);
+    for (int i = 0; i < local; ++i) push_sum.estimate(i, estimates.data() + std::size_t(i) * dim);
+    const auto all = gather_per_agent(c, exchange.map(), estimates, dim);
+    if (c.rank == 0) {
+      json agents = json::array();
+      for (int i = 0; i < c.agents; ++i)
+        agents.push_back({{"id", i}, {"estimate", std::vector<double>(all.begin() + i * dim,
+                                                                      all.begin() + (i + 1) * dim)}});
+      c.results->write("estimates.json", json{{"agents", agents}}.dump() + "\n");
+    }
+  }
+
   // Logical traffic per agent, gathered in agent order.
   std::vector<double> sent(2 * local);
   for (int i = 0; i < local; ++i) {

@@ -104,7 +104,7 @@ std::string choices_text(const KeyDecl& d) {
     throw Error(where + ": unknown section [" + section + "]; valid sections: " + valid);
   }
   throw Error(where + ": unknown key '" + key + "'" +
-              (nearest ? "; did you mean '" + nearest->key + "'?" : "") + " valid keys here: " + valid);
+              (nearest ? " (did you mean '" + nearest->key + "'?)" : "") + "; valid keys here: " + valid);
 }
 
 // A value from the TOML document, checked for type (integers are accepted where numbers are).

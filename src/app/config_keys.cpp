@@ -64,6 +64,8 @@ const std::vector<KeyDecl>& config_keys() {
       integer("average.rounds", 100, 1, 1e9, "Push-sum rounds R."),
       integer("average.metrics_every", 10, 0, 1e9,
               "Per-agent metrics every this many rounds (and after the last); 0 = last only."),
+      flag("average.estimates", false,
+           "Also write every agent's final estimate w_i/ω_i to estimates.json (n·d numbers)."),
 
       text("output.dir", "results", {},
            "Folder for the results (`--out` overrides); relative to the working directory."),

@@ -42,11 +42,20 @@ const std::vector<Builtin>& builtins() {
          // Label names from github.com/zalandoresearch/fashion-mnist, README section "Labels".
          {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
           "Bag", "Ankle boot"}},
-        {"breast-cancer", "python3-sklearn", Format::kSklearnCsv,
-         {{"all", {sklearn + "breast_cancer.csv"}}}, {}},
-        {"digits", "python3-sklearn", Format::kSklearnCsv, {{"all", {sklearn + "digits.csv.gz"}}},
+        {"breast-cancer",
+         "python3-sklearn",
+         Format::kSklearnCsv,
+         {{"all", {sklearn + "breast_cancer.csv"}}},
+         {}},
+        {"digits",
+         "python3-sklearn",
+         Format::kSklearnCsv,
+         {{"all", {sklearn + "digits.csv.gz"}}},
          {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}},
-        {"wine", "python3-sklearn", Format::kSklearnCsv, {{"all", {sklearn + "wine_data.csv"}}},
+        {"wine",
+         "python3-sklearn",
+         Format::kSklearnCsv,
+         {{"all", {sklearn + "wine_data.csv"}}},
          {}},
         {"iris", "python3-sklearn", Format::kSklearnCsv, {{"all", {sklearn + "iris.csv"}}}, {}},
     };
@@ -76,8 +85,7 @@ Dataset read_builtin(const std::string& name, const std::string& part, const std
   for (const Builtin& candidate : builtins())
     if (candidate.name == name) builtin = &candidate;
   if (builtin == nullptr)
-    throw Error("unknown data set \"" + name + "\"; valid names: " +
-                join(builtin_dataset_names()));
+    throw Error("unknown data set \"" + name + "\"; valid names: " + join(builtin_dataset_names()));
 
   const Part* chosen = nullptr;
   std::vector<std::string> part_names;
@@ -86,8 +94,8 @@ Dataset read_builtin(const std::string& name, const std::string& part, const std
     if (candidate.name == part) chosen = &candidate;
   }
   if (chosen == nullptr)
-    throw Error("data set \"" + name + "\" has no part \"" + part + "\"; valid parts: " +
-                join(part_names));
+    throw Error("data set \"" + name + "\" has no part \"" + part +
+                "\"; valid parts: " + join(part_names));
 
   std::vector<std::string> paths;
   for (const std::string& file : chosen->files) {
@@ -99,8 +107,8 @@ Dataset read_builtin(const std::string& name, const std::string& part, const std
                   ": run scripts/install-deps.sh");
   }
 
-  Dataset data = builtin->format == Format::kIdx ? read_idx(paths[0], paths[1])
-                                                 : read_sklearn_csv(paths[0]);
+  Dataset data =
+      builtin->format == Format::kIdx ? read_idx(paths[0], paths[1]) : read_sklearn_csv(paths[0]);
   if (data.class_names.empty() &&
       builtin->class_names.size() == static_cast<std::size_t>(data.classes))
     data.class_names = builtin->class_names;

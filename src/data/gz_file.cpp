@@ -16,8 +16,8 @@ namespace {
 const char* const kValid = "; expected a readable data file, plain or gzip-compressed";
 
 // Large reads and a large zlib buffer: Fashion-MNIST is 47 MB once decompressed.
-constexpr unsigned kGzBufferBytes = 1u << 18;
-constexpr std::size_t kMaxChunk = 1u << 30;  // gzread takes an unsigned and returns an int
+constexpr unsigned kGzBufferBytes = 1U << 18;
+constexpr std::size_t kMaxChunk = 1U << 30;  // gzread takes an unsigned and returns an int
 
 }  // namespace
 
@@ -49,7 +49,8 @@ std::size_t GzFile::read(void* data, std::size_t size) {
     int code = Z_OK;
     std::string message = gzerror(static_cast<gzFile>(file_), &code);
     if (code != Z_OK) {
-      if (code == Z_ERRNO) throw Error(path_ + ": cannot read: " + std::strerror(read_errno) + kValid);
+      if (code == Z_ERRNO)
+        throw Error(path_ + ": cannot read: " + std::strerror(read_errno) + kValid);
       // zlib prefixes its message with the path, which ours already starts with.
       if (message.compare(0, path_.size() + 2, path_ + ": ") == 0)
         message.erase(0, path_.size() + 2);

@@ -31,50 +31,46 @@ std::uint32_t big_endian32(const unsigned char* bytes) {
          std::uint32_t{bytes[2]} << 8 | std::uint32_t{bytes[3]};
 }
 
-// The header's 32-bit fields after checking the magic number (field 0).
-template <std::size_t kFields>
-std::array<std::uint32_t, kFields> read_header(detail::GzFile& file, std::uint32_t magic,
-                                               const std::string& expected) {
-  std::array<unsigned char, 4 * kFields> bytes{};
+// The header's dimensions, after checking its magic number: 4 bytes each, big-endian.
+template <std::size_t kDims>
+std::array<std::uint32_t, kDims> read_header(detail::GzFile& file, std::uint32_t magic,
+                                             const std::string& expected) {
+  std::array<unsigned char, 4 * (1 + kDims)> bytes{};
   const std::size_t got = file.read(bytes.data(), bytes.size());
   if (got == 0) throw Error(at_byte(file.path(), 0) + "file is empty; expected " + expected);
   if (got >= 4 && big_endian32(bytes.data()) != magic)
     throw Error(at_byte(file.path(), 0) + "magic number " + hex32(big_endian32(bytes.data())) +
                 " is not " + hex32(magic) + "; expected " + expected);
   if (got < bytes.size())
-    throw Error(at_byte(file.path(), got) + "file ends inside the " +
-                std::to_string(bytes.size()) + "-byte header; expected " + expected);
-  std::array<std::uint32_t, kFields> fields{};
-  for (std::size_t i = 0; i < kFields; ++i) fields[i] = big_endian32(bytes.data() + 4 * i);
-  return fields;
+    throw Error(at_byte(file.path(), got) + "file ends inside the " + std::to_string(bytes.size()) +
+                "-byte header; expected " + expected);
+  std::array<std::uint32_t, kDims> dims{};
+  for (std::size_t i = 0; i < kDims; ++i) dims[i] = big_endian32(bytes.data() + 4 * (i + 1));
+  return dims;
 }
 
-// Exactly `size` bytes after the header of `header_size` bytes, or an Error naming what the header
-// declared (`declared`) and where the file ends or runs on.
-std::vector<unsigned char> read_body(detail::GzFile& file, std::uint64_t header_size,
-                                     std::uint64_t size, const std::string& what,
-                                     const std::string& declared) {
-  // Reserve what a plausible header asks for; a corrupt one claiming terabytes grows the buffer
-  // only as far as the file's bytes really go.
-  constexpr std::uint64_t kReserveLimit = std::uint64_t{1} << 30;
-  constexpr std::uint64_t kChunk = std::uint64_t{1} << 24;
-  std::vector<unsigned char> body;
-  body.reserve(static_cast<std::size_t>(std::min(size, kReserveLimit)));
-  while (body.size() < size) {
-    const std::size_t old = body.size();
-    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(size - old, kChunk));
-    body.resize(old + want);
-    const std::size_t got = file.read(body.data() + old, want);
+// Streams exactly `size` bytes after the header of `header_size` bytes to `consume(bytes, count)`
+// in chunks, or throws an Error naming what the header declared (`declared`) and where the file
+// ends or runs on. Converting chunk by chunk, never holding all the bytes, keeps Fashion-MNIST's
+// 47 MB of pixels in cache on the way to the 376 MB of doubles.
+template <class Consume>
+void read_body(detail::GzFile& file, std::uint64_t header_size, std::uint64_t size,
+               const std::string& what, const std::string& declared, Consume consume) {
+  std::vector<unsigned char> chunk(std::size_t{1} << 20);
+  for (std::uint64_t done = 0; done < size;) {
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(size - done, chunk.size()));
+    const std::size_t got = file.read(chunk.data(), want);
     if (got < want)
-      throw Error(at_byte(file.path(), header_size + old + got) + "file ends after " +
-                  std::to_string(old + got) + " of the " + std::to_string(size) + " " + what +
+      throw Error(at_byte(file.path(), header_size + done + got) + "file ends after " +
+                  std::to_string(done + got) + " of the " + std::to_string(size) + " " + what +
                   " bytes; the header declares " + declared);
+    consume(chunk.data(), got);
+    done += got;
   }
   unsigned char extra = 0;
   if (file.read(&extra, 1) != 0)
     throw Error(at_byte(file.path(), header_size + size) + "data goes on after the " +
                 std::to_string(size) + " " + what + " bytes; the header declares " + declared);
-  return body;
 }
 
 }  // namespace
@@ -82,12 +78,10 @@ std::vector<unsigned char> read_body(detail::GzFile& file, std::uint64_t header_
 Dataset read_idx(const std::string& images_path, const std::string& labels_path) {
   detail::GzFile images(images_path);
   detail::GzFile labels(labels_path);
-  const auto [image_magic, count, height, width] = read_header<4>(
-      images, kImageMagic, "an IDX image file (unsigned bytes, 3 dimensions)");
-  const auto [label_magic, label_count] =
-      read_header<2>(labels, kLabelMagic, "an IDX label file (unsigned bytes, 1 dimension)");
-  (void)image_magic;
-  (void)label_magic;
+  const auto [count, height, width] =
+      read_header<3>(images, kImageMagic, "an IDX image file (unsigned bytes, 3 dimensions)");
+  const auto [label_count] =
+      read_header<1>(labels, kLabelMagic, "an IDX label file (unsigned bytes, 1 dimension)");
 
   // Cheap checks on the headers before decompressing the pixels.
   if (count == 0)
@@ -101,30 +95,35 @@ Dataset read_idx(const std::string& images_path, const std::string& labels_path)
                 " labels, but " + images_path + " declares " + std::to_string(count) +
                 " images; expected one label per image");
 
+  const std::string shape =
+      std::to_string(count) + " images of " + std::to_string(height) + "x" + std::to_string(width);
   // Three 32-bit factors: the product fits in 64 bits only when checked.
   const std::uint64_t pixels_per_image = std::uint64_t{height} * width;
   if (count > std::numeric_limits<std::size_t>::max() / sizeof(double) / pixels_per_image)
-    throw Error(at_byte(images_path, 4) + "the header declares " + std::to_string(count) +
-                " images of " + std::to_string(height) + "x" + std::to_string(width) +
+    throw Error(at_byte(images_path, 4) + "the header declares " + shape +
                 ", more than memory can hold; expected a smaller file");
-  const std::string shape =
-      std::to_string(count) + " images of " + std::to_string(height) + "x" + std::to_string(width);
-  const std::vector<unsigned char> pixels =
-      read_body(images, 16, count * pixels_per_image, "pixel", shape);
-  const std::vector<unsigned char> label_bytes =
-      read_body(labels, 8, count, "label", std::to_string(count) + " labels");
+  const std::uint64_t pixel_count = count * pixels_per_image;
 
   Dataset data;
   data.source = images_path + " and " + labels_path;
   data.rows = count;
   data.cols = static_cast<std::size_t>(pixels_per_image);
+  // Reserve what a plausible header asks for; one claiming terabytes grows the vector only as far
+  // as the file's bytes really go.
+  constexpr std::uint64_t kReserveLimit = std::uint64_t{1} << 28;
+  data.features.reserve(static_cast<std::size_t>(std::min(pixel_count, kReserveLimit)));
   // pixel / 255.0 through a table: exactly the same doubles, without a division per pixel.
   std::array<double, 256> scaled{};
   for (int level = 0; level < 256; ++level) scaled[level] = level / 255.0;
-  data.features.resize(pixels.size());
-  std::transform(pixels.begin(), pixels.end(), data.features.begin(),
-                 [&scaled](unsigned char level) { return scaled[level]; });
-  data.labels.assign(label_bytes.begin(), label_bytes.end());
+  read_body(images, 16, pixel_count, "pixel", shape,
+            [&](const unsigned char* levels, std::size_t n) {
+              for (std::size_t i = 0; i < n; ++i) data.features.push_back(scaled[levels[i]]);
+            });
+  data.labels.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(count, kReserveLimit)));
+  read_body(labels, 8, count, "label", std::to_string(count) + " labels",
+            [&](const unsigned char* bytes, std::size_t n) {
+              data.labels.insert(data.labels.end(), bytes, bytes + n);
+            });
   data.classes = *std::max_element(data.labels.begin(), data.labels.end()) + 1;
   return data;
 }

@@ -54,7 +54,8 @@ SparseRows read_sparse(const std::string& path, std::size_t features) {
     };
     check_comment(label);
     double value = 0;
-    if (!detail::parse_finite(label, value)) detail::throw_not_finite(label, lines.where(), "label");
+    if (!detail::parse_finite(label, value))
+      detail::throw_not_finite(label, lines.where(), "label");
     rows.labels.push_back(value);
 
     std::uint64_t previous = 0;

@@ -40,6 +40,7 @@ struct Outline {
   std::string first;               // the first non-blank line
   std::size_t first_number = 0;    // its line number
   std::size_t second_fields = 0;   // field count of the second non-blank line, 0 if none
+  std::size_t second_number = 0;   // its line number
   std::size_t nonblank_lines = 0;  // the first included
 };
 
@@ -56,6 +57,7 @@ Outline outline(const std::string& path) {
     } else if (out.nonblank_lines == 2) {
       split_fields(line, fields);
       out.second_fields = fields.size();
+      out.second_number = lines.number();
     }
   }
   if (out.nonblank_lines == 0)
@@ -104,16 +106,20 @@ std::optional<Header> find_header(const std::string& path, const Outline& outlin
   if (!is_header) return std::nullopt;
 
   const std::string where = path + ":" + std::to_string(header.line) + ": ";
-  if (fields.size() < 2)
-    throw Error(where + "header has 1 field; " + kHeaderLayout);
+  if (fields.size() < 2) throw Error(where + "header has 1 field; " + kHeaderLayout);
   if (!parse_count(fields[0], header.samples))
-    throw Error(where + "header field 1 " + detail::quoted(fields[0]) +
-                " is not a sample count; " + kHeaderLayout);
+    throw Error(where + "header field 1 " + detail::quoted(fields[0]) + " is not a sample count; " +
+                kHeaderLayout);
   if (!parse_count(fields[1], header.features))
     throw Error(where + "header field 2 " + detail::quoted(fields[1]) +
                 " is not a feature count; " + kHeaderLayout);
   if (header.features == 0)
     throw Error(where + "the header declares 0 features; expected at least 1");
+  if (has_second && header.features + 1 != outline.second_fields)
+    throw Error(where + "the header declares " + std::to_string(header.features) +
+                " features, but line " + std::to_string(outline.second_number) + " has " +
+                std::to_string(outline.second_fields) + " fields; expected n_features + 1 fields " +
+                "per line: " + kLineLayout);
   header.class_names.assign(fields.begin() + 2, fields.end());
   return header;
 }
@@ -143,25 +149,22 @@ Dataset read_sklearn_csv(const std::string& path) {
 
   Dataset data;
   data.source = path;
-  std::size_t expected_fields = 0;  // set by the header, else by the first data line
+  // Set by the header, else by the first data line.
+  std::size_t expected_fields = header ? header->features + 1 : 0;
   std::size_t first_data_line = 0;
-  const auto set_width = [&](std::size_t fields) {
-    expected_fields = fields;
-    data.features.reserve(shape.nonblank_lines * (fields - 1));
-    data.labels.reserve(shape.nonblank_lines);
-  };
-  if (header) set_width(header->features + 1);
   std::vector<std::string_view> fields;
   TextLines lines(path);
   std::string_view line;
   while (lines.next(line)) {
     if (is_blank(line) || (header && lines.number() == header->line)) continue;
     split_fields(line, fields);
-    if (expected_fields == 0) {
-      if (fields.size() < 2)
+    if (first_data_line == 0) {
+      if (!header && fields.size() < 2)
         throw Error(lines.where() + ": got 1 field; expected at least 2: " + kLineLayout);
-      set_width(fields.size());
+      if (!header) expected_fields = fields.size();
       first_data_line = lines.number();
+      data.features.reserve(shape.nonblank_lines * (fields.size() - 1));
+      data.labels.reserve(shape.nonblank_lines);
     }
     if (fields.size() != expected_fields) {
       const std::string rule =
@@ -185,7 +188,8 @@ Dataset read_sklearn_csv(const std::string& path) {
                 std::to_string(header->samples) + " samples, but " + std::to_string(data.rows) +
                 " lines follow; expected n_samples to count the data lines");
   if (data.rows == 0)
-    throw Error(path + ": file holds no samples; expected CSV lines of " + std::string(kLineLayout));
+    throw Error(path + ": file holds no samples; expected CSV lines of " +
+                std::string(kLineLayout));
   data.cols = expected_fields - 1;
   if (header && declared_classes > 0) {
     data.classes = declared_classes;

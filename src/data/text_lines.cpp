@@ -5,7 +5,7 @@
 
 namespace hyperpush::data::detail {
 namespace {
-constexpr std::size_t kInitialBuffer = 1u << 16;  // grows to hold the longest line
+constexpr std::size_t kInitialBuffer = 1U << 16;  // grows to hold the longest line
 }  // namespace
 
 TextLines::TextLines(const std::string& path) : file_(path), buffer_(kInitialBuffer) {}

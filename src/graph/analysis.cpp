@@ -1,18 +1,17 @@
 #include "hyperpush/graph/analysis.hpp"
 
+#include <Eigen/Core>
 #include <algorithm>
+#include <boost/graph/breadth_first_search.hpp>
+#include <boost/graph/compressed_sparse_row_graph.hpp>
+#include <boost/graph/strong_components.hpp>
+#include <boost/graph/visitors.hpp>
 #include <cmath>
 #include <iomanip>
 #include <limits>
 #include <sstream>
 #include <utility>
 #include <vector>
-
-#include <Eigen/Core>
-#include <boost/graph/breadth_first_search.hpp>
-#include <boost/graph/compressed_sparse_row_graph.hpp>
-#include <boost/graph/strong_components.hpp>
-#include <boost/graph/visitors.hpp>
 
 #include "hyperpush/error.hpp"
 #include "hyperpush/random.hpp"
@@ -98,8 +97,8 @@ int diameter_of(int agents, const EdgeList& sorted_edges) {
     std::fill(distance.begin(), distance.end(), 0);
     boost::breadth_first_search(
         g, static_cast<std::size_t>(s),
-        boost::visitor(boost::make_bfs_visitor(
-                           boost::record_distances(distance_map, boost::on_tree_edge())))
+        boost::visitor(
+            boost::make_bfs_visitor(boost::record_distances(distance_map, boost::on_tree_edge())))
             .color_map(boost::make_iterator_property_map(color.begin(), index)));
     diameter = std::max(diameter, *std::max_element(distance.begin(), distance.end()));
   }
@@ -248,20 +247,20 @@ ScheduleAnalysis analyze_schedule(Schedule& s, std::int64_t t0, std::int64_t t1,
     while (k <= rounds && error[static_cast<std::size_t>(k)] > kExactError) ++k;
     if (k <= rounds) a.exact_after_rounds = k;
     const std::int64_t prefix = k - 1;  // rounds with e_k > 1e-13
-    a.contraction_rate =
-        prefix == 0 ? 0.0
-                    : std::pow(error[static_cast<std::size_t>(prefix)] / error.front(),
-                               1.0 / static_cast<double>(prefix));
+    a.contraction_rate = prefix == 0
+                             ? 0.0
+                             : std::pow(error[static_cast<std::size_t>(prefix)] / error.front(),
+                                        1.0 / static_cast<double>(prefix));
   }
   return a;
 }
 
 void require_b_strongly_connected(const ScheduleAnalysis& a) {
   if (a.b > 0) return;
-  throw Error("topology: kind '" + a.kind + "' with " + std::to_string(a.agents) + " agents (seed " +
-              std::to_string(a.seed) + ") is not B-strongly connected over rounds [" +
-              std::to_string(a.t0) + ", " + std::to_string(a.t1) + "): " + a.reason + "; " +
-              a.remedy);
+  throw Error("topology: kind '" + a.kind + "' with " + std::to_string(a.agents) +
+              " agents (seed " + std::to_string(a.seed) +
+              ") is not B-strongly connected over rounds [" + std::to_string(a.t0) + ", " +
+              std::to_string(a.t1) + "): " + a.reason + "; " + a.remedy);
 }
 
 std::string describe(const ScheduleAnalysis& a) {
@@ -283,7 +282,8 @@ std::string describe(const ScheduleAnalysis& a) {
   if (a.contraction_rate >= 0.0) {
     out << "push-sum contraction: error × " << a.contraction_rate << " per round, "
         << a.initial_error << " -> " << a.final_error;
-    if (a.exact_after_rounds > 0) out << ", below 1e-13 after " << a.exact_after_rounds << " rounds";
+    if (a.exact_after_rounds > 0)
+      out << ", below 1e-13 after " << a.exact_after_rounds << " rounds";
     out << "\n";
   }
   return out.str();

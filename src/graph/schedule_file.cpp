@@ -67,8 +67,7 @@ class Reader {
     static const std::string kValid =
         "a schedule file starts with `agents N` then `rounds R` (comments start with '#')";
     std::vector<std::string_view> tokens;
-    if (!next(tokens))
-      throw Error(path_ + ": ends before the `" + form + "` line; " + kValid);
+    if (!next(tokens)) throw Error(path_ + ": ends before the `" + form + "` line; " + kValid);
     if (tokens.size() != 2 || tokens[0] != keyword)
       fail(std::string("expected `") + form + "`, got '" + joined(tokens) + "'; " + kValid);
     long long value = 0;

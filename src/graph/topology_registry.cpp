@@ -24,13 +24,12 @@ const std::vector<TopologyKind>& topology_kinds() {
 }
 
 std::unique_ptr<Topology> make_topology(const TopologySpec& spec, int agents, std::uint64_t seed) {
-  if (agents < 1)
-    throw Error("topology: need at least one agent, got " + std::to_string(agents));
+  if (agents < 1) throw Error("topology: need at least one agent, got " + std::to_string(agents));
   for (const TopologyKind& kind : topology_kinds())
     if (spec.kind == kind.name) return kind.make(spec, agents, seed);
   std::string valid;
-  for (const TopologyKind& kind : topology_kinds()) valid += (valid.empty() ? "" : ", ") +
-                                                             std::string(kind.name);
+  for (const TopologyKind& kind : topology_kinds())
+    valid += (valid.empty() ? "" : ", ") + std::string(kind.name);
   throw Error("topology.kind: unknown kind '" + spec.kind + "'; valid kinds: " + valid);
 }
 

@@ -2,8 +2,8 @@
 // Reader for the IDX format of MNIST and Fashion-MNIST (http://yann.lecun.com/exdb/mnist/, section
 // "FILE FORMATS FOR THE MNIST DATABASE"): a big-endian header, magic 0x00000803 (unsigned bytes,
 // 3 dimensions) then image count, rows and columns for an image file; magic 0x00000801 then the
-// count for a label file; then the bytes, row-major. Files may be gzip-compressed (.gz), as Debian's
-// dataset-fashion-mnist ships them, or plain.
+// count for a label file; then the bytes, row-major. Files may be gzip-compressed (.gz), as
+// Debian's dataset-fashion-mnist ships them, or plain.
 #include <string>
 
 #include "hyperpush/data/dataset.hpp"

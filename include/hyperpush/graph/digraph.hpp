@@ -15,9 +15,9 @@ class Digraph {
  public:
   Digraph() = default;
 
-  // Rebuilds the graph on `agents` vertices from `edges` (u → v, any order, duplicates and self-loops
-  // allowed) plus every self-loop. `edges` is sorted in place. Throws hyperpush::Error on an agent id
-  // outside [0, agents).
+  // Rebuilds the graph on `agents` vertices from `edges` (u → v, any order, duplicates and
+  // self-loops allowed) plus every self-loop. `edges` is sorted in place. Throws hyperpush::Error
+  // on an agent id outside [0, agents).
   void assign(int agents, EdgeList& edges);
 
   int agents() const { return agents_; }

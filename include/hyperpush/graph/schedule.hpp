@@ -25,7 +25,8 @@ class Schedule {
   // round().
   const Digraph& round(std::int64_t t);
 
-  // Edges (self-loops included) the cache may hold: 64 Mi edges, about 512 MiB of out- and in-lists.
+  // What the cache may hold, in edges (self-loops included) plus one offset per agent per round:
+  // 64 Mi, about 512 MiB of out- and in-lists. Rounds past it are regenerated instead.
   static constexpr std::int64_t kMaxCachedEdges = std::int64_t{64} << 20;
 
  private:

@@ -13,8 +13,8 @@ namespace hyperpush::graph {
 // What a config's [topology] section says about the graph itself.
 struct TopologySpec {
   std::string kind = "random-directed";
-  std::string file;          // `file` kind: path of the edge-list schedule
-  double rate_min = 0.4;     // random-directed / random-undirected: r_uv ~ U(rate_min, rate_max)
+  std::string file;       // `file` kind: path of the edge-list schedule
+  double rate_min = 0.4;  // random-directed / random-undirected: r_uv ~ U(rate_min, rate_max)
   double rate_max = 0.8;
   double probability = 0.5;  // erdos-renyi: edge probability
 };
@@ -33,9 +33,9 @@ using TopologyFactory = std::unique_ptr<Topology> (*)(const TopologySpec& spec, 
 
 struct TopologyKind {
   const char* name;
-  const char* doc;     // one line for the README and error messages
+  const char* doc;  // one line for the README and error messages
   bool time_varying;
-  bool scalable;       // O(n log n) edges or fewer per round: fit for thousands of agents
+  bool scalable;  // O(n log n) edges or fewer per round: fit for thousands of agents
   TopologyFactory make;
 };
 

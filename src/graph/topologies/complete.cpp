@@ -28,8 +28,8 @@ std::unique_ptr<Topology> make(const TopologySpec&, int agents, std::uint64_t) {
 
 }  // namespace
 
-const TopologyKind complete = {
-    "complete", "every agent pushes to every other agent (n(n-1) edges per round)",
-    /*time_varying=*/false, /*scalable=*/false, make};
+const TopologyKind complete = {"complete",
+                               "every agent pushes to every other agent (n(n-1) edges per round)",
+                               /*time_varying=*/false, /*scalable=*/false, make};
 
 }  // namespace hyperpush::graph::topologies

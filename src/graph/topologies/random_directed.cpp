@@ -15,7 +15,8 @@ namespace {
 class RandomDirected final : public Topology {
  public:
   RandomDirected(const TopologySpec& spec, int agents, std::uint64_t seed)
-      : agents_(agents), seed_(seed),
+      : agents_(agents),
+        seed_(seed),
         rate_(static_cast<std::size_t>(agents) * static_cast<std::size_t>(agents)) {
     for (int u = 0; u < agents; ++u)
       for (int v = 0; v < agents; ++v)

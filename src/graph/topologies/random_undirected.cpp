@@ -14,7 +14,8 @@ namespace {
 class RandomUndirected final : public Topology {
  public:
   RandomUndirected(const TopologySpec& spec, int agents, std::uint64_t seed)
-      : agents_(agents), seed_(seed),
+      : agents_(agents),
+        seed_(seed),
         rate_(static_cast<std::size_t>(agents) * static_cast<std::size_t>(agents)) {
     for (int u = 0; u < agents; ++u)
       for (int v = u + 1; v < agents; ++v) rate_[index(u, v)] = edge_rate(spec, seed, u, v);

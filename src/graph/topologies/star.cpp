@@ -30,7 +30,8 @@ std::unique_ptr<Topology> make(const TopologySpec&, int agents, std::uint64_t) {
 }  // namespace
 
 const TopologyKind star = {
-    "star", "agent 0 <-> every other agent: diameter 2, but the hub carries 2(n-1) messages a round",
+    "star",
+    "agent 0 <-> every other agent: diameter 2, but the hub carries 2(n-1) messages a round",
     /*time_varying=*/false, /*scalable=*/false, make};
 
 }  // namespace hyperpush::graph::topologies

@@ -20,10 +20,9 @@ class Torus final : public Topology {
   void edges(std::int64_t, EdgeList& out) const override {
     for (int i = 0; i < agents_; ++i) {
       const int row = i / cols_, col = i % cols_;
-      const int neighbours[4] = {((row + 1) % rows_) * cols_ + col,
-                                 ((row + rows_ - 1) % rows_) * cols_ + col,
-                                 row * cols_ + (col + 1) % cols_,
-                                 row * cols_ + (col + cols_ - 1) % cols_};
+      const int neighbours[4] = {
+          ((row + 1) % rows_) * cols_ + col, ((row + rows_ - 1) % rows_) * cols_ + col,
+          row * cols_ + (col + 1) % cols_, row * cols_ + (col + cols_ - 1) % cols_};
       // Digraph::assign drops the duplicates of r or c = 2 and the self-loops of r or c = 1.
       for (int j : neighbours)
         if (j != i) out.emplace_back(i, j);

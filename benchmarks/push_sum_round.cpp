@@ -1,0 +1,85 @@
+// One push-sum round against a raw MPI_Isend/Irecv ring round of the same vector, in the same run.
+//
+// Setting: one agent per rank on the one-peer exponential schedule (each agent pushes to itself and
+// one peer per round, like the ring), d = 1e4, 1e5, 1e6 numbers per agent. The push-sum round is
+// the library's whole round: planning from G(t), one aggregated message per peer rank, and the
+// weighted sum of the received rows in sender order. The ring round only moves the bytes.
+// Target: push-sum / ring <= 1.15. Run: scripts/mpirun.sh 4 build/bin/bench_push_sum [reps]
+#include <mpi.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+#include "hyperpush/comm/exchange.hpp"
+#include "hyperpush/consensus/push_sum.hpp"
+#include "hyperpush/graph/schedule.hpp"
+
+namespace {
+
+// Seconds per round, as the slowest rank saw it, over `rounds` back-to-back rounds.
+template <class Round>
+double time_rounds(int rounds, Round&& round) {
+  MPI_Barrier(MPI_COMM_WORLD);
+  const double start = MPI_Wtime();
+  for (int r = 0; r < rounds; ++r) round(r);
+  double mine = (MPI_Wtime() - start) / rounds, slowest = 0;
+  MPI_Allreduce(&mine, &slowest, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+  return slowest;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  MPI_Init(&argc, &argv);
+  int rank = 0, ranks = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  const int blocks = argc > 1 ? std::atoi(argv[1]) : 15;
+  if (rank == 0) {
+    std::printf("push-sum round vs raw MPI_Isend/Irecv ring round: %d ranks, one agent per rank, "
+                "one-peer-exponential; median of %d blocks\n", ranks, blocks);
+    std::printf("%10s %14s %16s %8s\n", "d", "ring (ms)", "push-sum (ms)", "ratio");
+  }
+  for (const int d : {10000, 100000, 1000000}) {
+    const int rounds = std::max(4, 20000000 / d / 8);
+    // Raw ring: send d numbers to rank + 1, receive d from rank - 1.
+    std::vector<double> out(d, 1.0), in(d, 0.0);
+    const int next = (rank + 1) % ranks, prev = (rank + ranks - 1) % ranks;
+    const auto ring_round = [&](int) {
+      MPI_Request req[2];
+      MPI_Irecv(in.data(), d, MPI_DOUBLE, prev, 0, MPI_COMM_WORLD, &req[0]);
+      MPI_Isend(out.data(), d, MPI_DOUBLE, next, 0, MPI_COMM_WORLD, &req[1]);
+      MPI_Waitall(2, req, MPI_STATUSES_IGNORE);
+    };
+    // Push-sum: (w_i, ω_i) with w_i of dimension d.
+    hyperpush::graph::TopologySpec spec;
+    spec.kind = "one-peer-exponential";
+    hyperpush::graph::Schedule schedule(spec, ranks, 0);
+    hyperpush::comm::Exchange exchange(MPI_COMM_WORLD, ranks, d + 1);
+    hyperpush::consensus::PushSumAverage push_sum(exchange);
+    std::fill(push_sum.value(0), push_sum.value(0) + d, 1.0 + rank);
+    std::int64_t t = 0;
+    const auto push_round = [&](int) { push_sum.round(schedule.round(t++)); };
+
+    time_rounds(rounds, ring_round);  // warm up both paths (first-touch, MPI buffers)
+    time_rounds(rounds, push_round);
+    std::vector<double> ring, push, ratio;
+    for (int b = 0; b < blocks; ++b) {
+      ring.push_back(time_rounds(rounds, ring_round));
+      push.push_back(time_rounds(rounds, push_round));
+      ratio.push_back(push.back() / ring.back());
+    }
+    if (rank == 0)
+      std::printf("%10d %14.4f %16.4f %8.2f\n", d, median(ring) * 1e3, median(push) * 1e3,
+                  median(ratio));
+  }
+  MPI_Finalize();
+  return 0;
+}
