@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
   topology->add_option("--export", topo.export_file,
                        "Write the rounds in the edge-list schedule format (kind = \"file\")");
 
-  app.add_subcommand("config-reference", "Print the config key reference (Markdown)");
+  app.add_subcommand("config-reference", "Print the config key and topology reference (Markdown)");
 
   try {
     app.parse(argc, argv);
@@ -80,6 +80,8 @@ int main(int argc, char** argv) {
     }
     if (topology->parsed()) return hyperpush::app::topology_command(config_path, overrides, topo);
     std::fputs(hyperpush::app::config_reference_markdown().c_str(), stdout);
+    std::fputs("\nTopology kinds (`topology.kind`):\n\n", stdout);
+    std::fputs(hyperpush::app::topology_reference_markdown().c_str(), stdout);
     return 0;
   } catch (const hyperpush::app::CollectiveError& e) {
     return fail(e.what(), true, 2);

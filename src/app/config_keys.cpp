@@ -74,4 +74,13 @@ const std::vector<KeyDecl>& config_keys() {
   return keys;
 }
 
+std::string topology_reference_markdown() {
+  std::string out = "| kind | time-varying | thousands of agents | description |\n|---|---|---|---|\n";
+  for (const auto& kind : graph::topology_kinds()) {
+    out += std::string("| `") + kind.name + "` | " + (kind.time_varying ? "yes" : "no") + " | " +
+           (kind.scalable ? "yes" : "no") + " | " + kind.doc + " |\n";
+  }
+  return out;
+}
+
 }  // namespace hyperpush::app

@@ -30,6 +30,9 @@ const std::vector<KeyDecl>& config_keys();
 // The README's config reference (a Markdown table), generated from config_keys().
 std::string config_reference_markdown();
 
+// The table of topology kinds (name, time-varying, fit for thousands of agents, doc).
+std::string topology_reference_markdown();
+
 class Config {
  public:
   // Reads `path`, applies `overrides` ("key=value", in order) and checks every key against the
