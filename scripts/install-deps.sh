@@ -14,6 +14,8 @@ packages=(
   libtorch-dev
   # real data sets and the Python side (plots, numpy replays, scikit-learn comparisons)
   dataset-fashion-mnist python3-sklearn python3-numpy python3-matplotlib
+  # a real single-node SLURM for the tests (tests/e2e/slurm.sh)
+  slurmctld slurmd slurm-client munge
 )
 
 missing=()
