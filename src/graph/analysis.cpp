@@ -8,6 +8,7 @@
 #include <boost/graph/visitors.hpp>
 #include <cmath>
 #include <iomanip>
+#include <iterator>
 #include <limits>
 #include <sstream>
 #include <utility>
@@ -167,6 +168,7 @@ ScheduleAnalysis analyze_schedule(Schedule& s, std::int64_t t0, std::int64_t t1,
   EdgeUnion all;
   std::vector<int> component;
   EdgeUnion one;
+  std::vector<char> alone(static_cast<std::size_t>(rounds));  // G(t) alone strongly connected
   a.out_degree.min = a.in_degree.min = std::numeric_limits<int>::max();
   double degree_sum = 0.0;
   for (std::int64_t t = t0; t < t1; ++t) {
@@ -181,7 +183,8 @@ ScheduleAnalysis analyze_schedule(Schedule& s, std::int64_t t0, std::int64_t t1,
     }
     one.clear();
     one.add(g);
-    if (strong_connectivity(n, one.edges(), component).strong) ++a.strongly_connected_rounds;
+    alone[static_cast<std::size_t>(t - t0)] = strong_connectivity(n, one.edges(), component).strong;
+    a.strongly_connected_rounds += alone[static_cast<std::size_t>(t - t0)];
     all.add(g);
     if (options.contraction) {
       // Agent k pushes w_k / |O_k(t)| to each j in O_k(t); j sums what it receives in sender order:
@@ -215,6 +218,10 @@ ScheduleAnalysis analyze_schedule(Schedule& s, std::int64_t t0, std::int64_t t1,
     EdgeUnion window;
     for (std::int64_t start = t0; start < t1; ++start) {
       end = std::max(end, start);
+      if (end == start && alone[static_cast<std::size_t>(start - t0)]) {  // L(s) = 1, known
+        a.b = std::max<std::int64_t>(a.b, 1);
+        continue;
+      }
       window.clear();
       for (std::int64_t t = start; t <= end; ++t) window.add(s.round(t));
       bool ran_off = false;
@@ -238,7 +245,10 @@ ScheduleAnalysis analyze_schedule(Schedule& s, std::int64_t t0, std::int64_t t1,
     a.remedy = remedy(a, s.spec(), s.period());
   }
 
-  if (options.diameter && whole.strong) a.diameter = diameter_of(n, all.edges());
+  const double diameter_work = static_cast<double>(n) * static_cast<double>(all.edges().size());
+  if (options.diameter && whole.strong &&
+      diameter_work <= static_cast<double>(options.diameter_max_work))
+    a.diameter = diameter_of(n, all.edges());
 
   if (options.contraction) {
     a.initial_error = error.front();

@@ -26,7 +26,8 @@ const Digraph& Schedule::round(std::int64_t t) {
     scratch_.clear();
     topology_->edges(t, scratch_);
     // At most scratch_.size() edges plus agents_ self-loops, and agents_ + 1 offsets per list.
-    const std::int64_t cost = static_cast<std::int64_t>(scratch_.size()) + 2 * agents_;
+    const std::int64_t cost =
+        static_cast<std::int64_t>(scratch_.size()) + 2 * std::int64_t{agents_};
     if (cached_edges_ + cost <= kMaxCachedEdges) {
       cached.assign(agents_, scratch_);
       cached_edges_ += cached.edge_count() + agents_;

@@ -295,6 +295,15 @@ TEST(Analysis, OptionsSkipTheExpensiveParts) {
   EXPECT_EQ(a.contraction_rate, -1.0);
 }
 
+TEST(Analysis, DiameterIsSkippedPastItsWorkBudget) {
+  Schedule s(spec_of("torus"), 16, 0);  // union: 16 agents × 64 edges = 1024 steps of work
+  AnalysisOptions options;
+  options.diameter_max_work = 1024;
+  EXPECT_EQ(analyze_schedule(s, 0, 4, options).diameter, 4);  // 4 × 4 torus: 2 + 2
+  options.diameter_max_work = 1023;
+  EXPECT_EQ(analyze_schedule(s, 0, 4, options).diameter, -1);
+}
+
 TEST(Analysis, RejectsAnEmptyRange) {
   Schedule s(spec_of("torus"), 16, 0);
   EXPECT_THROW(analyze_schedule(s, 4, 4), Error);

@@ -94,7 +94,7 @@ TEST(RandomDirected, EdgeFrequencyMatchesItsRate) {
   spec.rate_min = 0.2;
   spec.rate_max = 0.9;
   Schedule s(spec, n, 7);
-  std::vector<int> on(n * n, 0);
+  std::vector<int> on(static_cast<std::size_t>(n * n), 0);
   for (std::int64_t t = 0; t < rounds; ++t) {
     const Digraph& g = s.round(t);
     for (int u = 0; u < n; ++u)

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "hyperpush/error.hpp"
+#include "temp_file.hpp"
 
 namespace hyperpush::graph {
 namespace {
@@ -62,6 +63,25 @@ TEST(Schedule, NonRepeatingRoundsReuseStorage) {
     EXPECT_EQ(h.out_begin(0), out) << t;
     EXPECT_EQ(h.in_begin(0), in) << t;
   }
+}
+
+TEST(Schedule, LongPeriodsAreRegeneratedNotCached) {
+  // 2 agents × 2,000,000 rounds is past the cache budget (kMaxCachedEdges / (agents + 40) rounds):
+  // every round is rebuilt into the one reused Digraph.
+  const std::int64_t rounds = 2'000'000;
+  ASSERT_GT(rounds, Schedule::kMaxCachedEdges / (2 + 40));
+  test::TempFile f("long.txt", "agents 2\nrounds 2000000\n0 0 1\n1999999 1 0\n");
+  TopologySpec spec = spec_of("file");
+  spec.file = f.path();
+  Schedule s(spec, 2, 0);
+  EXPECT_EQ(s.period(), rounds);
+  const Digraph* first = &s.round(0);
+  EXPECT_TRUE(first->has_edge(0, 1));
+  EXPECT_EQ(&s.round(1), first);
+  EXPECT_EQ(s.round(1).edge_count(), 2);
+  EXPECT_TRUE(s.round(rounds - 1).has_edge(1, 0));
+  EXPECT_TRUE(s.round(rounds).has_edge(0, 1));
+  EXPECT_FALSE(s.round(rounds).has_edge(1, 0));
 }
 
 TEST(Schedule, SameSpecSameGraphsWhateverTheCallOrder) {

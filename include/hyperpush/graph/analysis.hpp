@@ -17,8 +17,11 @@ struct DegreeStats {  // over agents and rounds, self-loops excluded
 };
 
 struct AnalysisOptions {
-  // Each costs about agents × (union edges) or rounds × edges × 4; off for very large studies.
+  // The diameter costs one breadth-first search per agent, agents × (union edges) steps; it is
+  // skipped (diameter = -1) when that exceeds diameter_max_work (2^30: about a second).
   bool diameter = true;
+  std::int64_t diameter_max_work = std::int64_t{1} << 30;
+  // Push-sum on the probes: 4 × rounds × edges multiply-adds.
   bool contraction = true;
 };
 
@@ -40,7 +43,7 @@ struct ScheduleAnalysis {
   DegreeStats out_degree, in_degree;
   double edges_per_round = 0.0;  // mean, self-loops excluded
   // Longest shortest path of the union graph of [t0, t1); -1 when it is not strongly connected or
-  // options.diameter is off.
+  // the options skipped it.
   int diameter = -1;
 
   // Push-sum on 4 probe vectors per agent, x_ip(0) = random_normal(seed, contraction, i, p, 0),

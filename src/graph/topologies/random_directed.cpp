@@ -16,16 +16,15 @@ class RandomDirected final : public Topology {
  public:
   RandomDirected(const TopologySpec& spec, int agents, std::uint64_t seed)
       : agents_(agents),
-        seed_(seed),
-        rate_(static_cast<std::size_t>(agents) * static_cast<std::size_t>(agents)) {
+        draw_(static_cast<std::size_t>(agents) * static_cast<std::size_t>(agents)) {
     for (int u = 0; u < agents; ++u)
       for (int v = 0; v < agents; ++v)
-        if (u != v) rate_[index(u, v)] = edge_rate(spec, seed, u, v);
+        if (u != v) draw_[index(u, v)] = EdgeDraw(spec, seed, u, v);
   }
   void edges(std::int64_t t, EdgeList& out) const override {
     for (int u = 0; u < agents_; ++u)
       for (int v = 0; v < agents_; ++v)
-        if (u != v && edge_active(seed_, u, v, t, rate_[index(u, v)])) out.emplace_back(u, v);
+        if (u != v && draw_[index(u, v)].active(t)) out.emplace_back(u, v);
   }
   std::int64_t period() const override { return 0; }
 
@@ -35,8 +34,7 @@ class RandomDirected final : public Topology {
            static_cast<std::size_t>(v);
   }
   int agents_;
-  std::uint64_t seed_;
-  std::vector<double> rate_;  // r_uv at index(u, v); the diagonal is unused
+  std::vector<EdgeDraw> draw_;  // edge u -> v at index(u, v); the diagonal is unused
 };
 
 std::unique_ptr<Topology> make(const TopologySpec& spec, int agents, std::uint64_t seed) {

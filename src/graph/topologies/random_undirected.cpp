@@ -15,15 +15,14 @@ class RandomUndirected final : public Topology {
  public:
   RandomUndirected(const TopologySpec& spec, int agents, std::uint64_t seed)
       : agents_(agents),
-        seed_(seed),
-        rate_(static_cast<std::size_t>(agents) * static_cast<std::size_t>(agents)) {
+        draw_(static_cast<std::size_t>(agents) * static_cast<std::size_t>(agents)) {
     for (int u = 0; u < agents; ++u)
-      for (int v = u + 1; v < agents; ++v) rate_[index(u, v)] = edge_rate(spec, seed, u, v);
+      for (int v = u + 1; v < agents; ++v) draw_[index(u, v)] = EdgeDraw(spec, seed, u, v);
   }
   void edges(std::int64_t t, EdgeList& out) const override {
     for (int u = 0; u < agents_; ++u)
       for (int v = u + 1; v < agents_; ++v)
-        if (edge_active(seed_, u, v, t, rate_[index(u, v)])) {
+        if (draw_[index(u, v)].active(t)) {
           out.emplace_back(u, v);
           out.emplace_back(v, u);
         }
@@ -36,8 +35,7 @@ class RandomUndirected final : public Topology {
            static_cast<std::size_t>(v);
   }
   int agents_;
-  std::uint64_t seed_;
-  std::vector<double> rate_;  // r_uv at index(u, v) for u < v
+  std::vector<EdgeDraw> draw_;  // pair {u, v} at index(u, v), u < v
 };
 
 std::unique_ptr<Topology> make(const TopologySpec& spec, int agents, std::uint64_t seed) {
