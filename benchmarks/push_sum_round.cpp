@@ -45,8 +45,10 @@ int main(int argc, char** argv) {
   MPI_Comm_size(MPI_COMM_WORLD, &ranks);
   const int blocks = argc > 1 ? std::atoi(argv[1]) : 15;
   if (rank == 0) {
-    std::printf("push-sum round vs raw MPI_Isend/Irecv ring round: %d ranks, one agent per rank, "
-                "one-peer-exponential; median of %d blocks\n", ranks, blocks);
+    std::printf(
+        "push-sum round vs raw MPI_Isend/Irecv ring round: %d ranks, one agent per rank, "
+        "one-peer-exponential; median of %d blocks\n",
+        ranks, blocks);
     std::printf("%10s %12s %15s %8s %16s\n", "d", "ring (ms)", "push-sum (ms)", "ratio",
                 "vs ring + mix");
   }

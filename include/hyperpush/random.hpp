@@ -1,16 +1,17 @@
 #pragma once
 // The counter-based generator behind every random draw in hyperpush (specs/hgp.md, "Randomness").
 //
-// A draw is a pure function of its key (seed, purpose, a, b, c); nothing is stateful, so any rank, any
-// agent count per rank, and any other implementation (numpy: see tests/graph/replay_schedule.py)
-// regenerates exactly the same numbers:
+// A draw is a pure function of its key (seed, purpose, a, b, c); nothing is stateful, so any rank,
+// any agent count per rank, and any other implementation (numpy: see
+// tests/graph/replay_schedule.py) regenerates exactly the same numbers:
 //
 //   mix(z)  = splitmix64 finalizer: z += 0x9E3779B97F4A7C15;
 //             z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9; z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
 //             return z ^ (z >> 31)                                  (all arithmetic mod 2^64)
 //   bits    = mix(mix(mix(mix(mix(seed) ^ purpose) ^ a) ^ b) ^ c)
 //   uniform = (bits >> 11) * 2^-53                                   in [0, 1)
-//   normal  = sqrt(-2 ln(1 - u1)) * cos(2π u2), u1 = uniform(.., c = 2c), u2 = uniform(.., c = 2c + 1)
+//   normal  = sqrt(-2 ln(1 - u1)) * cos(2π u2), u1 = uniform(.., c = 2c), u2 = uniform(.., c = 2c +
+//   1)
 //
 // The meaning of (a, b, c) is fixed per purpose and documented next to each purpose below.
 #include <cmath>
@@ -34,8 +35,8 @@ inline std::uint64_t splitmix64(std::uint64_t z) {
   return z ^ (z >> 31);
 }
 
-inline std::uint64_t random_bits(std::uint64_t seed, Purpose purpose, std::uint64_t a, std::uint64_t b,
-                                 std::uint64_t c) {
+inline std::uint64_t random_bits(std::uint64_t seed, Purpose purpose, std::uint64_t a,
+                                 std::uint64_t b, std::uint64_t c) {
   std::uint64_t h = splitmix64(seed);
   h = splitmix64(h ^ static_cast<std::uint64_t>(purpose));
   h = splitmix64(h ^ a);

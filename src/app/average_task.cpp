@@ -56,7 +56,8 @@ void run_average(RunContext& c) {
   const int first = exchange.first_local(), local = exchange.local_count();
   for (int i = 0; i < local; ++i) {
     double* w = push_sum.value(i);
-    for (int k = 0; k < dim; ++k) w[k] = random_normal(seed, Purpose::initial_value, first + i, k, 0);
+    for (int k = 0; k < dim; ++k)
+      w[k] = random_normal(seed, Purpose::initial_value, first + i, k, 0);
   }
   // x̄ = (1/n) Σ_i x_i, summed in agent order.
   std::vector<double> mean(dim, 0.0);
@@ -83,8 +84,9 @@ void run_average(RunContext& c) {
     consensus_error = 0;
     for (int i = 0; i < c.agents; ++i) {
       consensus_error = std::max(consensus_error, all[2 * i]);
-      out << json{{"round", round}, {"agent", i}, {"error", all[2 * i]},
-                  {"weight", all[2 * i + 1]}}.dump() << '\n';
+      out << json{{"round", round}, {"agent", i}, {"error", all[2 * i]}, {"weight", all[2 * i + 1]}}
+                 .dump()
+          << '\n';
     }
     history.emplace_back(round, consensus_error);
   };
@@ -114,8 +116,9 @@ void run_average(RunContext& c) {
     if (c.rank == 0) {
       json agents = json::array();
       for (int i = 0; i < c.agents; ++i)
-        agents.push_back({{"id", i}, {"estimate", std::vector<double>(all.begin() + i * dim,
-                                                                      all.begin() + (i + 1) * dim)}});
+        agents.push_back({{"id", i},
+                          {"estimate", std::vector<double>(all.begin() + i * dim,
+                                                           all.begin() + (i + 1) * dim)}});
       c.results->write("estimates.json", json{{"agents", agents}}.dump() + "\n");
     }
   }
@@ -165,18 +168,20 @@ void run_average(RunContext& c) {
   c.results->write("timings.json", timings.dump(2) + "\n");
 
   // A short human-readable account on stdout.
-  std::printf("hyperpush average: %d agents on %d rank%s, topology %s (B = %lld), seed %llu, d = %d\n",
-              c.agents, c.ranks, c.ranks == 1 ? "" : "s", c.config.string("topology.kind").c_str(),
-              static_cast<long long>(check.b), static_cast<unsigned long long>(seed), dim);
+  std::printf(
+      "hyperpush average: %d agents on %d rank%s, topology %s (B = %lld), seed %llu, d = %d\n",
+      c.agents, c.ranks, c.ranks == 1 ? "" : "s", c.config.string("topology.kind").c_str(),
+      static_cast<long long>(check.b), static_cast<unsigned long long>(seed), dim);
   std::printf("  %8s  %s\n", "round", "consensus error");
   const std::size_t step = std::max<std::size_t>(1, (history.size() + 7) / 8);
   for (std::size_t h = 0; h < history.size(); ++h)
     if (h % step == 0 || h + 1 == history.size())
       std::printf("  %8lld  %.3e\n", static_cast<long long>(history[h].first), history[h].second);
-  std::printf("consensus error %.3e after %lld rounds; %lld messages, %.3f MB sent agent to agent; "
-              "%.3f s\n",
-              consensus_error, static_cast<long long>(rounds), static_cast<long long>(messages),
-              bytes / 1e6, loop_seconds);
+  std::printf(
+      "consensus error %.3e after %lld rounds; %lld messages, %.3f MB sent agent to agent; "
+      "%.3f s\n",
+      consensus_error, static_cast<long long>(rounds), static_cast<long long>(messages),
+      bytes / 1e6, loop_seconds);
 }
 
 }  // namespace hyperpush::app

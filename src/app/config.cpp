@@ -1,11 +1,12 @@
 #include "hyperpush/app/config.hpp"
 
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "hyperpush/error.hpp"
 
@@ -64,17 +65,22 @@ std::string format_value(const Value& v) {
 
 const char* type_name(KeyType t) {
   switch (t) {
-    case KeyType::integer: return "an integer";
-    case KeyType::real: return "a number";
-    case KeyType::string: return "a string";
-    case KeyType::boolean: return "true or false";
+    case KeyType::integer:
+      return "an integer";
+    case KeyType::real:
+      return "a number";
+    case KeyType::string:
+      return "a string";
+    case KeyType::boolean:
+      return "true or false";
   }
   return "";
 }
 
 std::string range_text(const KeyDecl& d) {
   auto bound = [&](double v) {
-    return d.type == KeyType::integer ? std::to_string(static_cast<std::int64_t>(v)) : format_number(v);
+    return d.type == KeyType::integer ? std::to_string(static_cast<std::int64_t>(v))
+                                      : format_number(v);
   };
   return std::string(d.min_exclusive ? "(" : "[") + bound(d.min) + ", " + bound(d.max) + "]";
 }
@@ -104,7 +110,8 @@ std::string choices_text(const KeyDecl& d) {
     throw Error(where + ": unknown section [" + section + "]; valid sections: " + valid);
   }
   throw Error(where + ": unknown key '" + key + "'" +
-              (nearest ? " (did you mean '" + nearest->key + "'?)" : "") + "; valid keys here: " + valid);
+              (nearest ? " (did you mean '" + nearest->key + "'?)" : "") +
+              "; valid keys here: " + valid);
 }
 
 // A value from the TOML document, checked for type (integers are accepted where numbers are).
@@ -172,8 +179,10 @@ std::string config_reference_markdown() {
   out << "| key | type | default | valid | description |\n|---|---|---|---|---|\n";
   for (const auto& d : config_keys()) {
     std::string valid;
-    if (!d.choices.empty()) valid = choices_text(d);
-    else if (d.type == KeyType::integer || d.type == KeyType::real) valid = range_text(d);
+    if (!d.choices.empty())
+      valid = choices_text(d);
+    else if (d.type == KeyType::integer || d.type == KeyType::real)
+      valid = range_text(d);
     std::string type = type_name(d.type);
     type = type.substr(type.find(' ') + 1);
     if (d.type == KeyType::boolean) type = "boolean";
@@ -226,8 +235,8 @@ Config Config::load(const std::string& path, const std::vector<std::string>& ove
     doc = toml::parse_file(path);
   } catch (const toml::parse_error& e) {
     throw Error(path + ":" + std::to_string(e.source().begin.line) + ":" +
-                std::to_string(e.source().begin.column) + ": TOML syntax error: " +
-                std::string(e.description()));
+                std::to_string(e.source().begin.column) +
+                ": TOML syntax error: " + std::string(e.description()));
   }
   Config config = defaults();
   config.source_ = path;

@@ -30,7 +30,8 @@ KeyDecl real(const char* key, double value, double min, double max, bool min_exc
              const char* doc) {
   return {key, KeyType::real, value, min, max, min_exclusive, {}, doc};
 }
-KeyDecl text(const char* key, const char* value, std::vector<std::string> choices, const char* doc) {
+KeyDecl text(const char* key, const char* value, std::vector<std::string> choices,
+             const char* doc) {
   return {key, KeyType::string, std::string(value), 0, 0, false, std::move(choices), doc};
 }
 KeyDecl flag(const char* key, bool value, const char* doc) {
@@ -75,7 +76,8 @@ const std::vector<KeyDecl>& config_keys() {
 }
 
 std::string topology_reference_markdown() {
-  std::string out = "| kind | time-varying | thousands of agents | description |\n|---|---|---|---|\n";
+  std::string out =
+      "| kind | time-varying | thousands of agents | description |\n|---|---|---|---|\n";
   for (const auto& kind : graph::topology_kinds()) {
     out += std::string("| `") + kind.name + "` | " + (kind.time_varying ? "yes" : "no") + " | " +
            (kind.scalable ? "yes" : "no") + " | " + kind.doc + " |\n";

@@ -19,7 +19,8 @@ ResultWriter::ResultWriter(std::string dir) : dir_(std::move(dir)) {
   staging_ = (fs::path(dir_) / (".partial-" + std::to_string(::getpid()))).string();
   fs::remove_all(staging_, ec);
   if (!fs::create_directory(staging_, ec))
-    throw Error(staging_ + ": cannot create a staging folder for the results (" + ec.message() + ")");
+    throw Error(staging_ + ": cannot create a staging folder for the results (" + ec.message() +
+                ")");
 }
 
 ResultWriter::~ResultWriter() {
@@ -54,8 +55,9 @@ void ResultWriter::commit() {
   for (const auto& [name, out] : streams_) {
     std::error_code ec;
     fs::rename(fs::path(staging_) / name, fs::path(dir_) / name, ec);
-    if (ec) throw Error((fs::path(dir_) / name).string() + ": cannot move result into place (" +
-                        ec.message() + ")");
+    if (ec)
+      throw Error((fs::path(dir_) / name).string() + ": cannot move result into place (" +
+                  ec.message() + ")");
   }
   streams_.clear();
   std::error_code ec;

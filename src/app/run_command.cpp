@@ -66,8 +66,8 @@ int run_command(const std::string& config_path, const std::vector<std::string>& 
     check = graph::analyze_schedule(*schedule, 0, config->integer("topology.check_rounds"));
     graph::require_b_strongly_connected(check);
     if (rank == 0)
-      results = std::make_unique<ResultWriter>(out_dir.empty() ? config->string("output.dir")
-                                                               : out_dir);
+      results =
+          std::make_unique<ResultWriter>(out_dir.empty() ? config->string("output.dir") : out_dir);
   });
 
   Progress progress(rank == 0 && config->boolean("output.progress"));

@@ -47,8 +47,9 @@ int topology_command(const std::string& config_path, const std::vector<std::stri
   const Config config = Config::load(config_path, overrides);
   const int agents = static_cast<int>(config.integer("agents"));
   if (agents == 0)
-    throw Error("agents = 0 means one agent per MPI rank, which `hyperpush topology` does not "
-                "have; give the count, e.g. --set agents=8");
+    throw Error(
+        "agents = 0 means one agent per MPI rank, which `hyperpush topology` does not "
+        "have; give the count, e.g. --set agents=8");
   graph::Schedule schedule(topology_spec(config), agents,
                            static_cast<std::uint64_t>(config.integer("seed")));
 
@@ -84,7 +85,8 @@ int topology_command(const std::string& config_path, const std::vector<std::stri
   std::printf("%s\n", report.dump(2).c_str());
 
   if (!options.dot_file.empty()) {
-    const std::int64_t round = options.dot_round.empty() ? t0 : parse_round(options.dot_round, "--dot-round");
+    const std::int64_t round =
+        options.dot_round.empty() ? t0 : parse_round(options.dot_round, "--dot-round");
     auto out = open_output(options.dot_file, "--dot");
     graph::write_dot(schedule.round(round), round, out);
   }

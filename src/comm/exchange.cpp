@@ -51,7 +51,8 @@ void weighted_sum(const double* const* rows, const double* w, std::size_t k, int
 
 Exchange::Exchange(MPI_Comm comm, int agents, int width)
     : rank_(comm_rank(comm)), map_(agents, comm_size(comm)), width_(width) {
-  if (width < 1) throw Error("exchange: message width must be at least 1, got " + std::to_string(width));
+  if (width < 1)
+    throw Error("exchange: message width must be at least 1, got " + std::to_string(width));
   MPI_Comm_dup(comm, &comm_);
   const int ranks = map_.ranks();
   send_agents_.resize(ranks);
@@ -110,7 +111,8 @@ void Exchange::plan(const graph::Digraph& g) {
     std::sort(senders.begin(), senders.end());
     for (const int s : senders) recv_offset_[s] = rows++;
   }
-  if (recv_buffer_.size() < static_cast<std::size_t>(rows) * width_) recv_buffer_.resize(rows * width_);
+  if (recv_buffer_.size() < static_cast<std::size_t>(rows) * width_)
+    recv_buffer_.resize(rows * width_);
 }
 
 void Exchange::push(const graph::Digraph& g, const double* send, double* recv) {
@@ -130,8 +132,7 @@ void Exchange::push(const graph::Digraph& g, const double* send, double* recv) {
   for (const int q : source_ranks_) {
     double* first = recv_buffer_.data() + recv_offset_[recv_agents_[q].front()] * width_;
     requests_.emplace_back();
-    MPI_Irecv(first, row_count(recv_agents_[q].size()), MPI_DOUBLE, q, 0,
-              comm_, &requests_.back());
+    MPI_Irecv(first, row_count(recv_agents_[q].size()), MPI_DOUBLE, q, 0, comm_, &requests_.back());
   }
   std::size_t packed = 0;
   for (const int q : dest_ranks_) packed += send_agents_[q].size();

@@ -110,9 +110,8 @@ int MPI_Allgather(const void* in, int in_count, MPI_Datatype in_type, void* out,
   return PMPI_Allgather(in, in_count, in_type, out, out_count, out_type, comm);
 }
 
-int MPI_Gatherv(const void* in, int in_count, MPI_Datatype in_type, void* out,
-                const int* counts, const int* displs, MPI_Datatype out_type, int root,
-                MPI_Comm comm) {
+int MPI_Gatherv(const void* in, int in_count, MPI_Datatype in_type, void* out, const int* counts,
+                const int* displs, MPI_Datatype out_type, int root, MPI_Comm comm) {
   collective();
   return PMPI_Gatherv(in, in_count, in_type, out, counts, displs, out_type, root, comm);
 }

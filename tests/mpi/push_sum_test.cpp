@@ -1,6 +1,8 @@
 // Push-sum and its transport on 1, 2 and 4 ranks (the same binary runs under each): sums against a
 // serial reference, the exact MPI traffic of a round, convergence on every generator, and bitwise
 // agreement with a one-rank run.
+#include "hyperpush/consensus/push_sum.hpp"
+
 #include <gtest/gtest.h>
 #include <mpi.h>
 
@@ -11,7 +13,6 @@
 #include <vector>
 
 #include "hyperpush/comm/exchange.hpp"
-#include "hyperpush/consensus/push_sum.hpp"
 #include "hyperpush/graph/analysis.hpp"
 #include "hyperpush/graph/schedule.hpp"
 #include "hyperpush/random.hpp"
@@ -31,7 +32,8 @@ double initial(int agent, int k) { return random_normal(11, Purpose::initial_val
 graph::TopologySpec spec_of(const std::string& kind) {
   graph::TopologySpec spec;
   spec.kind = kind;
-  if (kind == "file") spec.file = std::string(HYPERPUSH_SOURCE_DIR) + "/topologies/ring8-alternating.txt";
+  if (kind == "file")
+    spec.file = std::string(HYPERPUSH_SOURCE_DIR) + "/topologies/ring8-alternating.txt";
   return spec;
 }
 
@@ -89,7 +91,8 @@ TEST(Exchange, OneMessagePerNeighbouringRankAndNoCollectives) {
         senders[q].erase(std::unique(senders[q].begin(), senders[q].end()), senders[q].end());
         const auto sent = calls.isend_count.find(q);
         const auto received = calls.irecv_count.find(q);
-        SCOPED_TRACE(std::string(kind) + " round " + std::to_string(t) + " peer " + std::to_string(q));
+        SCOPED_TRACE(std::string(kind) + " round " + std::to_string(t) + " peer " +
+                     std::to_string(q));
         if (senders[q].empty()) {
           EXPECT_EQ(sent, calls.isend_count.end());
         } else {
@@ -98,8 +101,10 @@ TEST(Exchange, OneMessagePerNeighbouringRankAndNoCollectives) {
           EXPECT_EQ(calls.isend_bytes.at(q),
                     static_cast<std::int64_t>(senders[q].size()) * width * sizeof(double));
         }
-        if (sources[q].empty()) EXPECT_EQ(received, calls.irecv_count.end());
-        else EXPECT_EQ(received->second, 1);
+        if (sources[q].empty())
+          EXPECT_EQ(received, calls.irecv_count.end());
+        else
+          EXPECT_EQ(received->second, 1);
       }
       EXPECT_EQ(calls.collectives, 0);
       EXPECT_EQ(calls.probes, 0);

@@ -25,10 +25,10 @@ int run_command(const std::string& config_path, const std::vector<std::string>& 
                 const std::string& out_dir);
 
 struct TopologyOptions {
-  std::string rounds;      // "T0:T1"; empty = [0, topology.check_rounds)
-  std::string dot_round;   // write G(round) as Graphviz DOT to dot_file
+  std::string rounds;     // "T0:T1"; empty = [0, topology.check_rounds)
+  std::string dot_round;  // write G(round) as Graphviz DOT to dot_file
   std::string dot_file;
-  std::string export_file; // write the rounds in the `file` schedule format
+  std::string export_file;  // write the rounds in the `file` schedule format
 };
 
 // `hyperpush topology CONFIG [--set ...] [--rounds T0:T1] [--dot ROUND FILE] [--export FILE]`:

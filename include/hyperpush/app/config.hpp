@@ -15,7 +15,7 @@ enum class KeyType { integer, real, string, boolean };
 using Value = std::variant<std::int64_t, double, std::string, bool>;
 
 struct KeyDecl {
-  std::string key;                   // dotted: "topology.kind"
+  std::string key;  // dotted: "topology.kind"
   KeyType type;
   Value default_value;
   double min = 0, max = 0;           // numbers: valid range [min, max] (when min < max)
@@ -36,8 +36,9 @@ std::string topology_reference_markdown();
 class Config {
  public:
   // Reads `path`, applies `overrides` ("key=value", in order) and checks every key against the
-  // table. Throws hyperpush::Error naming the file and line (or the --set argument), the key and what
-  // is valid. Relative paths in string keys that name files stay as given; base_dir() resolves them.
+  // table. Throws hyperpush::Error naming the file and line (or the --set argument), the key and
+  // what is valid. Relative paths in string keys that name files stay as given; base_dir() resolves
+  // them.
   static Config load(const std::string& path, const std::vector<std::string>& overrides);
   // Defaults only, plus overrides (for tests and programmatic use).
   static Config defaults(const std::vector<std::string>& overrides = {});

@@ -23,8 +23,8 @@ struct RunContext {
   int agents;
   graph::Schedule& schedule;
   const graph::ScheduleAnalysis& schedule_check;  // over [0, topology.check_rounds)
-  ResultWriter* results;                           // rank 0 only; null elsewhere
-  Progress& progress;                              // prints on rank 0 only
+  ResultWriter* results;                          // rank 0 only; null elsewhere
+  Progress& progress;                             // prints on rank 0 only
 };
 
 using TaskFn = void (*)(RunContext& context);

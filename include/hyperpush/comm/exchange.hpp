@@ -3,10 +3,11 @@
 // every agent gets back the push-weighted sum of what it received. Callers never learn whether a
 // neighbour lives on this rank or another.
 //
-// Cost of one round, per rank: one nonblocking message to (and from) each rank hosting an out- (in-)
-// neighbour of a local agent; a sender's row travels once per destination rank however many of that
-// rank's agents it reaches. Same-rank edges are read in place. Work is proportional to the edges of
-// the round that touch local agents; no collective call, no probing, no allocation in steady state.
+// Cost of one round, per rank: one nonblocking message to (and from) each rank hosting an out-
+// (in-) neighbour of a local agent; a sender's row travels once per destination rank however many
+// of that rank's agents it reaches. Same-rank edges are read in place. Work is proportional to the
+// edges of the round that touch local agents; no collective call, no probing, no allocation in
+// steady state.
 #include <mpi.h>
 
 #include <cstdint>
@@ -70,9 +71,9 @@ class Exchange {
   std::vector<std::int64_t> recv_offset_;               // agent → row offset in recv_buffer_
   std::vector<double> send_buffer_, recv_buffer_;
   std::vector<MPI_Request> requests_;
-  std::vector<const double*> rows_;                     // one receiver's inputs, sender order
+  std::vector<const double*> rows_;  // one receiver's inputs, sender order
   std::vector<double> weights_;
-  std::vector<char> done_;                              // receivers already reduced this round
+  std::vector<char> done_;  // receivers already reduced this round
   std::int64_t round_ = 0;
 
   std::vector<AgentTraffic> traffic_;
