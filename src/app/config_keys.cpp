@@ -61,6 +61,17 @@ const std::vector<KeyDecl>& config_keys() {
               "Rounds [0, check_rounds) checked before a run: it is refused unless every window "
               "of B rounds in them has a strongly connected union."),
 
+      text("data.dataset", "breast-cancer",
+           {"fashion-mnist", "breast-cancer", "digits", "wine", "iris", "libsvm"},
+           "Data set: a real one shipped by Debian (read offline) or `libsvm` files."),
+      text("data.train", "", {}, "libsvm: training file, relative to the config file's folder."),
+      text("data.test", "", {},
+           "libsvm: test file; empty = hold out data.test_fraction of data.train."),
+      real("data.test_fraction", 0.2, 0, 0.99, false,
+           "Fraction held out for testing (seeded shuffle) when the data set has no test part."),
+      integer("data.max_train", 0, 0, 1e9,
+              "Keep a seeded subsample of at most this many training samples; 0 = all."),
+
       integer("average.dim", 16, 1, 1e8, "Dimension d of each agent's vector."),
       integer("average.rounds", 100, 1, 1e9, "Push-sum rounds R."),
       integer("average.metrics_every", 10, 0, 1e9,

@@ -1,0 +1,62 @@
+#include "hyperpush/app/dataset_config.hpp"
+
+#include "hyperpush/data/builtin.hpp"
+#include "hyperpush/data/libsvm.hpp"
+#include "hyperpush/error.hpp"
+
+namespace hyperpush::app {
+namespace {
+
+// LIBSVM readers number classes by the sorted label values of their own file: give the test file
+// the training file's numbering (a test label the training data never saw is an error).
+void align_labels(const data::Dataset& train, data::Dataset& test) {
+  if (test.label_values.empty() && train.label_values.empty()) return;
+  for (int& label : test.labels) {
+    const double value = test.label_values.empty() ? label : test.label_values[label];
+    int mapped = -1;
+    for (std::size_t k = 0; k < train.label_values.size(); ++k)
+      if (train.label_values[k] == value) mapped = static_cast<int>(k);
+    if (train.label_values.empty() && value >= 0 && value < train.classes && value == int(value))
+      mapped = static_cast<int>(value);
+    if (mapped < 0)
+      throw Error(test.source + ": label " + std::to_string(value) +
+                  " does not occur in the training file " + train.source);
+    label = mapped;
+  }
+  test.label_values = train.label_values;
+  test.classes = train.classes;
+}
+
+}  // namespace
+
+data::TrainTest load_train_test(const Config& config) {
+  const auto seed = static_cast<std::uint64_t>(config.integer("seed"));
+  const std::string& name = config.string("data.dataset");
+  const double test_fraction = config.real("data.test_fraction");
+  data::TrainTest out;
+  if (name == "libsvm") {
+    const std::string train = config.path("data.train"), test = config.path("data.test");
+    if (train.empty()) throw Error("data.train: data.dataset = \"libsvm\" needs a training file");
+    if (test.empty()) {
+      out = data::train_test_split(data::read_libsvm(train), test_fraction, seed);
+    } else {
+      out.train = data::read_libsvm(train);
+      out.test = data::read_libsvm(test, out.train.cols);
+      align_labels(out.train, out.test);
+    }
+  } else if (name == "fashion-mnist") {
+    out.train = data::read_builtin(name, "train");
+    out.test = data::read_builtin(name, "test");
+  } else {
+    out = data::train_test_split(data::read_builtin(name, "all"), test_fraction, seed);
+  }
+  const auto max_train = static_cast<std::size_t>(config.integer("data.max_train"));
+  if (max_train > 0 && out.train.rows > max_train) {
+    auto order = data::shuffled_indices(out.train.rows, seed, 1);
+    order.resize(max_train);
+    out.train = data::subset(out.train, order);
+  }
+  return out;
+}
+
+}  // namespace hyperpush::app
