@@ -25,7 +25,27 @@ enum class Purpose : std::uint64_t {
   static_graph = 3,    // (u, v, 0): edge of a graph drawn once (erdos-renyi)
   initial_value = 4,   // (agent, coordinate, 0): initial vector of the `average` task
   contraction = 5,     // (agent, probe, 0): probe vectors of the topology analysis
-  data_partition = 6,  // (sample, 0, 0): shuffling and splitting data sets
+  data_partition = 6,  // (sample, stream, 0): shuffling and splitting data sets (data/split.hpp)
+  tree_split = 7,  // seed = tree seed: (node position, candidate, 0) = the stable tree's race
+                   // variable of a candidate split at a node (root 0, children of p: 2p + 1,
+                   // 2p + 2), so the fits on D and D \ S share them at every position
+                   // (tree/exponential_mechanism.hpp); seed = data seed: (sample, trial, 1) = sort
+                   // key of a sensitivity trial's removals (tree/sensitivity.hpp)
+  // Purposes 8–13 belong to the data layer; every Gamma draw among them consumes c = 0 (the
+  // shape < 1 boost) and c = 3t + 1, 3t + 2, 3t + 3 for Marsaglia–Tsang attempt t
+  // (data/dirichlet.hpp).
+  mixture_weights = 8,     // (agent, component, c): Gamma draws of the agent's Dirichlet mixture
+                           // weights in the synthetic mixture task (data/synthetic_mixture.hpp)
+  mixture_components = 9,  // (component, coordinate, 0): the component's labelling vector θ_c
+  mixture_samples = 10,    // (agent + 2^32·set, sample, slot): component, features and label
+                           // noise of one synthetic sample (slots: data/synthetic_mixture.hpp)
+  partition_order = 11,    // (scheme, group, position): sort key that shuffles a partition's
+                           // samples; scheme 0 = iid (group 0), 1 = dirichlet (group = class)
+  label_proportions = 12,  // (class, agent, c): Gamma draws of the class's Dirichlet proportions
+                           // over agents (data/partition.hpp)
+  agent_split = 13,        // (agent, 0, position): sort key of the agent's train / validation /
+                           // test split (data/partition.hpp)
+  power_iteration = 20,    // (coordinate, 0, 0): start vector of the decentralized power iteration
 };
 
 inline std::uint64_t splitmix64(std::uint64_t z) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "hyperpush/app/task.hpp"
+#include "hyperpush/comm/gather.hpp"
 #include "hyperpush/consensus/push_sum.hpp"
 #include "hyperpush/random.hpp"
 
@@ -26,20 +27,6 @@ using nlohmann::json;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-// `per_agent` numbers of every local agent, gathered to rank 0 in agent order.
-std::vector<double> gather_per_agent(const RunContext& c, const comm::AgentMap& map,
-                                     const std::vector<double>& local, int per_agent) {
-  std::vector<int> counts(c.ranks), displs(c.ranks);
-  for (int r = 0; r < c.ranks; ++r) {
-    counts[r] = per_agent * map.count(r);
-    displs[r] = per_agent * map.first(r);
-  }
-  std::vector<double> all(c.rank == 0 ? static_cast<std::size_t>(per_agent) * c.agents : 0);
-  MPI_Gatherv(local.data(), static_cast<int>(local.size()), MPI_DOUBLE, all.data(), counts.data(),
-              displs.data(), MPI_DOUBLE, 0, c.comm);
-  return all;
 }
 
 }  // namespace
@@ -78,7 +65,7 @@ void run_average(RunContext& c) {
       rows[2 * i] = err / scale;
       rows[2 * i + 1] = push_sum.weight(i);
     }
-    const auto all = gather_per_agent(c, exchange.map(), rows, 2);
+    const auto all = comm::gather_agents(c.comm, exchange.map(), rows, 2);
     if (c.rank != 0) return;
     std::ofstream& out = c.results->stream("metrics.jsonl");
     consensus_error = 0;
@@ -112,7 +99,7 @@ void run_average(RunContext& c) {
   if (c.config.boolean("average.estimates")) {
     std::vector<double> estimates(static_cast<std::size_t>(local) * dim);
     for (int i = 0; i < local; ++i) push_sum.estimate(i, estimates.data() + std::size_t(i) * dim);
-    const auto all = gather_per_agent(c, exchange.map(), estimates, dim);
+    const auto all = comm::gather_agents(c.comm, exchange.map(), estimates, dim);
     if (c.rank == 0) {
       json agents = json::array();
       for (int i = 0; i < c.agents; ++i)
@@ -129,7 +116,7 @@ void run_average(RunContext& c) {
     sent[2 * i] = static_cast<double>(exchange.traffic(i).messages);
     sent[2 * i + 1] = static_cast<double>(exchange.traffic(i).bytes);
   }
-  const auto traffic = gather_per_agent(c, exchange.map(), sent, 2);
+  const auto traffic = comm::gather_agents(c.comm, exchange.map(), sent, 2);
   std::int64_t wire[2] = {exchange.wire().messages, exchange.wire().bytes};
   std::int64_t wire_total[2] = {0, 0};
   MPI_Reduce(wire, wire_total, 2, MPI_INT64_T, MPI_SUM, 0, c.comm);

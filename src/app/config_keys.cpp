@@ -43,7 +43,8 @@ KeyDecl flag(const char* key, bool value, const char* doc) {
 const std::vector<KeyDecl>& config_keys() {
   static const std::vector<KeyDecl> keys = {
       text("task", "average", task_names(),
-           "What to run: `average` = push-sum averaging of per-agent random vectors."),
+           "What to run: `average` (push-sum averaging), `hypergradient` (one hyper-gradient vs the "
+           "exact formula), `hpo` (decentralized hyperparameter optimization)."),
       integer("seed", 0, 0, kMaxInt,
               "Seed of every random draw (schedule, data split, initial values)."),
       integer("agents", 0, 0, 1e7,
@@ -61,9 +62,25 @@ const std::vector<KeyDecl>& config_keys() {
               "Rounds [0, check_rounds) checked before a run: it is refused unless every window "
               "of B rounds in them has a strongly connected union."),
 
+      text("problem.kind", "model", {"model", "quadratic"},
+           "Bilevel problem: a model on data ([model], [data]) or quadratics from problem.file."),
+      text("problem.file", "",  {},
+           "quadratic: JSON file {\"gamma\", \"agents\": [{\"A\", \"B\", \"c\", \"lambda\"}]}, "
+           "relative to the config file's folder."),
+
+      text("model.kind", "logistic", {"logistic", "softmax", "ridge"},
+           "Model shared by all agents (x); logistic and ridge need 2 classes."),
+      text("model.hyper", "l2", {"l2", "per-feature", "per-sample"},
+           "Private hyperparameters λ_i: L2 decay e^λ, per-feature decays, or per-sample weights."),
+      real("model.l2", 0.0, 0, 1e6, false,
+           "Fixed ridge term ½·l2·‖x‖² added to every g_i (needed > 0 with per-sample weights)."),
+      real("model.initial_decay", 0.1, 0, 1e6, true, "Starting decay e^λ(0) for l2 / per-feature."),
+      text("model.backend", "eigen", {"eigen"}, "Oracle backend (`eigen`: the analytic reference)."),
+
       text("data.dataset", "breast-cancer",
-           {"fashion-mnist", "breast-cancer", "digits", "wine", "iris", "libsvm"},
-           "Data set: a real one shipped by Debian (read offline) or `libsvm` files."),
+           {"fashion-mnist", "breast-cancer", "digits", "wine", "iris", "libsvm", "synthetic-mixture"},
+           "Data set: a real one shipped by Debian (read offline), `libsvm` files, or the HGP "
+           "paper's synthetic Gaussian mixture."),
       text("data.train", "", {}, "libsvm: training file, relative to the config file's folder."),
       text("data.test", "", {},
            "libsvm: test file; empty = hold out data.test_fraction of data.train."),
@@ -71,6 +88,43 @@ const std::vector<KeyDecl>& config_keys() {
            "Fraction held out for testing (seeded shuffle) when the data set has no test part."),
       integer("data.max_train", 0, 0, 1e9,
               "Keep a seeded subsample of at most this many training samples; 0 = all."),
+      text("data.partition", "dirichlet", {"iid", "dirichlet"},
+           "Bilevel tasks: how samples are dealt to agents (dirichlet: label skew with data.alpha)."),
+      real("data.alpha", 0.4, 0, 1e6, true,
+           "Dirichlet concentration: small = each agent sees few classes (non-iid)."),
+      real("data.validation_fraction", 0.2, 0, 0.9, false,
+           "Bilevel tasks: fraction of each agent's samples for its validation part (outer loss f_i)."),
+      integer("data.samples_per_agent", 100, 1, 1e9, "synthetic-mixture: samples per agent."),
+      flag("data.standardize", true,
+           "Standardize features with the global mean and std, averaged from per-agent moments by "
+           "push-sum (only aggregate moments travel, no sample leaves its agent)."),
+      integer("data.standardize_rounds", 100, 1, 1e6,
+              "Push-sum rounds used to average the feature moments."),
+
+      text("inner.solver", "push-diging", {"exact", "sgp", "gradient-push", "push-diging"},
+           "Inner solver for x*(λ) = argmin Σ g_i (exact = gathered Newton, small problems)."),
+      integer("inner.rounds", 2000, 1, 1e9,
+              "At most this many rounds (Newton steps for exact) per inner solve."),
+      real("inner.step", 0.0, 0, 1e6, false,
+           "Step size (push-diging α; sgp / gradient-push η_0 of η_t = η_0/√(1+t)); 0 = 0.2 / max L_i."),
+      real("inner.tolerance", 1e-10, 0, 1, false,
+           "Stop once ‖Σ ∇g_i(z̄)‖ and max ‖z_i − z̄‖ are below it."),
+      integer("inner.check_every", 50, 1, 1e9, "Rounds between stopping checks (each gathers z)."),
+
+      text("hypergradient.method", "hgp", {"hgp", "exact", "server-neumann", "hessian-exchange", "local"},
+           "Hyper-gradient estimator (hgp = Hyper-Gradient Push; the others are oracles and baselines)."),
+      integer("hypergradient.depth", 100, 1, 1e7, "Neumann depth M."),
+      integer("hypergradient.push_rounds", 10, 1, 1e6, "Push-sum rounds S per Neumann step."),
+      real("hypergradient.alpha", 0.0, 0, 1e6, false,
+           "Neumann step α (α·λ_max(H̄) < 2); 0 = 1 / (1.05 λ̂) from a push-sum power iteration."),
+      integer("hypergradient.power_iterations", 30, 1, 1e5,
+              "Iterations of the decentralized power iteration that picks α."),
+
+      integer("outer.steps", 20, 1, 1e7, "hpo: outer steps K."),
+      text("outer.optimizer", "adam", {"adam", "sgd"}, "hpo: per-agent update of λ_i."),
+      real("outer.lr", 0.05, 0, 1e6, true, "hpo: learning rate of the λ update."),
+      flag("outer.baseline_local", false,
+           "hpo: also run the local-only baseline (hyper-gradients without communication)."),
 
       integer("average.dim", 16, 1, 1e8, "Dimension d of each agent's vector."),
       integer("average.rounds", 100, 1, 1e9, "Push-sum rounds R."),
@@ -78,6 +132,35 @@ const std::vector<KeyDecl>& config_keys() {
               "Per-agent metrics every this many rounds (and after the last); 0 = last only."),
       flag("average.estimates", false,
            "Also write every agent's final estimate w_i/ω_i to estimates.json (n·d numbers)."),
+
+      text("tree.learner", "stable", {"stable", "cart"},
+           "tree: `stable` = the average-sensitivity tree (exponential mechanism over a fixed "
+           "threshold grid), `cart` = Gini CART with midpoint thresholds."),
+      integer("tree.max_depth", 5, 1, 30,
+              "tree: depth trees are grown to; accuracies and sensitivities are reported at every "
+              "shallower depth too (by truncation)."),
+      integer("tree.eval_depth", 0, 0, 30,
+              "tree: depth of the figures in summary.json and on stdout; 0 = tree.max_depth."),
+      real("tree.epsilon", 1.0, -1, 1e9, false,
+           "tree: the stable tree's epsilon (small = close to greedy); negative = greedy, uniform "
+           "over the best splits."),
+      integer("tree.thresholds", 500, 1, 65535,
+              "tree: stable tree's candidate thresholds per feature, evenly spaced in [min, max) of "
+              "the training data."),
+      integer("tree.min_samples", 2, 2, 1e9, "tree: a node with fewer training samples is a leaf."),
+      text("tree.epsilons", "", {},
+           "tree grid: epsilons, comma-separated numbers, `greedy` and logspace(a, b, n), e.g. "
+           "\"greedy, logspace(-5, 0, 21)\"; empty = tree.epsilon only."),
+      text("tree.remove", "", {},
+           "tree grid: sensitivity removal sizes, comma-separated counts or percentages of the "
+           "training set, e.g. \"1, 10%\"; empty = no sensitivity."),
+      integer("tree.trials", 100, 1, 1e9,
+              "tree grid: removals per cell and size (1-point removals take distinct points, at "
+              "most all of them)."),
+      integer("tree.data_seeds", 1, 1, 1e6,
+              "tree grid: train/test splits seeded seed, seed + 1, ... (each redraws the removals)."),
+      integer("tree.tree_seeds", 1, 1, 1e6,
+              "tree grid: tree seeds 0, 1, ... per split (the stable tree's random draws)."),
 
       text("output.dir", "results", {},
            "Folder for the results (`--out` overrides); relative to the working directory."),

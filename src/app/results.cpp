@@ -46,6 +46,12 @@ void ResultWriter::write(const std::string& name, const std::string& content) {
   out << content;
 }
 
+std::string ResultWriter::file_list() const {
+  std::string list;
+  for (const auto& [name, out] : streams_) list += (list.empty() ? "" : ", ") + name;
+  return list;
+}
+
 void ResultWriter::commit() {
   for (auto& [name, out] : streams_) {
     out.flush();

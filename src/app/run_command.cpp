@@ -75,9 +75,9 @@ int run_command(const std::string& config_path, const std::vector<std::string>& 
   find_task(config->string("task")).run(context);
   if (rank == 0) {
     results->write("config.resolved.toml", config->to_toml());
+    const std::string files = results->file_list();
     results->commit();
-    std::printf("results: %s/ (summary.json, metrics.jsonl, timings.json, config.resolved.toml)\n",
-                results->dir().c_str());
+    std::printf("results: %s/ (%s)\n", results->dir().c_str(), files.c_str());
   }
   return 0;
 }

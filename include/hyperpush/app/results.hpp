@@ -17,6 +17,8 @@ class ResultWriter {
   ResultWriter& operator=(const ResultWriter&) = delete;
 
   const std::string& dir() const { return dir_; }
+  // The staged files' names, comma-separated, for the closing line of a run.
+  std::string file_list() const;
 
   // A staged file to stream into (metrics.jsonl), opened on first use.
   std::ofstream& stream(const std::string& name);

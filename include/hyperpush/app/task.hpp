@@ -39,5 +39,11 @@ const std::vector<TaskKind>& task_kinds();
 
 // Task `average`: push-sum averaging of per-agent random vectors (src/app/average_task.cpp).
 void run_average(RunContext& context);
+// Task `hypergradient`: one hyper-gradient per agent against the exact formula.
+void run_hypergradient(RunContext& context);
+// Task `hpo`: decentralized hyperparameter optimization (outer loop).
+void run_hpo(RunContext& context);
+// Task `tree`: a decision tree, and the stable tree's sensitivity grid (src/app/tree_task.cpp).
+void run_tree(RunContext& context);
 
 }  // namespace hyperpush::app

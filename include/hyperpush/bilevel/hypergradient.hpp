@@ -1,0 +1,60 @@
+#pragma once
+// Hyper-gradient estimators (specs/hgp.md): given every local agent's inner point z_i ≈ x*(λ) and
+// its λ_i, each agent i gets v_i ≈ dF/dλ_i,
+//   dF/dλ_i = (1/n) ∇_λ f_i − J_i [Σ_j H_j]⁻¹ (1/n) Σ_j ∇_x f_j.
+//   hgp               HGP, Terashita & Hara: M Neumann steps, each averaging a d-vector by S push-sum
+//                     rounds; d + 1 numbers per message, M HVPs and M JVPs per agent.
+//   exact             the formula itself, dense, at the given points (every H_j gathered; small d).
+//   server-neumann    HGP's recursion with the exact average of each step (gathered and summed in
+//                     agent order): the accuracy HGP would have with a server.
+//   hessian-exchange  push-sum on (vec H_i, ∇_x f_i / n) for S rounds, then a local solve:
+//                     d² + d + 1 numbers per message.
+//   local             each agent alone: (1/n) [∇_λ f_i − J_i H_i⁻¹ ∇_x f_i] (CG); no communication.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hyperpush/bilevel/agent_set.hpp"
+#include "hyperpush/consensus/gossip.hpp"
+
+namespace hyperpush::bilevel {
+
+enum class HypergradientMethod { hgp, exact, server_neumann, hessian_exchange, local };
+
+// The method named in configs ("hgp", "exact", ...); throws hyperpush::Error when unknown.
+HypergradientMethod hypergradient_method(const std::string& name);
+const std::vector<std::string>& hypergradient_method_names();
+
+struct HypergradientOptions {
+  HypergradientMethod method = HypergradientMethod::hgp;
+  int depth = 100;          // M
+  int push_rounds = 10;     // S
+  double alpha = 0.0;       // Neumann step; 0 = 1 / (1.05 λ̂_max(H̄)) by power iteration
+  int power_iterations = 30;
+};
+
+struct HypergradientResult {
+  std::vector<model::Vector> v;  // per local agent
+  double alpha = 0.0;            // the step used (agent `first`'s, when estimated)
+  std::int64_t hvp_count = 0;    // Hessian-vector products per agent
+  std::int64_t jvp_count = 0;    // Jacobian-vector products per agent
+};
+
+HypergradientResult compute_hypergradient(consensus::Gossip& gossip, const AgentSet& agents,
+                                          const std::vector<model::Vector>& z,
+                                          const HypergradientOptions& options);
+
+// The exact formula at z (every agent's own z_i is used for its terms); refuses when n·d² is too
+// large to gather (> 5e7 numbers) with a hyperpush::Error.
+std::vector<model::Vector> exact_hypergradient(MPI_Comm comm, const comm::AgentMap& map,
+                                               const AgentSet& agents,
+                                               const std::vector<model::Vector>& z);
+
+// λ̂_max(H̄) with H̄ = (1/n) Σ_j H_j(z_j), by power iteration whose averaging is push-sum over
+// `push_rounds` rounds per iteration (d + 1 numbers per message). Each agent gets its own
+// estimate; they agree to push-sum accuracy.
+std::vector<double> push_sum_power_iteration(consensus::Gossip& gossip, const AgentSet& agents,
+                                             const std::vector<model::Vector>& z, int iterations,
+                                             int push_rounds);
+
+}  // namespace hyperpush::bilevel

@@ -1,0 +1,55 @@
+#pragma once
+// The oracle interface of one agent's bilevel problem (specs/hgp.md, "Problem"):
+//   inner loss g_i(x, λ_i) on its training data, outer loss f_i(x, λ_i) on its validation data,
+//   x ∈ R^d the shared model, λ_i ∈ R^p the agent's private hyperparameters.
+// Only products are required (H_i·w, J_i·w), never a formed matrix: this is what HGP needs and
+// what scales. Everything is double precision and deterministic (no threads unless asked).
+//
+// To plug in a model of your own, derive from LocalProblem and implement the pure virtual
+// functions; the dense hessian() has a default built from d Hessian-vector products.
+#include <Eigen/Core>
+#include <memory>
+#include <string>
+
+namespace hyperpush::model {
+
+using Vector = Eigen::VectorXd;
+using Matrix = Eigen::MatrixXd;
+using VectorRef = Eigen::Ref<const Eigen::VectorXd>;
+using VectorOut = Eigen::Ref<Eigen::VectorXd>;
+
+class LocalProblem {
+ public:
+  virtual ~LocalProblem() = default;
+
+  virtual int dim() const = 0;        // d: size of the shared model x
+  virtual int hyper_dim() const = 0;  // p: size of this agent's λ_i
+
+  // g_i(x, λ) and ∇_x g_i(x, λ).
+  virtual double inner_loss(const VectorRef& x, const VectorRef& lambda) const = 0;
+  virtual void inner_gradient(const VectorRef& x, const VectorRef& lambda, VectorOut out) const = 0;
+  // H_i w = ∇²_xx g_i(x, λ) w.
+  virtual void hessian_vector(const VectorRef& x, const VectorRef& lambda, const VectorRef& w,
+                              VectorOut out) const = 0;
+  // J_i w = ∇²_{λx} g_i(x, λ) w ∈ R^p (the mixed second derivative applied to w ∈ R^d).
+  virtual void cross_vector(const VectorRef& x, const VectorRef& lambda, const VectorRef& w,
+                            VectorOut out) const = 0;
+
+  // f_i(x, λ), ∇_x f_i(x, λ), ∇_λ f_i(x, λ).
+  virtual double outer_loss(const VectorRef& x, const VectorRef& lambda) const = 0;
+  virtual void outer_gradient_x(const VectorRef& x, const VectorRef& lambda, VectorOut out) const = 0;
+  virtual void outer_gradient_lambda(const VectorRef& x, const VectorRef& lambda,
+                                     VectorOut out) const = 0;
+
+  // Dense ∇²_xx g_i (d × d), for the exact oracle and Newton on small problems. Default: d HVPs.
+  virtual Matrix hessian(const VectorRef& x, const VectorRef& lambda) const;
+  // Dense J_i (p × d). Default: from cross_vector with unit vectors.
+  virtual Matrix cross_jacobian(const VectorRef& x, const VectorRef& lambda) const;
+
+  // Test accuracy or similar task metric of x on held-out data; NaN when the model has none.
+  virtual double test_metric(const VectorRef& x) const;
+  // The λ_i the run starts from.
+  virtual Vector initial_lambda() const = 0;
+};
+
+}  // namespace hyperpush::model

@@ -1,0 +1,167 @@
+#include "hyperpush/app/bilevel_setup.hpp"
+
+#include <cmath>
+#include <string>
+
+#include "hyperpush/data/split.hpp"
+#include "hyperpush/consensus/push_sum.hpp"
+#include "hyperpush/data/builtin.hpp"
+#include "hyperpush/data/libsvm.hpp"
+#include "hyperpush/data/partition.hpp"
+#include "hyperpush/data/standardize.hpp"
+#include "hyperpush/data/synthetic_mixture.hpp"
+#include "hyperpush/error.hpp"
+#include "hyperpush/model/linear_problem.hpp"
+#include "hyperpush/model/quadratic_problem.hpp"
+
+namespace hyperpush::app {
+namespace {
+
+model::LabelledData labelled(const data::Dataset& d) {
+  model::LabelledData out;
+  out.features.resize(static_cast<Eigen::Index>(d.rows), static_cast<Eigen::Index>(d.cols));
+  for (std::size_t r = 0; r < d.rows; ++r)
+    for (std::size_t c = 0; c < d.cols; ++c) out.features(r, c) = d.row(r)[c];
+  out.labels = Eigen::Map<const Eigen::VectorXi>(d.labels.data(), static_cast<Eigen::Index>(d.rows));
+  return out;
+}
+
+// The (train, validation, test) parts of the local agents [first, first + count), plus what every
+// rank must know even when it hosts no agent.
+struct AgentData {
+  std::vector<data::AgentSplit> parts;
+  int classes = 0;
+  std::size_t features = 0;
+};
+
+AgentData agent_data(const Config& config, int agents, int first, int count) {
+  const auto seed = static_cast<std::uint64_t>(config.integer("seed"));
+  const std::string& name = config.string("data.dataset");
+  const double validation = config.real("data.validation_fraction");
+  const double test = config.real("data.test_fraction");
+  AgentData out;
+  auto& parts = out.parts;
+  parts.resize(count);
+  if (name == "synthetic-mixture") {
+    const auto m = static_cast<std::size_t>(config.integer("data.samples_per_agent"));
+    const auto train = data::synthetic_mixture(agents, m, seed, {}, data::MixtureSampleSet::train);
+    const auto valid = data::synthetic_mixture(agents, m, seed, {}, data::MixtureSampleSet::validation);
+    const auto held = data::synthetic_mixture(agents, m, seed, {}, data::MixtureSampleSet::test);
+    for (int i = 0; i < count; ++i) parts[i] = {train[first + i], valid[first + i], held[first + i]};
+    out.classes = 2;
+    out.features = train.front().cols;
+    return out;
+  }
+  data::Dataset pool;
+  if (name == "libsvm") {
+    if (config.path("data.train").empty())
+      throw Error("data.train: data.dataset = \"libsvm\" needs a training file");
+    pool = data::read_libsvm(config.path("data.train"));
+  } else {
+    pool = data::read_builtin(name, name == "fashion-mnist" ? "train" : "all");
+  }
+  const auto max_train = static_cast<std::size_t>(config.integer("data.max_train"));
+  if (max_train > 0 && pool.rows > max_train) {
+    auto order = data::shuffled_indices(pool.rows, seed, 1);
+    order.resize(max_train);
+    pool = data::subset(pool, order);
+  }
+  const auto shards =
+      config.string("data.partition") == "iid"
+          ? data::partition_iid(pool.rows, agents, seed)
+          : data::partition_dirichlet(pool.labels, pool.classes, agents, config.real("data.alpha"),
+                                      seed, 10);
+  for (int i = 0; i < count; ++i)
+    parts[i] = data::split_agent(data::subset(pool, shards[first + i]), validation, test, seed, first + i);
+  out.classes = pool.classes;
+  out.features = pool.cols;
+  return out;
+}
+
+// Global mean and std of the training features: per-agent moments averaged by push-sum.
+void standardize_by_push_sum(std::vector<data::AgentSplit>& parts, consensus::Gossip& gossip,
+                             std::int64_t rounds, std::size_t features) {
+  const int width = static_cast<int>(2 * features + 1);
+  consensus::PushSumAverage push_sum(gossip.exchange(width + 1));
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const auto v = data::moments_to_vector(data::moments(parts[i].train));
+    std::copy(v.begin(), v.end(), push_sum.value(static_cast<int>(i)));
+  }
+  for (std::int64_t t = 0; t < rounds; ++t) push_sum.round(gossip.next_round());
+  std::vector<double> average(width);
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    push_sum.estimate(static_cast<int>(i), average.data());  // (1/n) Σ_j moments_j
+    const auto s = data::standardization(data::moments_from_vector(average));
+    for (auto* part : {&parts[i].train, &parts[i].validation, &parts[i].test})
+      data::standardize(*part, s.mean, s.scale);
+  }
+}
+
+model::LinearSpec linear_spec(const Config& config, int classes) {
+  model::LinearSpec spec;
+  const std::string& kind = config.string("model.kind");
+  spec.kind = kind == "softmax" ? model::LinearKind::softmax
+              : kind == "ridge" ? model::LinearKind::ridge
+                                : model::LinearKind::logistic;
+  const std::string& hyper = config.string("model.hyper");
+  spec.hyper = hyper == "per-feature" ? model::HyperKind::per_feature
+               : hyper == "per-sample" ? model::HyperKind::per_sample
+                                       : model::HyperKind::l2;
+  spec.classes = classes;
+  spec.l2 = config.real("model.l2");
+  spec.initial_log_decay = std::log(config.real("model.initial_decay"));
+  return spec;
+}
+
+}  // namespace
+
+bilevel::AgentSet build_agents(const Config& config, consensus::Gossip& gossip) {
+  bilevel::AgentSet set;
+  set.agents = gossip.agents();
+  set.first = gossip.first_local();
+  const int count = gossip.local_count();
+  if (config.string("problem.kind") == "quadratic") {
+    const std::string path = config.path("problem.file");
+    if (path.empty()) throw Error("problem.file: problem.kind = \"quadratic\" needs a JSON file");
+    auto file = model::read_quadratic_file(path);
+    if (static_cast<int>(file.agents.size()) != set.agents)
+      throw Error("problem.file: " + path + " has " + std::to_string(file.agents.size()) +
+                  " agents but the run has agents = " + std::to_string(set.agents) +
+                  "; set agents to the file's count");
+    for (int i = 0; i < count; ++i)
+      set.problems.push_back(model::make_quadratic_problem(file.agents[set.first + i], file.gamma));
+  } else {
+    auto data = agent_data(config, set.agents, set.first, count);
+    if (config.boolean("data.standardize"))
+      standardize_by_push_sum(data.parts, gossip, config.integer("data.standardize_rounds"),
+                              data.features);
+    const auto spec = linear_spec(config, data.classes);
+    for (auto& part : data.parts)
+      set.problems.push_back(model::make_linear_problem(spec, labelled(part.train),
+                                                        labelled(part.validation), labelled(part.test)));
+  }
+  for (const auto& problem : set.problems) set.lambda.push_back(problem->initial_lambda());
+  return set;
+}
+
+bilevel::InnerOptions inner_options(const Config& config) {
+  bilevel::InnerOptions options;
+  options.method = bilevel::inner_method(config.string("inner.solver"));
+  options.rounds = config.integer("inner.rounds");
+  options.step = config.real("inner.step");
+  options.tolerance = config.real("inner.tolerance");
+  options.check_every = static_cast<int>(config.integer("inner.check_every"));
+  return options;
+}
+
+bilevel::HypergradientOptions hypergradient_options(const Config& config) {
+  bilevel::HypergradientOptions options;
+  options.method = bilevel::hypergradient_method(config.string("hypergradient.method"));
+  options.depth = static_cast<int>(config.integer("hypergradient.depth"));
+  options.push_rounds = static_cast<int>(config.integer("hypergradient.push_rounds"));
+  options.alpha = config.real("hypergradient.alpha");
+  options.power_iterations = static_cast<int>(config.integer("hypergradient.power_iterations"));
+  return options;
+}
+
+}  // namespace hyperpush::app

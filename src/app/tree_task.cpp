@@ -1,0 +1,382 @@
+// Task `tree`: one tree learner (`tree.learner`) on the run's data set, and optionally the grid of
+// the average-sensitivity paper (Hara & Yoshida, ICLR 2023; specs/stable-tree.md): for every ε of
+// `tree.epsilons`, data seed and tree seed, the tree on D, its accuracy at every depth, and its
+// average sensitivity by coupled removal for every size in `tree.remove`.
+//
+// The grid's cells are dealt out to the ranks round-robin, computed with no communication, and
+// gathered to rank 0 once at the end, which writes them in grid order: the result files are the
+// same bytes whatever the rank count. Cost per cell: (1 + Σ trials) fits and 2 · trials distance
+// walks per depth.
+#include <mpi.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <numeric>
+
+#include "hyperpush/app/commands.hpp"
+#include "hyperpush/app/dataset_config.hpp"
+#include "hyperpush/app/task.hpp"
+#include "hyperpush/app/tree_grid.hpp"
+#include "hyperpush/error.hpp"
+#include "hyperpush/tree/learner.hpp"
+#include "hyperpush/tree/sensitivity.hpp"
+#include "hyperpush/tree/tree_dot.hpp"
+#include "hyperpush/tree/tree_json.hpp"
+
+namespace hyperpush::app {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Runs `step` on every rank; when it throws hyperpush::Error anywhere, every rank throws the lowest
+// failing rank's message, so the run ends cleanly with one line on stderr. Collective (set-up only).
+void agree(MPI_Comm comm, int rank, const std::function<void()>& step) {
+  std::string message;
+  try {
+    step();
+  } catch (const Error& e) {
+    message = e.what();
+  }
+  int failed = message.empty() ? INT32_MAX : rank, first = 0;
+  MPI_Allreduce(&failed, &first, 1, MPI_INT, MPI_MIN, comm);
+  if (first == INT32_MAX) return;
+  int length = static_cast<int>(message.size());
+  MPI_Bcast(&length, 1, MPI_INT, first, comm);
+  message.resize(length);
+  MPI_Bcast(message.data(), length, MPI_CHAR, first, comm);
+  throw CollectiveError(message);
+}
+
+// Every rank's strings, on rank 0 in rank order (two collectives; after the work, never inside it).
+std::vector<std::string> gather_strings(MPI_Comm comm, int rank, int ranks,
+                                        const std::vector<std::string>& local) {
+  std::string packed;
+  std::vector<long long> lengths;
+  for (const auto& s : local) {
+    packed += s;
+    lengths.push_back(static_cast<long long>(s.size()));
+  }
+  int count = static_cast<int>(lengths.size()), bytes = static_cast<int>(packed.size());
+  std::vector<int> counts(ranks), sizes(ranks);
+  MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, comm);
+  MPI_Gather(&bytes, 1, MPI_INT, sizes.data(), 1, MPI_INT, 0, comm);
+  std::vector<int> count_at(ranks, 0), byte_at(ranks, 0);
+  for (int r = 1; r < ranks; ++r) {
+    count_at[r] = count_at[r - 1] + counts[r - 1];
+    byte_at[r] = byte_at[r - 1] + sizes[r - 1];
+  }
+  const int total_count = rank == 0 ? count_at[ranks - 1] + counts[ranks - 1] : 0;
+  const int total_bytes = rank == 0 ? byte_at[ranks - 1] + sizes[ranks - 1] : 0;
+  std::vector<long long> all_lengths(total_count);
+  std::string all(total_bytes, '\0');
+  MPI_Gatherv(lengths.data(), count, MPI_LONG_LONG, all_lengths.data(), counts.data(),
+              count_at.data(), MPI_LONG_LONG, 0, comm);
+  MPI_Gatherv(packed.data(), bytes, MPI_CHAR, all.data(), sizes.data(), byte_at.data(), MPI_CHAR,
+              0, comm);
+  std::vector<std::string> out;
+  std::size_t offset = 0;
+  for (const long long n : all_lengths) {
+    out.push_back(all.substr(offset, static_cast<std::size_t>(n)));
+    offset += static_cast<std::size_t>(n);
+  }
+  return out;
+}
+
+// Spearman's rank correlation, ties given their mean rank; NaN when a side is constant.
+double spearman(const std::vector<double>& x, const std::vector<double>& y) {
+  const auto ranks = [](const std::vector<double>& v) {
+    std::vector<std::size_t> order(v.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return v[a] < v[b]; });
+    std::vector<double> r(v.size());
+    for (std::size_t i = 0; i < order.size();) {
+      std::size_t j = i;
+      while (j + 1 < order.size() && v[order[j + 1]] == v[order[i]]) ++j;
+      for (std::size_t k = i; k <= j; ++k) r[order[k]] = (i + j) / 2.0 + 1;
+      i = j + 1;
+    }
+    return r;
+  };
+  const auto rx = ranks(x), ry = ranks(y);
+  const double n = static_cast<double>(x.size()), mean = (n + 1) / 2;
+  double sxy = 0, sxx = 0, syy = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    sxy += (rx[i] - mean) * (ry[i] - mean);
+    sxx += (rx[i] - mean) * (rx[i] - mean);
+    syy += (ry[i] - mean) * (ry[i] - mean);
+  }
+  return sxx > 0 && syy > 0 ? sxy / std::sqrt(sxx * syy) : std::nan("");
+}
+
+struct TreeSettings {
+  tree::LearnerOptions learner;
+  int eval_depth = 0;
+  std::vector<double> epsilons;  // the grid; {tree.epsilon} without one (cart: {0}, unused)
+  std::string remove_text;
+  std::vector<RemovalSize> remove;
+  int trials = 0, data_seeds = 1, tree_seeds = 1;
+  bool grid = false;
+};
+
+TreeSettings read_settings(const Config& config, std::size_t train_samples) {
+  TreeSettings s;
+  const bool cart = config.string("tree.learner") == "cart";
+  s.learner.kind = cart ? tree::LearnerKind::cart : tree::LearnerKind::stable;
+  s.learner.max_depth = static_cast<int>(config.integer("tree.max_depth"));
+  s.learner.epsilon = config.real("tree.epsilon");
+  s.learner.thresholds = static_cast<int>(config.integer("tree.thresholds"));
+  s.learner.min_samples = static_cast<int>(config.integer("tree.min_samples"));
+  s.eval_depth = static_cast<int>(config.integer("tree.eval_depth"));
+  if (s.eval_depth == 0) s.eval_depth = s.learner.max_depth;
+  if (s.eval_depth > s.learner.max_depth)
+    throw Error("tree.eval_depth = " + std::to_string(s.eval_depth) +
+                " is deeper than tree.max_depth = " + std::to_string(s.learner.max_depth) +
+                "; valid: 0 (= max_depth) to " + std::to_string(s.learner.max_depth));
+  if (!cart && s.learner.epsilon == 0)
+    throw Error("tree.epsilon = 0 is not valid; valid: > 0 for the stable tree, < 0 for greedy");
+  const std::string& epsilons = config.string("tree.epsilons");
+  if (cart && !epsilons.empty())
+    throw Error("tree.epsilons: the cart learner has no epsilon; set tree.learner = \"stable\" or "
+                "leave tree.epsilons empty");
+  s.trials = static_cast<int>(config.integer("tree.trials"));
+  s.data_seeds = static_cast<int>(config.integer("tree.data_seeds"));
+  s.tree_seeds = static_cast<int>(config.integer("tree.tree_seeds"));
+  if (cart && s.tree_seeds > 1)
+    throw Error("tree.tree_seeds = " + std::to_string(s.tree_seeds) +
+                ": the cart learner draws nothing at random; valid with cart: 1");
+  s.epsilons = epsilons.empty() ? std::vector<double>{cart ? 0.0 : s.learner.epsilon}
+                                : parse_epsilons(epsilons, "tree.epsilons");
+  s.remove_text = config.string("tree.remove");
+  if (!s.remove_text.empty())
+    s.remove = parse_removal_sizes(s.remove_text, "tree.remove", train_samples);
+  s.grid = !epsilons.empty() || !s.remove.empty() || s.data_seeds > 1 || s.tree_seeds > 1;
+  return s;
+}
+
+// One grid cell: the tree on D for (ε, data seed, tree seed), its accuracies by depth and its
+// sensitivities, as one JSON object (a line of trees.jsonl).
+json run_cell(const TreeSettings& s, const data::TrainTest& data, double epsilon,
+              std::uint64_t data_seed, std::uint64_t tree_seed, int& fits) {
+  tree::LearnerOptions options = s.learner;
+  options.epsilon = epsilon;
+  const tree::TreeLearner learner(data.train, options);
+  const tree::Tree full = learner.fit(tree_seed);
+  ++fits;
+  json sensitivity = json::array();
+  for (const auto& size : s.remove) {
+    const auto result =
+        tree::average_sensitivity(learner, full, {size.count, s.trials, data_seed, tree_seed});
+    fits += result.trials;
+    sensitivity.push_back({{"remove", size.count},
+                           {"remove_text", size.text},
+                           {"trials", result.trials},
+                           {"distance", result.distance},
+                           {"distance_feature", result.distance_feature}});
+  }
+  json cell = {{"data_seed", data_seed},
+               {"tree_seed", tree_seed},
+               {"nodes", full.nodes.size()},
+               {"leaves", full.leaf_count()},
+               {"depth", full.depth()},
+               {"train_accuracy", full.accuracy_by_depth(data.train)},
+               {"test_accuracy", full.accuracy_by_depth(data.test)},
+               {"sensitivity", sensitivity},
+               {"tree", json::parse(tree::tree_to_json(full))}};
+  if (s.learner.kind == tree::LearnerKind::stable) cell["epsilon"] = epsilon;
+  cell["learner"] = s.learner.kind == tree::LearnerKind::stable ? "stable" : "cart";
+  return cell;
+}
+
+std::string epsilon_text(double epsilon, bool cart) {
+  if (cart) return "cart";
+  if (epsilon < 0) return "greedy";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g", epsilon);
+  return text;
+}
+
+}  // namespace
+
+void run_tree(RunContext& c) {
+  const auto start = Clock::now();
+  const auto seed = static_cast<std::uint64_t>(c.config.integer("seed"));
+
+  // Set-up on every rank (the same config and data give the same errors everywhere).
+  data::TrainTest data;
+  TreeSettings s;
+  agree(c.comm, c.rank, [&] {
+    data = load_train_test(c.config);
+    s = read_settings(c.config, data.train.rows);
+    tree::TreeLearner check(data.train, s.learner);  // throws on empty data or bad options
+  });
+  const bool cart = s.learner.kind == tree::LearnerKind::cart;
+
+  // The headline tree: data seed `seed`, tree seed 0 (rank 0 alone; other ranks skip it).
+  json summary;
+  double headline_seconds = 0;
+  if (c.rank == 0) {
+    const auto fit_start = Clock::now();
+    const tree::TreeLearner learner(data.train, s.learner);
+    const tree::Tree t = learner.fit(0);
+    headline_seconds = seconds_since(fit_start);
+    const auto train = t.accuracy_by_depth(data.train), test = t.accuracy_by_depth(data.test);
+    summary = {{"task", "tree"},
+               {"learner", cart ? "cart" : "stable"},
+               {"dataset", c.config.string("data.dataset")},
+               {"seed", seed},
+               {"train_samples", data.train.rows},
+               {"test_samples", data.test.rows},
+               {"features", data.train.cols},
+               {"classes", data.train.classes},
+               {"max_depth", s.learner.max_depth},
+               {"eval_depth", s.eval_depth},
+               {"train_accuracy", train[s.eval_depth]},
+               {"test_accuracy", test[s.eval_depth]},
+               {"train_accuracy_by_depth", train},
+               {"test_accuracy_by_depth", test},
+               {"leaves", t.leaf_count()},
+               {"depth", t.depth()}};
+    if (!cart) {
+      summary["epsilon"] = s.learner.epsilon;
+      summary["thresholds"] = s.learner.thresholds;
+    }
+    c.results->write("tree.json", tree::tree_to_json(t, 2) + "\n");
+    c.results->write("tree.dot", tree::tree_to_dot(t, data.train.class_names));
+    std::printf("hyperpush tree: %s on %s, %zu training / %zu test samples, %zu features, seed %llu\n",
+                tree::describe(s.learner).c_str(), c.config.string("data.dataset").c_str(),
+                data.train.rows, data.test.rows, data.train.cols,
+                static_cast<unsigned long long>(seed));
+    std::printf("depth %d: train accuracy %.4f, test accuracy %.4f, %d leaves\n", s.eval_depth,
+                train[s.eval_depth], test[s.eval_depth], t.leaf_count());
+  }
+
+  // The grid: cells (ε, data seed, tree seed) in this order, cell g computed by rank g mod P.
+  double grid_seconds = 0;
+  int fits = 0;
+  if (s.grid) {
+    const auto grid_start = Clock::now();
+    const std::size_t per_epsilon = std::size_t(s.data_seeds) * s.tree_seeds;
+    const std::size_t cells = s.epsilons.size() * per_epsilon;
+    const std::size_t mine = cells / c.ranks + (std::size_t(c.rank) < cells % c.ranks);
+    std::map<std::uint64_t, std::unique_ptr<data::TrainTest>> splits;  // by data seed
+    std::vector<std::string> local;
+    for (std::size_t g = c.rank; g < cells; g += c.ranks) {
+      const double epsilon = s.epsilons[g / per_epsilon];
+      const std::uint64_t data_seed = seed + (g % per_epsilon) / s.tree_seeds;
+      const std::uint64_t tree_seed = g % s.tree_seeds;
+      auto& split = splits[data_seed];
+      if (!split) {
+        Config with_seed = c.config;
+        with_seed.set_integer("seed", static_cast<std::int64_t>(data_seed));
+        split = std::make_unique<data::TrainTest>(load_train_test(with_seed));
+      }
+      local.push_back(run_cell(s, *split, epsilon, data_seed, tree_seed, fits).dump());
+      c.progress.update("tree grid", static_cast<std::int64_t>(local.size()),
+                        static_cast<std::int64_t>(mine), "cells on rank 0");
+    }
+    grid_seconds = seconds_since(grid_start);
+    int all_fits = 0;
+    MPI_Reduce(&fits, &all_fits, 1, MPI_INT, MPI_SUM, 0, c.comm);
+    fits = all_fits;
+    const auto gathered = gather_strings(c.comm, c.rank, c.ranks, local);
+    if (c.rank == 0) {
+      // rank r's k-th string is cell r + k P
+      std::vector<json> cell(cells);
+      std::size_t next = 0;
+      for (int r = 0; r < c.ranks; ++r)
+        for (std::size_t g = r; g < cells; g += c.ranks) cell[g] = json::parse(gathered[next++]);
+      std::ofstream& lines = c.results->stream("trees.jsonl");
+      for (const auto& line : cell) lines << line.dump() << '\n';
+
+      // Means over the (data seed, tree seed) cells of each ε, at the evaluation depth.
+      const int d = s.eval_depth;
+      json rows = json::array();
+      std::vector<double> positive_eps;
+      std::vector<std::vector<double>> positive_sens(s.remove.size()),
+          positive_sens_feature(s.remove.size());
+      std::printf("grid: %zu epsilon%s x %d data seed%s x %d tree seed%s, removals %s (%d trials), "
+                  "depth %d\n",
+                  s.epsilons.size(), s.epsilons.size() == 1 ? "" : "s", s.data_seeds,
+                  s.data_seeds == 1 ? "" : "s", s.tree_seeds, s.tree_seeds == 1 ? "" : "s",
+                  s.remove.empty() ? "none" : s.remove_text.c_str(), s.trials, d);
+      std::printf("  %8s  %8s  %8s", "epsilon", "train", "test");
+      for (const auto& size : s.remove) std::printf("  %10s", ("sens " + size.text).c_str());
+      std::printf("\n");
+      for (std::size_t e = 0; e < s.epsilons.size(); ++e) {
+        double train = 0, test = 0;
+        std::vector<double> sens(s.remove.size(), 0.0), sens_feature(s.remove.size(), 0.0);
+        for (std::size_t k = 0; k < per_epsilon; ++k) {
+          const json& x = cell[e * per_epsilon + k];
+          train += x["train_accuracy"][d].get<double>() / per_epsilon;
+          test += x["test_accuracy"][d].get<double>() / per_epsilon;
+          for (std::size_t j = 0; j < s.remove.size(); ++j) {
+            sens[j] += x["sensitivity"][j]["distance"][d].get<double>() / per_epsilon;
+            sens_feature[j] += x["sensitivity"][j]["distance_feature"][d].get<double>() / per_epsilon;
+          }
+        }
+        json row = {{"train_accuracy", train},
+                    {"test_accuracy", test},
+                    {"sensitivity", sens},
+                    {"sensitivity_feature", sens_feature}};
+        if (!cart) row["epsilon"] = s.epsilons[e];
+        rows.push_back(row);
+        if (!cart && s.epsilons[e] > 0) {
+          positive_eps.push_back(s.epsilons[e]);
+          for (std::size_t j = 0; j < s.remove.size(); ++j) {
+            positive_sens[j].push_back(sens[j]);
+            positive_sens_feature[j].push_back(sens_feature[j]);
+          }
+        }
+        std::printf("  %8s  %8.4f  %8.4f", epsilon_text(s.epsilons[e], cart).c_str(), train, test);
+        for (const double v : sens) std::printf("  %10.4f", v);
+        std::printf("\n");
+      }
+      json remove = json::array();
+      for (const auto& size : s.remove) remove.push_back(size.count);
+      json grid = {{"data_seeds", s.data_seeds}, {"tree_seeds", s.tree_seeds},
+                   {"trials", s.trials},         {"remove", remove},
+                   {"eval_depth", d},            {"rows", rows}};
+      // Spearman(ε, sensitivity) over the positive ε (null when undefined).
+      if (positive_eps.size() >= 3 && !s.remove.empty()) {
+        json rho = json::array(), rho_feature = json::array();
+        for (std::size_t j = 0; j < s.remove.size(); ++j) {
+          const double r = spearman(positive_eps, positive_sens[j]);
+          const double rf = spearman(positive_eps, positive_sens_feature[j]);
+          rho.push_back(std::isnan(r) ? json(nullptr) : json(r));
+          rho_feature.push_back(std::isnan(rf) ? json(nullptr) : json(rf));
+          std::printf("Spearman(epsilon, sensitivity), remove %s: %.3f\n", s.remove[j].text.c_str(),
+                      r);
+        }
+        grid["spearman"] = rho;
+        grid["spearman_feature"] = rho_feature;
+      }
+      summary["grid"] = grid;
+    }
+  }
+
+  if (c.rank != 0) return;
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  const json timings = {{"ranks", c.ranks},
+                        {"host", host},
+                        {"seconds_total", seconds_since(start)},
+                        {"seconds_headline_fit", headline_seconds},
+                        {"seconds_grid", grid_seconds},
+                        {"grid_fits", fits}};
+  c.results->write("summary.json", summary.dump(2) + "\n");
+  c.results->write("timings.json", timings.dump(2) + "\n");
+}
+
+}  // namespace hyperpush::app

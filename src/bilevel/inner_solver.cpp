@@ -1,0 +1,226 @@
+#include "hyperpush/bilevel/inner_solver.hpp"
+
+#include <Eigen/Cholesky>
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "hyperpush/comm/gather.hpp"
+#include "hyperpush/error.hpp"
+#include "hyperpush/random.hpp"
+
+namespace hyperpush::bilevel {
+namespace {
+
+// 0.2 / L: a fifth of the step a single agent could take; time-varying digraphs need the margin.
+constexpr double kStepFraction = 0.2;
+
+std::vector<double> rows_of(const std::vector<model::Vector>& vectors, int width) {
+  std::vector<double> rows(vectors.size() * width);
+  for (std::size_t i = 0; i < vectors.size(); ++i)
+    std::copy(vectors[i].data(), vectors[i].data() + width, rows.begin() + i * width);
+  return rows;
+}
+
+}  // namespace
+
+const std::vector<std::string>& inner_method_names() {
+  static const std::vector<std::string> names = {"exact", "sgp", "gradient-push", "push-diging"};
+  return names;
+}
+
+InnerMethod inner_method(const std::string& name) {
+  const auto& names = inner_method_names();
+  for (std::size_t k = 0; k < names.size(); ++k)
+    if (names[k] == name) return static_cast<InnerMethod>(k);
+  throw Error("inner.solver: unknown solver '" + name + "'");
+}
+
+InnerReport inner_diagnostics(consensus::Gossip& gossip, const AgentSet& agents,
+                              const std::vector<model::Vector>& z) {
+  const int d = agents.dim(), n = agents.agents;
+  const auto all = comm::allgather_agents(gossip.comm(), gossip.map(), rows_of(z, d), d);
+  const auto sum = comm::sum_in_agent_order(all, n, d);
+  model::Vector mean = Eigen::Map<const model::Vector>(sum.data(), d) / n;   // z̄
+  InnerReport report;
+  for (int i = 0; i < n; ++i)
+    report.consensus_error = std::max(
+        report.consensus_error, (Eigen::Map<const model::Vector>(all.data() + std::size_t(i) * d, d) -
+                                 mean).norm());
+  std::vector<model::Vector> gradients(agents.local_count(), model::Vector(d));
+  for (int i = 0; i < agents.local_count(); ++i)
+    agents.problems[i]->inner_gradient(mean, agents.lambda[i], gradients[i]);   // ∇g_i(z̄)
+  const auto gathered = comm::allgather_agents(gossip.comm(), gossip.map(), rows_of(gradients, d), d);
+  const auto total = comm::sum_in_agent_order(gathered, n, d);                  // Σ_i ∇g_i(z̄)
+  report.gradient_norm = Eigen::Map<const model::Vector>(total.data(), d).norm();
+  return report;
+}
+
+InnerSolver::InnerSolver(consensus::Gossip& gossip, const AgentSet& agents,
+                         const InnerOptions& options)
+    : gossip_(gossip), agents_(agents), options_(options),
+      z_(agents.local_count(), model::Vector::Zero(agents.dim())) {}
+
+InnerReport InnerSolver::diagnose() const { return inner_diagnostics(gossip_, agents_, z_); }
+
+double InnerSolver::automatic_step() {
+  // L_i ≈ λ_max(H_i(z_i)) by 30 local power iterations; L = max_i L_i (gathered, one number each).
+  const int d = agents_.dim();
+  std::vector<double> local(agents_.local_count());
+  model::Vector q(d), hq(d);
+  for (int i = 0; i < agents_.local_count(); ++i) {
+    for (int k = 0; k < d; ++k) q[k] = random_normal(1, Purpose::power_iteration, k, 0, 0);
+    q.normalize();
+    double estimate = 0;
+    for (int it = 0; it < 30; ++it) {
+      agents_.problems[i]->hessian_vector(z_[i], agents_.lambda[i], q, hq);
+      estimate = hq.norm();
+      q = hq / estimate;
+    }
+    local[i] = estimate;
+  }
+  const auto all = comm::allgather_agents(gossip_.comm(), gossip_.map(), local, 1);
+  return kStepFraction / *std::max_element(all.begin(), all.end());
+}
+
+InnerReport InnerSolver::solve() {
+  if (options_.method == InnerMethod::exact) return newton();
+  if (step_ == 0) step_ = options_.step > 0 ? options_.step : automatic_step();
+  if (options_.method == InnerMethod::push_diging) return push_diging();
+  return gradient_push(options_.method == InnerMethod::sgp);
+}
+
+InnerReport InnerSolver::newton() {
+  // x ← x − [Σ_i H_i(x)]⁻¹ Σ_i ∇g_i(x), sums gathered in agent order (every rank the same x).
+  const int d = agents_.dim(), n = agents_.agents, local = agents_.local_count();
+  if (static_cast<double>(n) * d * d > 5e7)
+    throw Error("inner.solver = \"exact\": " + std::to_string(n) + " agents × d² = " +
+                std::to_string(d) + "² is too large to gather; use push-diging");
+  // A rank without agents still takes part in the gathers (with no rows).
+  model::Vector x = z_.empty() ? model::Vector::Zero(d) : model::Vector(z_.front());
+  const int width = d * d + d;
+  std::vector<double> rows(static_cast<std::size_t>(local) * width);
+  InnerReport report;
+  double first_norm = -1;
+  for (std::int64_t step = 0; step < std::max<std::int64_t>(options_.rounds, 1); ++step) {
+    for (int i = 0; i < local; ++i) {
+      double* row = rows.data() + std::size_t(i) * width;
+      Eigen::Map<model::Vector> grad(row, d);
+      agents_.problems[i]->inner_gradient(x, agents_.lambda[i], grad);
+      Eigen::Map<model::Matrix>(row + d, d, d) = agents_.problems[i]->hessian(x, agents_.lambda[i]);
+    }
+    const auto sum = comm::sum_in_agent_order(
+        comm::allgather_agents(gossip_.comm(), gossip_.map(), rows, width), n, width);
+    const Eigen::Map<const model::Vector> grad(sum.data(), d);
+    const Eigen::Map<const model::Matrix> hessian(sum.data() + d, d, d);
+    const double norm = grad.norm();
+    if (first_norm < 0) first_norm = norm;
+    report.rounds = step;
+    // Quadratic convergence: stop at the tolerance or once progress is at rounding level.
+    if (norm <= options_.tolerance * 1e-3 || norm <= 1e-15 * std::max(1.0, first_norm)) break;
+    x -= hessian.ldlt().solve(grad);
+  }
+  for (auto& z : z_) z = x;
+  const InnerReport final = diagnose();
+  report.consensus_error = final.consensus_error;
+  report.gradient_norm = final.gradient_norm;
+  return report;
+}
+
+InnerReport InnerSolver::push_diging() {
+  const int d = agents_.dim(), local = agents_.local_count(), width = 2 * d + 1;
+  comm::Exchange& exchange = gossip_.exchange(width);
+  const auto row = [&](std::vector<double>& s, int i) { return s.data() + std::size_t(i) * width; };
+  if (!started_) {  // u = x(0) = z, v = 1, y = ∇g(x(0))
+    state_.assign(static_cast<std::size_t>(local) * width, 0.0);
+    next_.assign(state_.size(), 0.0);
+    gradient_.assign(local, model::Vector(d));
+    for (int i = 0; i < local; ++i) {
+      agents_.problems[i]->inner_gradient(z_[i], agents_.lambda[i], gradient_[i]);
+      std::copy(z_[i].data(), z_[i].data() + d, row(state_, i));
+      std::copy(gradient_[i].data(), gradient_[i].data() + d, row(state_, i) + d);
+      row(state_, i)[2 * d] = 1.0;
+    }
+    started_ = true;
+  } else {  // λ changed since the last solve: keep Σ_i y_i = Σ_i ∇g_i(x_i) true
+    model::Vector now(d);
+    for (int i = 0; i < local; ++i) {
+      agents_.problems[i]->inner_gradient(z_[i], agents_.lambda[i], now);
+      Eigen::Map<model::Vector>(row(state_, i) + d, d) += now - gradient_[i];
+      gradient_[i] = now;
+    }
+  }
+  InnerReport report;
+  model::Vector fresh(d);
+  for (std::int64_t t = 1; t <= options_.rounds; ++t) {
+    for (int i = 0; i < local; ++i) {  // send u − α y (u in place), y and v
+      double* s = row(state_, i);
+      for (int k = 0; k < d; ++k) s[k] -= step_ * s[d + k];
+    }
+    exchange.push(gossip_.next_round(), state_.data(), next_.data());  // u ← C(u − αy), y ← C y, v ← C v
+    std::swap(state_, next_);
+    for (int i = 0; i < local; ++i) {
+      double* s = row(state_, i);
+      z_[i] = Eigen::Map<model::Vector>(s, d) / s[2 * d];                  // x = u / v
+      agents_.problems[i]->inner_gradient(z_[i], agents_.lambda[i], fresh);
+      Eigen::Map<model::Vector>(s + d, d) += fresh - gradient_[i];         // y += ∇g(x_new) − ∇g(x_old)
+      gradient_[i] = fresh;
+    }
+    ++clock_;
+    report.rounds = t;
+    if (t % options_.check_every == 0 || t == options_.rounds) {
+      const InnerReport now = diagnose();
+      report.consensus_error = now.consensus_error;
+      report.gradient_norm = now.gradient_norm;
+      if (now.gradient_norm <= options_.tolerance && now.consensus_error <= options_.tolerance) break;
+    }
+  }
+  return report;
+}
+
+InnerReport InnerSolver::gradient_push(bool sgp) {
+  const int d = agents_.dim(), local = agents_.local_count(), width = d + 1;
+  comm::Exchange& exchange = gossip_.exchange(width);
+  const auto row = [&](std::vector<double>& s, int i) { return s.data() + std::size_t(i) * width; };
+  if (!started_) {  // x(0) = z, ω = 1
+    state_.assign(static_cast<std::size_t>(local) * width, 0.0);
+    next_.assign(state_.size(), 0.0);
+    for (int i = 0; i < local; ++i) {
+      std::copy(z_[i].data(), z_[i].data() + d, row(state_, i));
+      row(state_, i)[d] = 1.0;
+    }
+    started_ = true;
+  }
+  InnerReport report;
+  model::Vector grad(d);
+  for (std::int64_t t = 1; t <= options_.rounds; ++t) {
+    const double eta = step_ / std::sqrt(1.0 + static_cast<double>(clock_));  // η_t
+    if (sgp) {  // send x_k − η ∇g_k(z_k)
+      for (int i = 0; i < local; ++i) {
+        agents_.problems[i]->inner_gradient(z_[i], agents_.lambda[i], grad);
+        Eigen::Map<model::Vector>(row(state_, i), d) -= eta * grad;
+      }
+    }
+    exchange.push(gossip_.next_round(), state_.data(), next_.data());  // x ← Σ p x, ω ← Σ p ω
+    std::swap(state_, next_);
+    for (int i = 0; i < local; ++i) {
+      double* s = row(state_, i);
+      z_[i] = Eigen::Map<model::Vector>(s, d) / s[d];                       // z = x / ω
+      if (!sgp) {                                                           // x ← x − η ∇g_i(z_i)
+        agents_.problems[i]->inner_gradient(z_[i], agents_.lambda[i], grad);
+        Eigen::Map<model::Vector>(s, d) -= eta * grad;
+      }
+    }
+    ++clock_;
+    report.rounds = t;
+    if (t % options_.check_every == 0 || t == options_.rounds) {
+      const InnerReport now = diagnose();
+      report.consensus_error = now.consensus_error;
+      report.gradient_norm = now.gradient_norm;
+      if (now.gradient_norm <= options_.tolerance && now.consensus_error <= options_.tolerance) break;
+    }
+  }
+  return report;
+}
+
+}  // namespace hyperpush::bilevel

@@ -1,0 +1,149 @@
+// Multinomial logistic regression over C classes: Z = A X (m × C), X = reshape(x, q, C)
+// column-major, P = softmax of each row of Z, Y the one-hot labels,
+//   ℓ_k = logsumexp(Z_k·) − Z_{k,y_k},   ∇L = vec(Aᵀ (s ⊙ (P − Y)))   (s scales rows)
+//   ∇²L w = vec(Aᵀ (s ⊙ R)),  U = A W, R = P ⊙ U − P ⊙ rowsum(P ⊙ U),  W = reshape(w, q, C)
+//   ∇²L block (c, c') = Aᵀ diag(s ⊙ (P_c δ_cc' − P_c ⊙ P_c')) A
+//   ∇ℓ_kᵀ w = Σ_c U_kc (P_kc − Y_kc)
+#include <cmath>
+#include <limits>
+
+#include "sample_loss.hpp"
+
+namespace hyperpush::model::detail {
+namespace {
+
+using ConstMatrixMap = Eigen::Map<const Matrix>;
+using MatrixMap = Eigen::Map<Matrix>;
+
+class SoftmaxLoss final : public SampleLoss {
+ public:
+  SoftmaxLoss(DesignMatrix design, Eigen::VectorXi labels, int classes)
+      : SampleLoss(std::move(design), std::move(labels)), classes_(classes) {
+    const Eigen::Index m = design_.rows();
+    cached_x_.resize(dim());
+    logit_.resize(m, classes_);
+    prob_.resize(m, classes_);
+    loss_.resize(m);
+    product_.resize(m, classes_);
+    rowdot_.resize(m);
+  }
+
+  int dim() const override { return static_cast<int>(design_.cols()) * classes_; }
+
+  double value(const VectorRef& x, const VectorRef& s) const override {
+    update(x);
+    return s.dot(loss_);
+  }
+
+  void gradient(const VectorRef& x, const VectorRef& s, VectorOut out) const override {
+    update(x);
+    product_ = prob_;
+    for (Eigen::Index k = 0; k < product_.rows(); ++k) product_(k, labels_[k]) -= 1.0;  // P − Y
+    product_.array().colwise() *= s.array();
+    output(out).noalias() = design_.transpose() * product_;  // Aᵀ (s ⊙ (P − Y))
+  }
+
+  void hessian_vector(const VectorRef& x, const VectorRef& s, const VectorRef& w,
+                      VectorOut out) const override {
+    // Cost: two GEMMs with A and C columns (2 m q C flops each) and O(m C) more.
+    update(x);
+    product_.noalias() = design_ * input(w);                 // U = A W
+    rowdot_ = prob_.cwiseProduct(product_).rowwise().sum();  // rowsum(P ⊙ U)
+    product_.array().colwise() -= rowdot_.array();           // U − rowsum(P ⊙ U)
+    product_.array() *= prob_.array();                       // R
+    product_.array().colwise() *= s.array();                 // s ⊙ R
+    output(out).noalias() = design_.transpose() * product_;  // Aᵀ (s ⊙ R)
+  }
+
+  Matrix hessian(const VectorRef& x, const VectorRef& s) const override {
+    update(x);
+    const Eigen::Index q = design_.cols();
+    Matrix h(dim(), dim());
+    Vector weight(design_.rows());
+    Matrix weighted(design_.rows(), q);
+    for (int c = 0; c < classes_; ++c) {
+      for (int c2 = c; c2 < classes_; ++c2) {
+        // s ⊙ (P_c δ_cc' − P_c ⊙ P_c')
+        weight = -prob_.col(c).cwiseProduct(prob_.col(c2));
+        if (c == c2) weight += prob_.col(c);
+        weight.array() *= s.array();
+        weighted.noalias() = weight.asDiagonal() * design_;
+        h.block(c * q, c2 * q, q, q).noalias() = design_.transpose() * weighted;
+        if (c2 != c) h.block(c2 * q, c * q, q, q) = h.block(c * q, c2 * q, q, q).transpose();
+      }
+    }
+    return 0.5 * (h + h.transpose());  // exactly symmetric (GEMM rounding differs per triangle)
+  }
+
+  void sample_gradient_dots(const VectorRef& x, const VectorRef& w, VectorOut out) const override {
+    update(x);
+    product_.noalias() = design_ * input(w);  // U = A W
+    out = prob_.cwiseProduct(product_).rowwise().sum();
+    for (Eigen::Index k = 0; k < out.size(); ++k) out[k] -= product_(k, labels_[k]);
+  }
+
+  Matrix sample_gradients(const VectorRef& x) const override {
+    update(x);
+    const Eigen::Index q = design_.cols();
+    Matrix g(design_.rows(), dim());
+    for (int c = 0; c < classes_; ++c) {  // row k, block c: (P_kc − Y_kc) a_kᵀ
+      auto block = g.middleCols(c * q, q);
+      block.noalias() = prob_.col(c).asDiagonal() * design_;
+      for (Eigen::Index k = 0; k < design_.rows(); ++k)
+        if (labels_[k] == c) block.row(k) -= design_.row(k);
+    }
+    return g;
+  }
+
+  double accuracy(const VectorRef& x) const override {
+    if (design_.rows() == 0) return std::numeric_limits<double>::quiet_NaN();
+    update(x);
+    Eigen::Index correct = 0;
+    for (Eigen::Index k = 0; k < logit_.rows(); ++k) {
+      Eigen::Index predicted = 0;
+      logit_.row(k).maxCoeff(&predicted);  // the first largest logit
+      correct += predicted == labels_[k];
+    }
+    return static_cast<double>(correct) / static_cast<double>(logit_.rows());
+  }
+
+ private:
+  ConstMatrixMap input(const VectorRef& v) const {
+    return ConstMatrixMap(v.data(), design_.cols(), classes_);
+  }
+  MatrixMap output(VectorOut v) const { return MatrixMap(v.data(), design_.cols(), classes_); }
+
+  // Makes the per-x cache hold x: Z = A X, P by max subtraction (no overflow), ℓ_k.
+  void update(const VectorRef& x) const {
+    if (cached_ && x == cached_x_) return;
+    cached_ = false;
+    cached_x_ = x;
+    logit_.noalias() = design_ * input(x);  // Z = A X
+    for (Eigen::Index k = 0; k < logit_.rows(); ++k) {
+      const double top = logit_.row(k).maxCoeff();
+      prob_.row(k) = (logit_.row(k).array() - top).exp();
+      const double total = prob_.row(k).sum();  // ≥ 1: the top entry contributes e^0
+      prob_.row(k) /= total;
+      loss_[k] = top + std::log(total) - logit_(k, labels_[k]);  // logsumexp(Z_k·) − Z_{k,y_k}
+    }
+    cached_ = true;
+  }
+
+  int classes_;
+  mutable bool cached_ = false;
+  mutable Vector cached_x_;  // q C: the x the cache below belongs to
+  mutable Matrix logit_;     // m × C: Z
+  mutable Matrix prob_;      // m × C: P
+  mutable Vector loss_;      // m: ℓ_k
+  mutable Matrix product_;   // m × C scratch: A W and what is built from it
+  mutable Vector rowdot_;    // m scratch
+};
+
+}  // namespace
+
+std::unique_ptr<SampleLoss> make_softmax_loss(DesignMatrix design, Eigen::VectorXi labels,
+                                              int classes) {
+  return std::make_unique<SoftmaxLoss>(std::move(design), std::move(labels), classes);
+}
+
+}  // namespace hyperpush::model::detail

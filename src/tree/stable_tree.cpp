@@ -1,0 +1,136 @@
+#include "hyperpush/tree/stable_tree.hpp"
+
+#include <algorithm>
+
+#include "hyperpush/tree/exponential_mechanism.hpp"
+
+namespace hyperpush::tree {
+namespace {
+
+class StableBuilder {
+ public:
+  StableBuilder(const data::Dataset& train, const SplitCandidates& candidates,
+                const StableTreeOptions& options)
+      : train_(train),
+        candidates_(candidates),
+        options_(options),
+        features_(candidates.features),
+        per_feature_(candidates.per_feature),
+        classes_(train.classes),
+        histogram_(features_ * (per_feature_ + 1) * classes_),
+        scores_(features_ * per_feature_) {
+    tree_.classes = classes_;
+    tree_.max_depth = options.max_depth;
+  }
+
+  Tree build(std::vector<std::size_t> rows) {
+    rows_ = std::move(rows);
+    grow(0, rows_.size(), 0, 0);
+    return std::move(tree_);
+  }
+
+  // Fills scores_ for the node holding rows_[begin, end) with class counts `counts`.
+  void score(std::size_t begin, std::size_t end, const std::vector<int>& counts) {
+    const std::size_t bins = per_feature_ + 1;
+    std::fill(histogram_.begin(), histogram_.end(), 0);
+    // histogram_[(f·(T + 1) + bin)·C + class]
+    for (std::size_t j = begin; j < end; ++j) {
+      const std::uint16_t* bin = candidates_.sample_bins(rows_[j]);
+      const int label = train_.labels[rows_[j]];
+      for (std::size_t f = 0; f < features_; ++f) ++histogram_[(f * bins + bin[f]) * classes_ + label];
+    }
+    const int m = static_cast<int>(end - begin);
+    std::vector<int> left(classes_);
+    for (std::size_t f = 0; f < features_; ++f) {
+      std::fill(left.begin(), left.end(), 0);
+      int n_left = 0;
+      const int* h = histogram_.data() + f * bins * classes_;
+      int* score = scores_.data() + f * per_feature_;
+      for (std::size_t k = 0; k < per_feature_; ++k, h += classes_) {
+        // candidate (f, k) sends bins 0..k left
+        for (int c = 0; c < classes_; ++c) {
+          left[c] += h[c];
+          n_left += h[c];
+        }
+        if (n_left == 0 || n_left == m) {
+          score[k] = -1;  // an empty side
+          continue;
+        }
+        // a_c = max_k l_k + max_k r_k
+        int best_left = 0, best_right = 0;
+        for (int c = 0; c < classes_; ++c) {
+          best_left = std::max(best_left, left[c]);
+          best_right = std::max(best_right, counts[c] - left[c]);
+        }
+        score[k] = best_left + best_right;
+      }
+    }
+  }
+
+  // The scores of one node holding `rows`.
+  std::vector<int> node_scores(std::vector<std::size_t> rows) {
+    rows_ = std::move(rows);
+    std::vector<int> counts(classes_, 0);
+    for (const std::size_t r : rows_) ++counts[train_.labels[r]];
+    score(0, rows_.size(), counts);
+    return scores_;
+  }
+
+ private:
+  int grow(std::size_t begin, std::size_t end, int depth, std::uint64_t position) {
+    std::vector<int> counts(classes_, 0);
+    for (std::size_t j = begin; j < end; ++j) ++counts[train_.labels[rows_[j]]];
+    const int node = tree_.add_leaf(depth, counts.data());
+    const bool pure = std::count(counts.begin(), counts.end(), 0) >= classes_ - 1;
+    if (depth >= options_.max_depth || end - begin < std::size_t(options_.min_samples) || pure)
+      return node;
+
+    score(begin, end, counts);
+    split_weights(scores_, options_.epsilon, weights_);
+    const int chosen = draw_split(weights_, options_.seed, position);
+    if (chosen < 0) return node;  // no valid split
+    const std::size_t feature = chosen / per_feature_;
+    const int k = chosen % static_cast<int>(per_feature_);
+    const auto middle = std::partition(rows_.begin() + begin, rows_.begin() + end,
+                                       [&](std::size_t r) {
+                                         return candidates_.sample_bins(r)[feature] <= k;
+                                       }) -
+                        rows_.begin();
+
+    const int left = grow(begin, middle, depth + 1, 2 * position + 1);
+    const int right = grow(middle, end, depth + 1, 2 * position + 2);
+    const TreeNode &l = tree_.nodes[left], &r = tree_.nodes[right];
+    if (l.is_leaf() && r.is_leaf() && l.label == r.label) {
+      // equal-label sibling leaves collapse: they are the last two nodes (preorder)
+      tree_.nodes.resize(node + 1);
+      tree_.counts.resize(std::size_t(node + 1) * classes_);
+      return node;
+    }
+    tree_.set_split(node, static_cast<int>(feature), candidates_.threshold(feature, k), left, right);
+    return node;
+  }
+
+  const data::Dataset& train_;
+  const SplitCandidates& candidates_;
+  std::vector<std::size_t> rows_;  // sample indices; every node owns a contiguous range
+  StableTreeOptions options_;
+  std::size_t features_, per_feature_;
+  int classes_;
+  std::vector<int> histogram_, scores_;
+  std::vector<double> weights_;
+  Tree tree_;
+};
+
+}  // namespace
+
+Tree fit_stable_tree(const data::Dataset& train, const SplitCandidates& candidates,
+                     const std::vector<std::size_t>& rows, const StableTreeOptions& options) {
+  return StableBuilder(train, candidates, options).build(rows);
+}
+
+std::vector<int> split_scores(const data::Dataset& train, const SplitCandidates& candidates,
+                              const std::vector<std::size_t>& rows) {
+  return StableBuilder(train, candidates, {}).node_scores(rows);
+}
+
+}  // namespace hyperpush::tree

@@ -1,0 +1,137 @@
+#pragma once
+// Central finite differences of a LocalProblem's losses, and the checks every oracle must pass
+// against them: ∇_x g, H w, J w, ∇_x f, ∇_λ f to relative error < 1e-6, the dense hessian() and
+// cross_jacobian() against the products.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+
+#include "hyperpush/model/local_problem.hpp"
+#include "hyperpush/random.hpp"
+
+namespace hyperpush::model::test {
+
+// ‖a − b‖ / ‖b‖, b the reference (finite differences or closed form); 0 when both are 0.
+template <class A, class B>
+double relative_error(const A& a, const B& b) {
+  return (a - b).norm() / std::max(b.norm(), 1e-300);
+}
+
+// mean + scale · N(0, 1) entries from hyperpush's counter-based generator, keyed by (seed, k).
+inline Vector random_vector(Eigen::Index n, std::uint64_t seed, double mean = 0, double scale = 1) {
+  Vector v(n);
+  for (Eigen::Index k = 0; k < n; ++k)
+    v[k] = mean + scale * random_normal(seed, Purpose::initial_value, k, 0, 0);
+  return v;
+}
+
+// Relative step: the truncation error of a central difference is O(h²), its rounding error
+// O(ε/h); h = 1e-6 keeps both far below 1e-6 for the O(1) data of these tests.
+constexpr double kStep = 1e-6;
+constexpr double kTolerance = 1e-6;
+
+// [∂φ/∂v_j]_j by central differences.
+inline Vector central_gradient(const std::function<double(const Vector&)>& phi, const Vector& v) {
+  Vector out(v.size());
+  Vector point = v;
+  for (Eigen::Index j = 0; j < v.size(); ++j) {
+    const double h = kStep * std::max(1.0, std::abs(v[j]));
+    const double up = v[j] + h, down = v[j] - h;
+    point[j] = up;
+    const double phi_up = phi(point);
+    point[j] = down;
+    const double phi_down = phi(point);
+    point[j] = v[j];
+    out[j] = (phi_up - phi_down) / (up - down);
+  }
+  return out;
+}
+
+// d/dt F(v + t w) at t = 0 by central differences.
+inline Vector central_directional(const std::function<Vector(const Vector&)>& f, const Vector& v,
+                                  const Vector& w) {
+  const double h = kStep * std::max(1.0, v.norm()) / w.norm();
+  return (f(v + h * w) - f(v - h * w)) / (2 * h);
+}
+
+inline Vector inner_gradient(const LocalProblem& p, const Vector& x, const Vector& lambda) {
+  Vector out(p.dim());
+  p.inner_gradient(x, lambda, out);
+  return out;
+}
+inline Vector hessian_vector(const LocalProblem& p, const Vector& x, const Vector& lambda,
+                             const Vector& w) {
+  Vector out(p.dim());
+  p.hessian_vector(x, lambda, w, out);
+  return out;
+}
+inline Vector cross_vector(const LocalProblem& p, const Vector& x, const Vector& lambda,
+                           const Vector& w) {
+  Vector out(p.hyper_dim());
+  p.cross_vector(x, lambda, w, out);
+  return out;
+}
+
+// ∇_x g vs central differences of g.
+inline void expect_inner_gradient_matches_differences(const LocalProblem& p, const Vector& x,
+                                                      const Vector& lambda) {
+  const Vector expected =
+      central_gradient([&](const Vector& v) { return p.inner_loss(v, lambda); }, x);
+  EXPECT_LT(relative_error(inner_gradient(p, x, lambda), expected), kTolerance);
+}
+
+// H w vs central differences of ∇_x g along w.
+inline void expect_hessian_vector_matches_differences(const LocalProblem& p, const Vector& x,
+                                                      const Vector& lambda, const Vector& w) {
+  const Vector expected =
+      central_directional([&](const Vector& v) { return inner_gradient(p, v, lambda); }, x, w);
+  EXPECT_LT(relative_error(hessian_vector(p, x, lambda, w), expected), kTolerance);
+}
+
+// J w vs ∂/∂λ_k of ∇_x g(x, λ)ᵀ w by central differences in λ.
+inline void expect_cross_vector_matches_differences(const LocalProblem& p, const Vector& x,
+                                                    const Vector& lambda, const Vector& w) {
+  const Vector expected =
+      central_gradient([&](const Vector& l) { return inner_gradient(p, x, l).dot(w); }, lambda);
+  EXPECT_LT(relative_error(cross_vector(p, x, lambda, w), expected), kTolerance);
+}
+
+// ∇_x f and ∇_λ f vs central differences of f.
+inline void expect_outer_gradients_match_differences(const LocalProblem& p, const Vector& x,
+                                                     const Vector& lambda) {
+  Vector gx(p.dim()), gl(p.hyper_dim());
+  p.outer_gradient_x(x, lambda, gx);
+  p.outer_gradient_lambda(x, lambda, gl);
+  EXPECT_LT(relative_error(
+                gx, central_gradient([&](const Vector& v) { return p.outer_loss(v, lambda); }, x)),
+            kTolerance);
+  EXPECT_LT(relative_error(
+                gl, central_gradient([&](const Vector& l) { return p.outer_loss(x, l); }, lambda)),
+            kTolerance);
+}
+
+// hessian() column j equals H e_j (LocalProblem's default) and is exactly symmetric.
+inline void expect_dense_hessian_matches_products(const LocalProblem& p, const Vector& x,
+                                                  const Vector& lambda) {
+  const Matrix h = p.hessian(x, lambda);
+  const Matrix from_products = p.LocalProblem::hessian(x, lambda);
+  ASSERT_EQ(h.rows(), p.dim());
+  ASSERT_EQ(h.cols(), p.dim());
+  for (Eigen::Index j = 0; j < h.cols(); ++j)
+    EXPECT_LT(relative_error(h.col(j), from_products.col(j)), 1e-12) << "column " << j;
+  EXPECT_EQ((h - h.transpose()).norm(), 0.0);
+}
+
+// cross_jacobian() equals the products J e_k, and J w = cross_jacobian() w.
+inline void expect_cross_jacobian_matches_products(const LocalProblem& p, const Vector& x,
+                                                   const Vector& lambda, const Vector& w) {
+  const Matrix j = p.cross_jacobian(x, lambda);
+  ASSERT_EQ(j.rows(), p.hyper_dim());
+  ASSERT_EQ(j.cols(), p.dim());
+  EXPECT_LT(relative_error(j, p.LocalProblem::cross_jacobian(x, lambda)), 1e-12);
+  EXPECT_LT(relative_error(cross_vector(p, x, lambda, w), Vector(j * w)), 1e-12);
+}
+
+}  // namespace hyperpush::model::test
