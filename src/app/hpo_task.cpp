@@ -23,6 +23,7 @@ struct StepMetrics {
   double test_accuracy;    // mean over agents of the accuracy of z_i on agent i's test part
   double lambda_min, lambda_mean, lambda_max;  // over all agents' λ entries
   double hypergradient_norm;                   // max_i ‖v_i‖ (0 after the last step)
+  double cosine;  // cos(v, exact) over all agents' stacked hyper-gradients; NaN when not computed
 };
 
 // Adam (Kingma & Ba) or plain gradient descent on one agent's λ_i.
@@ -52,7 +53,17 @@ class LambdaOptimizer {
 // Gathers the per-agent numbers of one step and reduces them on rank 0.
 StepMetrics measure(RunContext& c, const consensus::Gossip& gossip, const bilevel::AgentSet& agents,
                     const std::vector<model::Vector>& z, const std::vector<model::Vector>& v,
-                    std::int64_t step, std::ostream* metrics) {
+                    const std::vector<model::Vector>& exact, std::int64_t step,
+                    std::ostream* metrics) {
+  // cos(v, exact) of the stacked vectors: Σ_i v_i·e_i / (‖v‖ ‖e‖), the three sums gathered.
+  std::vector<double> dots(3 * agents.local_count(), 0.0);
+  for (int i = 0; i < agents.local_count() && !exact.empty(); ++i) {
+    dots[3 * i] = v[i].dot(exact[i]);
+    dots[3 * i + 1] = v[i].squaredNorm();
+    dots[3 * i + 2] = exact[i].squaredNorm();
+  }
+  const auto sums =
+      comm::sum_in_agent_order(comm::allgather_agents(c.comm, gossip.map(), dots, 3), c.agents, 3);
   const int local = agents.local_count();
   std::vector<double> rows(6 * local);
   for (int i = 0; i < local; ++i) {
@@ -66,7 +77,8 @@ StepMetrics measure(RunContext& c, const consensus::Gossip& gossip, const bileve
     rows[6 * i + 5] = v.empty() ? 0.0 : v[i].norm();
   }
   const auto all = comm::gather_agents(c.comm, gossip.map(), rows, 6);
-  StepMetrics m{step, 0, 0, INFINITY, 0, -INFINITY, 0};
+  StepMetrics m{step, 0, 0, INFINITY, 0, -INFINITY, 0, NAN};
+  if (!exact.empty()) m.cosine = sums[0] / std::sqrt(sums[1] * sums[2]);
   if (c.rank != 0) return m;
   for (int i = 0; i < c.agents; ++i) {
     const double* r = all.data() + 6 * i;
@@ -97,15 +109,21 @@ std::vector<StepMetrics> optimize(RunContext& c, const std::string& method, std:
   for (const auto& lambda : agents.lambda)
     optimizers.emplace_back(adam, c.config.real("outer.lr"), static_cast<int>(lambda.size()));
   const std::int64_t steps = c.config.integer("outer.steps");
+  // The exact hyper-gradient at each step, when the problem is small enough to gather.
+  int dim = agents.dim();
+  MPI_Allreduce(MPI_IN_PLACE, &dim, 1, MPI_INT, MPI_MAX, c.comm);
+  const bool small = static_cast<double>(c.agents) * dim * dim <= 5e7 && dim <= 2000;
   std::vector<StepMetrics> history;
   for (std::int64_t k = 0; k <= steps; ++k) {
     inner.solve();
     if (k == steps) {
-      history.push_back(measure(c, gossip, agents, inner.z(), {}, k, metrics));
+      history.push_back(measure(c, gossip, agents, inner.z(), {}, {}, k, metrics));
       break;
     }
     const auto v = bilevel::compute_hypergradient(gossip, agents, inner.z(), options).v;
-    history.push_back(measure(c, gossip, agents, inner.z(), v, k, metrics));
+    const auto exact = small ? bilevel::exact_hypergradient(c.comm, gossip.map(), agents, inner.z())
+                             : std::vector<model::Vector>{};
+    history.push_back(measure(c, gossip, agents, inner.z(), v, exact, k, metrics));
     for (int i = 0; i < agents.local_count(); ++i) optimizers[i].step(agents.lambda[i], v[i]);
     if (c.rank == 0) {
       char detail[96];
@@ -119,7 +137,8 @@ std::vector<StepMetrics> optimize(RunContext& c, const std::string& method, std:
 json to_json(const StepMetrics& m) {
   return {{"step", m.step}, {"validation_loss", m.validation_loss}, {"test_accuracy", m.test_accuracy},
           {"lambda_min", m.lambda_min}, {"lambda_mean", m.lambda_mean}, {"lambda_max", m.lambda_max},
-          {"hypergradient_norm", m.hypergradient_norm}};
+          {"hypergradient_norm", m.hypergradient_norm},
+          {"cosine_to_exact", std::isnan(m.cosine) ? json(nullptr) : json(m.cosine)}};
 }
 
 }  // namespace
@@ -148,6 +167,9 @@ void run_hpo(RunContext& c) {
       {"test_accuracy", history.back().test_accuracy},
       {"history", steps},
   };
+  double min_cosine = INFINITY;
+  for (std::size_t k = 0; k + 1 < history.size(); ++k) min_cosine = std::min(min_cosine, history[k].cosine);
+  summary["min_cosine_to_exact"] = std::isfinite(min_cosine) ? json(min_cosine) : json(nullptr);
   if (!local.empty()) {
     summary["local_final_validation_loss"] = local.back().validation_loss;
     summary["local_test_accuracy"] = local.back().test_accuracy;
