@@ -53,7 +53,8 @@ std::map<int, double> sklearn_times(const data::Dataset& train, int repeats,
       out << train.labels[r] << '\n';
     }
   }
-  std::string command = "/usr/bin/python3 " HYPERPUSH_SOURCE_DIR "/benchmarks/tree_fit_sklearn.py " +
+  std::string command = "/usr/bin/python3 " HYPERPUSH_SOURCE_DIR
+                        "/benchmarks/tree_fit_sklearn.py " +
                         csv + " " + std::to_string(repeats);
   for (const int d : depths) command += " " + std::to_string(d);
   std::map<int, double> times;
@@ -91,8 +92,9 @@ int main(int argc, char** argv) {
                 sk(d) > 0 ? ours / sk(d) : 0.0);
   }
 
-  std::printf("\nstable tree (500 thresholds per feature, candidates included) vs the same "
-              "scikit-learn fits:\n");
+  std::printf(
+      "\nstable tree (500 thresholds per feature, candidates included) vs the same "
+      "scikit-learn fits:\n");
   std::printf("  %5s  %10s  %14s  %14s  %7s\n", "depth", "epsilon", "hyperpush (ms)",
               "sklearn (ms)", "ratio");
   for (const int d : {5, 10})
@@ -102,8 +104,8 @@ int main(int argc, char** argv) {
         tree::TreeLearner(train, {tree::LearnerKind::stable, d, epsilon, 500, 2}).fit(seed++);
       });
       std::printf("  %5d  %10s  %14.4f  %14.4f  %7.3f\n", d,
-                  epsilon < 0 ? "greedy" : std::to_string(epsilon).substr(0, 3).c_str(),
-                  ours * 1e3, sk(d) * 1e3, sk(d) > 0 ? ours / sk(d) : 0.0);
+                  epsilon < 0 ? "greedy" : std::to_string(epsilon).substr(0, 3).c_str(), ours * 1e3,
+                  sk(d) * 1e3, sk(d) > 0 ? ours / sk(d) : 0.0);
     }
   // A sensitivity trial refits on D \ S with the candidates already made.
   const auto candidates = tree::split_candidates(train, 500);
@@ -113,7 +115,9 @@ int main(int argc, char** argv) {
   const double refit = median_seconds(repeats, [&] {
     tree::fit_stable_tree(train, candidates, rows, {5, 1.0, 2, seed++});
   });
-  std::printf("\nstable tree refit (candidates reused, as in a sensitivity trial), depth 5, "
-              "epsilon 1: %.4f ms\n", refit * 1e3);
+  std::printf(
+      "\nstable tree refit (candidates reused, as in a sensitivity trial), depth 5, "
+      "epsilon 1: %.4f ms\n",
+      refit * 1e3);
   return 0;
 }

@@ -26,11 +26,11 @@ enum class Purpose : std::uint64_t {
   initial_value = 4,   // (agent, coordinate, 0): initial vector of the `average` task
   contraction = 5,     // (agent, probe, 0): probe vectors of the topology analysis
   data_partition = 6,  // (sample, stream, 0): shuffling and splitting data sets (data/split.hpp)
-  tree_split = 7,  // seed = tree seed: (node position, candidate, 0) = the stable tree's race
+  tree_split = 7,  // seed = tree seed: (node position, 0, candidate) = the stable tree's race
                    // variable of a candidate split at a node (root 0, children of p: 2p + 1,
                    // 2p + 2), so the fits on D and D \ S share them at every position
-                   // (tree/exponential_mechanism.hpp); seed = data seed: (sample, trial, 1) = sort
-                   // key of a sensitivity trial's removals (tree/sensitivity.hpp)
+                   // (tree/exponential_mechanism.hpp); seed = data seed: (sample, 1 + trial, 0) =
+                   // sort key of a sensitivity trial's removals (tree/sensitivity.hpp)
   // Purposes 8–13 belong to the data layer; every Gamma draw among them consumes c = 0 (the
   // shape < 1 boost) and c = 3t + 1, 3t + 2, 3t + 3 for Marsaglia–Tsang attempt t
   // (data/dirichlet.hpp).

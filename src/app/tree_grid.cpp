@@ -56,7 +56,8 @@ std::vector<double> parse_epsilons(const std::string& text, const std::string& k
       double a = 0, b = 0, n = 0;
       if (args.size() != 3 || !read_number(args[0], a) || !read_number(args[1], b) ||
           !read_number(args[2], n) || n < 1 || n != std::floor(n) || n > 1e6)
-        throw Error(key + ": '" + item + "' is not logspace(a, b, n) with numbers a, b and a count n >= 1" + valid);
+        throw Error(key + ": '" + item +
+                    "' is not logspace(a, b, n) with numbers a, b and a count n >= 1" + valid);
       for (int i = 0; i < static_cast<int>(n); ++i)
         out.push_back(std::pow(10.0, n == 1 ? a : a + i * (b - a) / (n - 1)));
     } else if (read_number(item, value)) {
@@ -72,14 +73,14 @@ std::vector<double> parse_epsilons(const std::string& text, const std::string& k
 std::vector<RemovalSize> parse_removal_sizes(const std::string& text, const std::string& key,
                                              std::size_t train_samples) {
   const std::string valid = "; valid: counts from 1 to " + std::to_string(train_samples - 1) +
-                            " or percentages of the " + std::to_string(train_samples) +
+                            " or percentages below 100% of the " + std::to_string(train_samples) +
                             " training samples, comma-separated, e.g. \"1, 10%\"";
   std::vector<RemovalSize> out;
   for (const std::string& item : items(text)) {
     double value = 0;
     double count = 0;
-    if (!item.empty() && item.back() == '%' && read_number(trim(item.substr(0, item.size() - 1)), value) &&
-        value > 0 && value < 100) {
+    if (!item.empty() && item.back() == '%' &&
+        read_number(trim(item.substr(0, item.size() - 1)), value) && value > 0 && value < 100) {
       count = std::max(1.0, std::floor(value / 100 * static_cast<double>(train_samples)));
     } else if (read_number(item, value) && value == std::floor(value)) {
       count = value;
@@ -87,8 +88,8 @@ std::vector<RemovalSize> parse_removal_sizes(const std::string& text, const std:
       throw Error(key + ": '" + item + "' is not a removal size" + valid);
     }
     if (count < 1 || count > static_cast<double>(train_samples) - 1)
-      throw Error(key + ": '" + item + "' removes " + std::to_string(static_cast<long long>(count)) +
-                  " samples" + valid);
+      throw Error(key + ": '" + item + "' removes " +
+                  std::to_string(static_cast<long long>(count)) + " samples" + valid);
     out.push_back({item, static_cast<std::size_t>(count)});
   }
   return out;

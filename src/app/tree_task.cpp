@@ -41,7 +41,8 @@ double seconds_since(Clock::time_point start) {
 }
 
 // Runs `step` on every rank; when it throws hyperpush::Error anywhere, every rank throws the lowest
-// failing rank's message, so the run ends cleanly with one line on stderr. Collective (set-up only).
+// failing rank's message, so the run ends cleanly with one line on stderr. Collective (set-up
+// only).
 void agree(MPI_Comm comm, int rank, const std::function<void()>& step) {
   std::string message;
   try {
@@ -83,8 +84,8 @@ std::vector<std::string> gather_strings(MPI_Comm comm, int rank, int ranks,
   std::string all(total_bytes, '\0');
   MPI_Gatherv(lengths.data(), count, MPI_LONG_LONG, all_lengths.data(), counts.data(),
               count_at.data(), MPI_LONG_LONG, 0, comm);
-  MPI_Gatherv(packed.data(), bytes, MPI_CHAR, all.data(), sizes.data(), byte_at.data(), MPI_CHAR,
-              0, comm);
+  MPI_Gatherv(packed.data(), bytes, MPI_CHAR, all.data(), sizes.data(), byte_at.data(), MPI_CHAR, 0,
+              comm);
   std::vector<std::string> out;
   std::size_t offset = 0;
   for (const long long n : all_lengths) {
@@ -99,7 +100,8 @@ double spearman(const std::vector<double>& x, const std::vector<double>& y) {
   const auto ranks = [](const std::vector<double>& v) {
     std::vector<std::size_t> order(v.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return v[a] < v[b]; });
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return v[a] < v[b]; });
     std::vector<double> r(v.size());
     for (std::size_t i = 0; i < order.size();) {
       std::size_t j = i;
@@ -148,8 +150,9 @@ TreeSettings read_settings(const Config& config, std::size_t train_samples) {
     throw Error("tree.epsilon = 0 is not valid; valid: > 0 for the stable tree, < 0 for greedy");
   const std::string& epsilons = config.string("tree.epsilons");
   if (cart && !epsilons.empty())
-    throw Error("tree.epsilons: the cart learner has no epsilon; set tree.learner = \"stable\" or "
-                "leave tree.epsilons empty");
+    throw Error(
+        "tree.epsilons: the cart learner has no epsilon; set tree.learner = \"stable\" or "
+        "leave tree.epsilons empty");
   s.trials = static_cast<int>(config.integer("tree.trials"));
   s.data_seeds = static_cast<int>(config.integer("tree.data_seeds"));
   s.tree_seeds = static_cast<int>(config.integer("tree.tree_seeds"));
@@ -254,10 +257,10 @@ void run_tree(RunContext& c) {
     }
     c.results->write("tree.json", tree::tree_to_json(t, 2) + "\n");
     c.results->write("tree.dot", tree::tree_to_dot(t, data.train.class_names));
-    std::printf("hyperpush tree: %s on %s, %zu training / %zu test samples, %zu features, seed %llu\n",
-                tree::describe(s.learner).c_str(), c.config.string("data.dataset").c_str(),
-                data.train.rows, data.test.rows, data.train.cols,
-                static_cast<unsigned long long>(seed));
+    std::printf(
+        "hyperpush tree: %s on %s, %zu training / %zu test samples, %zu features, seed %llu\n",
+        tree::describe(s.learner).c_str(), c.config.string("data.dataset").c_str(), data.train.rows,
+        data.test.rows, data.train.cols, static_cast<unsigned long long>(seed));
     std::printf("depth %d: train accuracy %.4f, test accuracy %.4f, %d leaves\n", s.eval_depth,
                 train[s.eval_depth], test[s.eval_depth], t.leaf_count());
   }
@@ -306,11 +309,12 @@ void run_tree(RunContext& c) {
       std::vector<double> positive_eps;
       std::vector<std::vector<double>> positive_sens(s.remove.size()),
           positive_sens_feature(s.remove.size());
-      std::printf("grid: %zu epsilon%s x %d data seed%s x %d tree seed%s, removals %s (%d trials), "
-                  "depth %d\n",
-                  s.epsilons.size(), s.epsilons.size() == 1 ? "" : "s", s.data_seeds,
-                  s.data_seeds == 1 ? "" : "s", s.tree_seeds, s.tree_seeds == 1 ? "" : "s",
-                  s.remove.empty() ? "none" : s.remove_text.c_str(), s.trials, d);
+      std::printf(
+          "grid: %zu epsilon%s x %d data seed%s x %d tree seed%s, removals %s (%d trials), "
+          "depth %d\n",
+          s.epsilons.size(), s.epsilons.size() == 1 ? "" : "s", s.data_seeds,
+          s.data_seeds == 1 ? "" : "s", s.tree_seeds, s.tree_seeds == 1 ? "" : "s",
+          s.remove.empty() ? "none" : s.remove_text.c_str(), s.trials, d);
       std::printf("  %8s  %8s  %8s", "epsilon", "train", "test");
       for (const auto& size : s.remove) std::printf("  %10s", ("sens " + size.text).c_str());
       std::printf("\n");
@@ -323,7 +327,8 @@ void run_tree(RunContext& c) {
           test += x["test_accuracy"][d].get<double>() / per_epsilon;
           for (std::size_t j = 0; j < s.remove.size(); ++j) {
             sens[j] += x["sensitivity"][j]["distance"][d].get<double>() / per_epsilon;
-            sens_feature[j] += x["sensitivity"][j]["distance_feature"][d].get<double>() / per_epsilon;
+            sens_feature[j] +=
+                x["sensitivity"][j]["distance_feature"][d].get<double>() / per_epsilon;
           }
         }
         json row = {{"train_accuracy", train},
@@ -345,9 +350,12 @@ void run_tree(RunContext& c) {
       }
       json remove = json::array();
       for (const auto& size : s.remove) remove.push_back(size.count);
-      json grid = {{"data_seeds", s.data_seeds}, {"tree_seeds", s.tree_seeds},
-                   {"trials", s.trials},         {"remove", remove},
-                   {"eval_depth", d},            {"rows", rows}};
+      json grid = {{"data_seeds", s.data_seeds},
+                   {"tree_seeds", s.tree_seeds},
+                   {"trials", s.trials},
+                   {"remove", remove},
+                   {"eval_depth", d},
+                   {"rows", rows}};
       // Spearman(ε, sensitivity) over the positive ε (null when undefined).
       if (positive_eps.size() >= 3 && !s.remove.empty()) {
         json rho = json::array(), rho_feature = json::array();

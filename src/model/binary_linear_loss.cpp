@@ -42,12 +42,12 @@ void BinaryLinearLoss::gradient(const VectorRef& x, const VectorRef& s, VectorOu
 
 void BinaryLinearLoss::hessian_vector(const VectorRef& x, const VectorRef& s, const VectorRef& w,
                                       VectorOut out) const {
-  // H w = Σ_k s_k ℓ''_k a_k (a_kᵀ w) in one pass over A, four rows at a time: each block is read
-  // from memory once and reused from L1 for the second product. The HVP is bandwidth-bound (at
-  // m = 200, q = 785, A is 1.25 MB, and the agents of a rank share one L3), so this halves its
-  // cost against A w followed by Aᵀ (…). Cost: 4 m q flops, m q doubles read.
+  // H w = Σ_k s_k ℓ''_k a_k (a_kᵀ w) in one pass over A, 16 rows at a time: each block is read
+  // from memory once and reused from cache for the second product. When A does not stay in cache
+  // (16 agents of m = 200, q = 785 hold 20 MB) this is ~20% faster than A w then Aᵀ (…); when it
+  // does, it is as fast. Cost: 4 m q flops, m q doubles read.
   update(x);
-  constexpr int kBlock = 4;
+  constexpr int kBlock = 16;
   const Eigen::Index m = design_.rows();
   out.setZero();
   Eigen::Index k = 0;

@@ -56,7 +56,8 @@ class CartBuilder {
   struct Proxy {
     std::int64_t left_square, right_square, n_left, n_right;
     double value() const {
-      return static_cast<double>(left_square) / n_left + static_cast<double>(right_square) / n_right;
+      return static_cast<double>(left_square) / n_left +
+             static_cast<double>(right_square) / n_right;
     }
   };
   static bool exactly_greater(const Proxy& a, const Proxy& b) {
@@ -137,7 +138,8 @@ class CartBuilder {
   // Stably moves the left child's samples to the front of every feature's segment.
   void partition(std::size_t begin, std::size_t end, const Split& split) {
     const Entry* chosen = sorted_.data() + std::size_t(split.feature) * n_;
-    for (std::size_t j = begin; j < end; ++j) goes_left_[chosen[j].sample] = j < begin + split.left_size;
+    for (std::size_t j = begin; j < end; ++j)
+      goes_left_[chosen[j].sample] = j < begin + split.left_size;
     for (std::size_t f = 0; f < features_; ++f) {
       if (static_cast<int>(f) == split.feature) continue;
       Entry* column = sorted_.data() + f * n_;

@@ -10,40 +10,43 @@ namespace hyperpush::tree {
 
 std::size_t split_weights(const std::vector<int>& scores, double epsilon,
                           std::vector<double>& weights) {
-  weights.assign(scores.size(), 0.0);
   std::size_t valid = 0;
   int a_max = -1;
   for (const int a : scores) {
-    if (a < 0) continue;
-    ++valid;
+    valid += a >= 0;
     a_max = std::max(a_max, a);
   }
-  if (valid == 0) return 0;
-  // table[a] = w for score a; a_max = 0 (possible only on an empty node) makes every split equal.
-  std::vector<double> table(static_cast<std::size_t>(a_max) + 1, 0.0);
+  weights.resize(scores.size());
+  if (valid == 0) {
+    std::fill(weights.begin(), weights.end(), 0.0);
+    return 0;
+  }
+  // table[a + 1] = w for score a, table[0] = 0 for the invalid (a = −1); a_max = 0 (possible only
+  // on an empty node) makes every split equal.
+  std::vector<double> table(static_cast<std::size_t>(a_max) + 2, 0.0);
   if (epsilon > 0 && a_max > 0) {
     const double beta = 2.0 * std::log(static_cast<double>(valid)) / epsilon;
     for (int a = 0; a <= a_max; ++a)
-      table[a] = std::exp(beta * (static_cast<double>(a - a_max) / a_max));  // β (a/a_max − 1)
+      table[a + 1] = std::exp(beta * (static_cast<double>(a - a_max) / a_max));  // β (a/a_max − 1)
   }
-  table[a_max] = 1.0;
-  for (std::size_t c = 0; c < scores.size(); ++c)
-    if (scores[c] >= 0) weights[c] = table[scores[c]];
+  table[a_max + 1] = 1.0;
+  for (std::size_t c = 0; c < scores.size(); ++c) weights[c] = table[scores[c] + 1];
   return valid;
 }
 
 int draw_split(const std::vector<double>& weights, std::uint64_t seed, std::uint64_t position) {
-  // random_bits(seed, tree_split, position, c, 0) with the part that does not depend on c hoisted
-  // out of the loop (the chain of random.hpp).
+  // random_bits(seed, tree_split, position, 0, c) = mix(prefix ^ c): the part of the chain of
+  // random.hpp that does not depend on c is hoisted out of the loop.
   const std::uint64_t prefix = splitmix64(
-      splitmix64(splitmix64(seed) ^ static_cast<std::uint64_t>(Purpose::tree_split)) ^ position);
+      splitmix64(splitmix64(splitmix64(seed) ^ static_cast<std::uint64_t>(Purpose::tree_split)) ^
+                 position) ^
+      0);
   int winner = -1;
   double best = std::numeric_limits<double>::infinity();  // E_winner / w_winner
   for (std::size_t c = 0; c < weights.size(); ++c) {
     const double w = weights[c];
     if (!(w > 0)) continue;
-    const double u =
-        static_cast<double>(splitmix64(splitmix64(prefix ^ c) ^ 0) >> 11) * 0x1.0p-53;
+    const double u = static_cast<double>(splitmix64(prefix ^ c) >> 11) * 0x1.0p-53;
     if (u >= best * w) continue;  // E = −ln(1 − u) >= u: cannot beat the leader
     const double e = -std::log1p(-u);
     if (e < best * w) {

@@ -24,7 +24,8 @@ TreeLearner::TreeLearner(const data::Dataset& train, const LearnerOptions& optio
     throw Error("tree.max_depth = " + std::to_string(options.max_depth) + " must be >= 0");
   if (options.kind == LearnerKind::stable) {
     if (options.epsilon == 0)
-      throw Error("tree.epsilon = 0 is not valid; use ε > 0 for the stable tree or ε < 0 for greedy");
+      throw Error(
+          "tree.epsilon = 0 is not valid; use ε > 0 for the stable tree or ε < 0 for greedy");
     candidates_ = split_candidates(train, options.thresholds);
   }
 }
@@ -32,9 +33,8 @@ TreeLearner::TreeLearner(const data::Dataset& train, const LearnerOptions& optio
 Tree TreeLearner::fit_rows(const std::vector<std::size_t>& rows, std::uint64_t tree_seed) const {
   if (options_.kind == LearnerKind::cart)
     return fit_cart(train_, rows, {options_.max_depth, options_.min_samples});
-  return fit_stable_tree(
-      train_, *candidates_, rows,
-      {options_.max_depth, options_.epsilon, options_.min_samples, tree_seed});
+  return fit_stable_tree(train_, *candidates_, rows,
+                         {options_.max_depth, options_.epsilon, options_.min_samples, tree_seed});
 }
 
 Tree TreeLearner::fit(std::uint64_t tree_seed) const {

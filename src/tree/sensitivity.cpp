@@ -11,17 +11,18 @@
 namespace hyperpush::tree {
 namespace {
 
-// Sample indices ordered by key(i) = random_bits(seed, tree_split, i, trial, 1), ties by index;
+// Sample indices ordered by key(i) = random_bits(seed, tree_split, i, 1 + trial, 0), ties by index;
 // only the first k are put in order.
 std::vector<std::size_t> smallest_keys(std::size_t n, std::size_t k, std::uint64_t seed,
                                        std::uint64_t trial) {
   std::vector<std::uint64_t> key(n);
-  for (std::size_t i = 0; i < n; ++i) key[i] = random_bits(seed, Purpose::tree_split, i, trial, 1);
+  for (std::size_t i = 0; i < n; ++i)
+    key[i] = random_bits(seed, Purpose::tree_split, i, 1 + trial, 0);
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), std::size_t{0});
-  std::partial_sort(order.begin(), order.begin() + k, order.end(), [&](std::size_t a, std::size_t b) {
-    return key[a] != key[b] ? key[a] < key[b] : a < b;
-  });
+  std::partial_sort(
+      order.begin(), order.begin() + k, order.end(),
+      [&](std::size_t a, std::size_t b) { return key[a] != key[b] ? key[a] < key[b] : a < b; });
   order.resize(k);
   return order;
 }
@@ -56,11 +57,11 @@ Sensitivity average_sensitivity(const TreeLearner& learner, const Tree& full,
   s.distance.assign(depths, 0.0);
   s.distance_feature.assign(depths, 0.0);
   // k = 1: one order of the samples, trial r removes its r-th
-  const auto order = k == 1 ? smallest_keys(n, s.trials, options.data_seed, 0)
-                            : std::vector<std::size_t>{};
+  const auto order =
+      k == 1 ? smallest_keys(n, s.trials, options.data_seed, 0) : std::vector<std::size_t>{};
   for (int r = 0; r < s.trials; ++r) {
-    const auto removed = k == 1 ? std::vector<std::size_t>{order[r]}
-                                : removal_set(n, k, options.data_seed, r);
+    const auto removed =
+        k == 1 ? std::vector<std::size_t>{order[r]} : removal_set(n, k, options.data_seed, r);
     const Tree reduced = learner.fit_without(removed, options.tree_seed);
     for (int d = 0; d < depths; ++d) {
       s.distance[d] += normalized_tree_distance(full, reduced, d, RuleMatch::feature_threshold);

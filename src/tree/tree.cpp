@@ -70,7 +70,8 @@ std::vector<double> Tree::accuracy_by_depth(const data::Dataset& data) const {
 double Tree::accuracy(const data::Dataset& data, int depth) const {
   if (data.rows == 0) return 0.0;
   std::size_t correct = 0;
-  for (std::size_t r = 0; r < data.rows; ++r) correct += predict(data.row(r), depth) == data.labels[r];
+  for (std::size_t r = 0; r < data.rows; ++r)
+    correct += predict(data.row(r), depth) == data.labels[r];
   return static_cast<double>(correct) / static_cast<double>(data.rows);
 }
 

@@ -40,8 +40,8 @@ Tree tree_from_json(const std::string& text) {
       const auto counts = node.at("counts").get<std::vector<int>>();
       if (static_cast<int>(counts.size()) != tree.classes)
         throw Error("tree JSON: node " + node.at("id").dump() + " has " +
-                    std::to_string(counts.size()) + " counts for " +
-                    std::to_string(tree.classes) + " classes");
+                    std::to_string(counts.size()) + " counts for " + std::to_string(tree.classes) +
+                    " classes");
       const int i = tree.add_leaf(node.at("depth").get<int>(), counts.data());
       tree.nodes[i].label = node.at("label").get<int>();
       if (node.contains("feature"))

@@ -47,7 +47,7 @@ expect out_of_range_integer $'[average]\ndim = 0' \
 expect bad_choice $'[topology]\nkind = "ring"' \
   "bad_choice.toml:2: key 'topology.kind' = \"ring\" is not valid; valid: complete, directed-ring, exponential, one-peer-exponential, random-directed, random-undirected, erdos-renyi, torus, star, file"
 expect bad_task 'task = "train"' \
-  "bad_task.toml:1: key 'task' = \"train\" is not valid; valid: average"
+  "bad_task.toml:1: key 'task' = \"train\" is not valid; valid: average, hypergradient, hpo, tree"
 expect syntax $'seed = \nagents = 2' \
   "syntax.toml:1:8: TOML syntax error: Error while parsing key-value pair: expected value, saw '\\n'"
 expect nested_table $'[topology.extra]\nx = 1' \

@@ -7,7 +7,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 for kind in random-directed one-peer-exponential; do
   for agents in 8 13; do
     for np in 1 2 4; do
-      "$src/scripts/mpirun.sh" $np "$bin" run "$src/experiments/quickstart.toml" \
+      "$src/scripts/mpirun.sh" $np "$bin" run "$src/experiments/average.toml" \
         --set agents=$agents --set topology.kind=$kind --set average.estimates=true \
         --set average.metrics_every=1 --set output.progress=false --out "$tmp/np$np" >/dev/null
     done

@@ -12,10 +12,10 @@ check() {
     || { echo "consensus error $err >= 1e-12 in $1"; exit 1; }
   echo "$2: consensus error $err"
 }
-"$src/scripts/mpirun.sh" 4 "$bin" run "$src/experiments/quickstart.toml" --set agents=64 \
+"$src/scripts/mpirun.sh" 4 "$bin" run "$src/experiments/average.toml" --set agents=64 \
   --set topology.kind=random-directed --set output.progress=false --out "$tmp/a" >/dev/null
 check "$tmp/a/summary.json" "64 agents, random-directed"
-timeout 60 "$src/scripts/mpirun.sh" 4 "$bin" run "$src/experiments/quickstart.toml" \
+timeout 60 "$src/scripts/mpirun.sh" 4 "$bin" run "$src/experiments/average.toml" \
   --set agents=1024 --set topology.kind=one-peer-exponential --set output.progress=false \
   --out "$tmp/b" >/dev/null
 check "$tmp/b/summary.json" "1024 agents, one-peer-exponential"

@@ -7,11 +7,11 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 for kind in random-directed one-peer-exponential; do
   args=(--set agents=9 --set seed=7 --set average.dim=5 --set topology.kind=$kind
         --set output.progress=false)
-  "$bin" topology "$src/experiments/quickstart.toml" "${args[@]}" --rounds 0:20 \
+  "$bin" topology "$src/experiments/average.toml" "${args[@]}" --rounds 0:20 \
     --export "$tmp/schedule.txt" >/dev/null
   checks=()
   for rounds in 1 2 20; do
-    "$src/scripts/mpirun.sh" 2 "$bin" run "$src/experiments/quickstart.toml" "${args[@]}" \
+    "$src/scripts/mpirun.sh" 2 "$bin" run "$src/experiments/average.toml" "${args[@]}" \
       --set average.rounds=$rounds --set average.estimates=true --out "$tmp/r$rounds" >/dev/null
     checks+=($rounds "$tmp/r$rounds/estimates.json")
   done

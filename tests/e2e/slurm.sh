@@ -131,7 +131,7 @@ log "node localhost idle"
 cd "$tmp/job"
 job=$(HYPERPUSH_ROOT=$src sbatch --parsable --ntasks=4 \
   --export="ALL,HYPERPUSH_BIN=$bin,HYPERPUSH_OUT=$tmp/job/results/slurm-%j" \
-  "$src/slurm/hyperpush.sbatch" "$src/experiments/quickstart.toml" \
+  "$src/slurm/hyperpush.sbatch" "$src/experiments/average.toml" \
   --set agents=13 --set output.progress=false)
 job=${job%%;*}
 log "submitted job $job (4 tasks)"
@@ -164,7 +164,7 @@ grep -q "^hyperpush average: 13 agents on 4 ranks" hyperpush-"$job".out \
   || fail "the job's output does not show 13 agents on 4 ranks"
 log "job output hyperpush-$job.out: 13 agents on 4 ranks"
 
-"$src/scripts/mpirun.sh" 2 "$bin" run "$src/experiments/quickstart.toml" \
+"$src/scripts/mpirun.sh" 2 "$bin" run "$src/experiments/average.toml" \
   --set agents=13 --set output.progress=false --out "$tmp/local" >/dev/null
 for file in summary.json metrics.jsonl config.resolved.toml; do
   cmp "$tmp/local/$file" "$result/$file" || fail "$file differs between srun (4) and mpirun (2)"

@@ -29,8 +29,8 @@ int naive_grow(const data::Dataset& d, const std::vector<std::size_t>& rows, int
   std::vector<int> counts(d.classes, 0);
   for (const auto r : rows) ++counts[d.labels[r]];
   const int node = t.add_leaf(depth, counts.data());
-  const int nonzero = static_cast<int>(std::count_if(counts.begin(), counts.end(),
-                                                     [](int c) { return c > 0; }));
+  const int nonzero =
+      static_cast<int>(std::count_if(counts.begin(), counts.end(), [](int c) { return c > 0; }));
   if (depth >= max_depth || rows.size() < 2 || nonzero <= 1) return node;
   double best = INFINITY, best_t = 0;
   int best_f = -1;
@@ -110,8 +110,7 @@ TEST(Cart, StopsAtDepthMinSamplesAndPureNodes) {
     EXPECT_GE(n.samples, 10);
     EXPECT_EQ(n.samples, t.nodes[n.left].samples + t.nodes[n.right].samples);
     for (int k = 0; k < t.classes; ++k)
-      EXPECT_EQ(t.class_counts(int(i))[k],
-                t.class_counts(n.left)[k] + t.class_counts(n.right)[k]);
+      EXPECT_EQ(t.class_counts(int(i))[k], t.class_counts(n.left)[k] + t.class_counts(n.right)[k]);
   }
   const auto pure = make_dataset({{0}, {1}, {2}}, {1, 1, 1});
   EXPECT_EQ(fit_cart(pure, {5, 2}).nodes.size(), 1u);

@@ -78,7 +78,7 @@ TEST(ExponentialMechanism, TheRaceIsKeyedByNodePositionAndCandidate) {
     double best = INFINITY;
     for (std::size_t c = 0; c < w.size(); ++c) {
       if (w[c] == 0) continue;
-      const double e = -std::log1p(-random_uniform(9, Purpose::tree_split, position, c, 0));
+      const double e = -std::log1p(-random_uniform(9, Purpose::tree_split, position, 0, c));
       if (e / w[c] < best) best = e / w[c], expected = static_cast<int>(c);
     }
     EXPECT_EQ(draw_split(w, 9, position), expected);

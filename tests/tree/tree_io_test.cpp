@@ -10,9 +10,7 @@
 namespace hyperpush::tree {
 namespace {
 
-Tree stump() {
-  return fit_cart(make_dataset({{0.25}, {0.5}, {1.75}}, {0, 0, 1}), {1, 2});
-}
+Tree stump() { return fit_cart(make_dataset({{0.25}, {0.5}, {1.75}}, {0, 0, 1}), {1, 2}); }
 
 TEST(TreeJson, WritesEveryNodeField) {
   EXPECT_EQ(tree_to_json(stump()),
@@ -37,13 +35,15 @@ TEST(TreeJson, RoundTripsBreastCancerTrees) {
 TEST(TreeDot, DrawsRulesCountsAndEdges) {
   const std::string dot = tree_to_dot(stump(), {"benign", "malignant"}, {"radius"});
   EXPECT_NE(dot.find("digraph tree {"), std::string::npos);
-  EXPECT_NE(dot.find(R"(n0 [label="radius <= 1.125\nsamples = 3\ncounts = [2, 1]\nclass = benign"];)"),
-            std::string::npos)
+  EXPECT_NE(
+      dot.find(R"(n0 [label="radius <= 1.125\nsamples = 3\ncounts = [2, 1]\nclass = benign"];)"),
+      std::string::npos)
       << dot;
   EXPECT_NE(dot.find(R"(n0 -> n1 [label="<="];)"), std::string::npos);
   EXPECT_NE(dot.find(R"(n0 -> n2 [label=">"];)"), std::string::npos);
-  EXPECT_NE(dot.find(R"(n2 [label="samples = 1\ncounts = [0, 1]\nclass = malignant", style=rounded];)"),
-            std::string::npos)
+  EXPECT_NE(
+      dot.find(R"(n2 [label="samples = 1\ncounts = [0, 1]\nclass = malignant", style=rounded];)"),
+      std::string::npos)
       << dot;
 }
 

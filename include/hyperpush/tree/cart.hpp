@@ -3,8 +3,8 @@
 // DecisionTreeClassifier: at each node the split (feature, threshold) that minimises the
 // samples-weighted Gini impurity of the two children, thresholds at midpoints between consecutive
 // distinct sorted values; stops at max_depth, below min_samples samples, on a pure node, or when no
-// feature takes two values. Zero-gain splits are made (as scikit-learn does); sibling leaves are not
-// merged. Ties go to the lowest feature, then the lowest threshold.
+// feature takes two values. Zero-gain splits are made (as scikit-learn does); sibling leaves are
+// not merged. Ties go to the lowest feature, then the lowest threshold.
 //
 // Cost: one sort per feature at the root (O(F n log n)); every node then sweeps its samples in the
 // presorted order and stably partitions the sorted columns between its children — O(F n) per tree

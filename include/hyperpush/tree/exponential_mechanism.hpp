@@ -13,7 +13,7 @@
 // Invalid candidates get w_c = 0.
 //
 // The draw is an exponential race (the Gumbel-max trick): every candidate gets its own
-// E_c = −ln(1 − U_c) ~ Exp(1), U_c = random_uniform(tree seed, tree_split, node position, c, 0),
+// E_c = −ln(1 − U_c) ~ Exp(1), U_c = random_uniform(tree seed, tree_split, node position, 0, c),
 // and the winner is argmin_c E_c / w_c, which has P(c) = w_c / Σ w. The fits on D and on D \ S see
 // the same E_c at the same node position, so the winner changes only where the weights change
 // enough to reorder the race — the coupling that makes the sensitivity estimate small. (An
@@ -32,7 +32,7 @@ std::size_t split_weights(const std::vector<int>& scores, double epsilon,
                           std::vector<double>& weights);
 
 // argmin_c E_c / w_c over the candidates with w_c > 0 (the first on ties), with E_c keyed by
-// (seed, tree_split, position, c, 0). Returns −1 when no weight is positive (no valid split: the
+// (seed, tree_split, position, 0, c). Returns −1 when no weight is positive (no valid split: the
 // node becomes a leaf). Costs one hash per candidate with w_c > 0 and a logarithm only for those
 // that can still win (E_c >= U_c bounds the rest).
 int draw_split(const std::vector<double>& weights, std::uint64_t seed, std::uint64_t position);

@@ -8,11 +8,11 @@
 // mover's distance between the two output distributions. d is the normalised tree distance
 // (tree_distance.hpp) at every evaluation depth, in both rule variants.
 //
-// Removal sets: sample i of trial r has key random_bits(data seed, tree_split, i, r, 1) (random.hpp)
+// Removal sets: sample i of trial r has key random_bits(data seed, tree_split, i, 1 + r, 0)
 // and S_r holds the k samples with the smallest keys (ties by index). For k = 1 the trials take
-// distinct points instead: S_r = {π_r}, π the order of the trial-0 keys, and T is capped at n — with
-// T >= n every point is removed once and the estimate is exact for the coupling.
-// Cost: T fits (the fit on D is passed in) and 2T distance walks per depth.
+// distinct points instead: S_r = {π_r}, π the order of the trial-0 keys, and T is capped at n —
+// with T >= n every point is removed once and the estimate is exact for the coupling. Cost: T fits
+// (the fit on D is passed in) and 2T distance walks per depth.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -27,10 +27,10 @@ std::vector<std::size_t> removal_set(std::size_t n, std::size_t k, std::uint64_t
                                      std::uint64_t trial);
 
 struct SensitivityOptions {
-  std::size_t remove = 1;        // k = |S_r|
-  int trials = 100;              // T (capped at n when k = 1)
-  std::uint64_t data_seed = 0;   // keys the removal sets
-  std::uint64_t tree_seed = 0;   // the seed `full` was fitted with
+  std::size_t remove = 1;       // k = |S_r|
+  int trials = 100;             // T (capped at n when k = 1)
+  std::uint64_t data_seed = 0;  // keys the removal sets
+  std::uint64_t tree_seed = 0;  // the seed `full` was fitted with
 };
 
 struct Sensitivity {

@@ -23,7 +23,9 @@ struct SplitCandidates {
   std::vector<double> thresholds;   // features × T: t_fk at f·T + k
   std::vector<std::uint16_t> bins;  // rows × features: bin of sample r in feature f at r·F + f
 
-  double threshold(std::size_t feature, int k) const { return thresholds[feature * per_feature + k]; }
+  double threshold(std::size_t feature, int k) const {
+    return thresholds[feature * per_feature + k];
+  }
   const std::uint16_t* sample_bins(std::size_t row) const { return bins.data() + row * features; }
 };
 

@@ -26,9 +26,9 @@ namespace hyperpush::tree {
 
 struct StableTreeOptions {
   int max_depth = 5;
-  double epsilon = 1.0;     // < 0: greedy (uniform over the best splits)
-  int min_samples = 2;      // a node with fewer samples is a leaf (2: stop at <= 1 point)
-  std::uint64_t seed = 0;   // tree seed
+  double epsilon = 1.0;    // < 0: greedy (uniform over the best splits)
+  int min_samples = 2;     // a node with fewer samples is a leaf (2: stop at <= 1 point)
+  std::uint64_t seed = 0;  // tree seed
 };
 
 // Fits on the samples `rows` of `train` (each at most once) with `candidates` made from `train`.

@@ -24,9 +24,9 @@ struct TreeNode {
 
 struct Tree {
   int classes = 0;
-  int max_depth = 0;                // the depth the learner was allowed to grow to
-  std::vector<TreeNode> nodes;      // nodes[0] is the root
-  std::vector<int> counts;          // nodes.size() × classes: training samples per class per node
+  int max_depth = 0;            // the depth the learner was allowed to grow to
+  std::vector<TreeNode> nodes;  // nodes[0] is the root
+  std::vector<int> counts;      // nodes.size() × classes: training samples per class per node
 
   const int* class_counts(int node) const { return counts.data() + std::size_t(node) * classes; }
 

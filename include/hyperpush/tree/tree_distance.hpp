@@ -1,9 +1,9 @@
 #pragma once
 // The tree distance of the average-sensitivity paper (specs/stable-tree.md, "Tree distance").
 //
-// Both trees are truncated at the evaluation depth D; a leaf at depth c < D is completed into a full
-// subtree of 2^(D−c+1) − 1 nodes carrying its label, and a node at depth D is a leaf carrying its
-// majority label. A completed node is identified by its root-to-node path — the sequence of
+// Both trees are truncated at the evaluation depth D; a leaf at depth c < D is completed into a
+// full subtree of 2^(D−c+1) − 1 nodes carrying its label, and a node at depth D is a leaf carrying
+// its majority label. A completed node is identified by its root-to-node path — the sequence of
 // (rule, branch direction) steps — plus its own rule (internal) or label (leaf). The distance is
 // the size of the symmetric difference of the two completed node sets:
 //
