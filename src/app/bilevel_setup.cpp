@@ -3,11 +3,11 @@
 #include <cmath>
 #include <string>
 
-#include "hyperpush/data/split.hpp"
 #include "hyperpush/consensus/push_sum.hpp"
 #include "hyperpush/data/builtin.hpp"
 #include "hyperpush/data/libsvm.hpp"
 #include "hyperpush/data/partition.hpp"
+#include "hyperpush/data/split.hpp"
 #include "hyperpush/data/standardize.hpp"
 #include "hyperpush/data/synthetic_mixture.hpp"
 #include "hyperpush/error.hpp"
@@ -22,7 +22,8 @@ model::LabelledData labelled(const data::Dataset& d) {
   out.features.resize(static_cast<Eigen::Index>(d.rows), static_cast<Eigen::Index>(d.cols));
   for (std::size_t r = 0; r < d.rows; ++r)
     for (std::size_t c = 0; c < d.cols; ++c) out.features(r, c) = d.row(r)[c];
-  out.labels = Eigen::Map<const Eigen::VectorXi>(d.labels.data(), static_cast<Eigen::Index>(d.rows));
+  out.labels =
+      Eigen::Map<const Eigen::VectorXi>(d.labels.data(), static_cast<Eigen::Index>(d.rows));
   return out;
 }
 
@@ -44,10 +45,17 @@ AgentData agent_data(const Config& config, int agents, int first, int count) {
   parts.resize(count);
   if (name == "synthetic-mixture") {
     const auto m = static_cast<std::size_t>(config.integer("data.samples_per_agent"));
-    const auto train = data::synthetic_mixture(agents, m, seed, {}, data::MixtureSampleSet::train);
-    const auto valid = data::synthetic_mixture(agents, m, seed, {}, data::MixtureSampleSet::validation);
-    const auto held = data::synthetic_mixture(agents, m, seed, {}, data::MixtureSampleSet::test);
-    for (int i = 0; i < count; ++i) parts[i] = {train[first + i], valid[first + i], held[first + i]};
+    data::SyntheticMixtureSpec spec;
+    spec.dim = static_cast<int>(config.integer("data.mixture_dim"));
+    spec.components = static_cast<int>(config.integer("data.mixture_components"));
+    spec.dirichlet_alpha = config.real("data.alpha");
+    const auto train =
+        data::synthetic_mixture(agents, m, seed, spec, data::MixtureSampleSet::train);
+    const auto valid =
+        data::synthetic_mixture(agents, m, seed, spec, data::MixtureSampleSet::validation);
+    const auto held = data::synthetic_mixture(agents, m, seed, spec, data::MixtureSampleSet::test);
+    for (int i = 0; i < count; ++i)
+      parts[i] = {train[first + i], valid[first + i], held[first + i]};
     out.classes = 2;
     out.features = train.front().cols;
     return out;
@@ -66,13 +74,13 @@ AgentData agent_data(const Config& config, int agents, int first, int count) {
     order.resize(max_train);
     pool = data::subset(pool, order);
   }
-  const auto shards =
-      config.string("data.partition") == "iid"
-          ? data::partition_iid(pool.rows, agents, seed)
-          : data::partition_dirichlet(pool.labels, pool.classes, agents, config.real("data.alpha"),
-                                      seed, 10);
+  const auto shards = config.string("data.partition") == "iid"
+                          ? data::partition_iid(pool.rows, agents, seed)
+                          : data::partition_dirichlet(pool.labels, pool.classes, agents,
+                                                      config.real("data.alpha"), seed, 10);
   for (int i = 0; i < count; ++i)
-    parts[i] = data::split_agent(data::subset(pool, shards[first + i]), validation, test, seed, first + i);
+    parts[i] =
+        data::split_agent(data::subset(pool, shards[first + i]), validation, test, seed, first + i);
   out.classes = pool.classes;
   out.features = pool.cols;
   return out;
@@ -104,7 +112,7 @@ model::LinearSpec linear_spec(const Config& config, int classes) {
               : kind == "ridge" ? model::LinearKind::ridge
                                 : model::LinearKind::logistic;
   const std::string& hyper = config.string("model.hyper");
-  spec.hyper = hyper == "per-feature" ? model::HyperKind::per_feature
+  spec.hyper = hyper == "per-feature"  ? model::HyperKind::per_feature
                : hyper == "per-sample" ? model::HyperKind::per_sample
                                        : model::HyperKind::l2;
   spec.classes = classes;
@@ -137,8 +145,8 @@ bilevel::AgentSet build_agents(const Config& config, consensus::Gossip& gossip) 
                               data.features);
     const auto spec = linear_spec(config, data.classes);
     for (auto& part : data.parts)
-      set.problems.push_back(model::make_linear_problem(spec, labelled(part.train),
-                                                        labelled(part.validation), labelled(part.test)));
+      set.problems.push_back(model::make_linear_problem(
+          spec, labelled(part.train), labelled(part.validation), labelled(part.test)));
   }
   for (const auto& problem : set.problems) set.lambda.push_back(problem->initial_lambda());
   return set;

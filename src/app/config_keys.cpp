@@ -42,9 +42,10 @@ KeyDecl flag(const char* key, bool value, const char* doc) {
 
 const std::vector<KeyDecl>& config_keys() {
   static const std::vector<KeyDecl> keys = {
-      text("task", "average", task_names(),
-           "What to run: `average` (push-sum averaging), `hypergradient` (one hyper-gradient vs the "
-           "exact formula), `hpo` (decentralized hyperparameter optimization)."),
+      text(
+          "task", "average", task_names(),
+          "What to run: `average` (push-sum averaging), `hypergradient` (one hyper-gradient vs the "
+          "exact formula), `hpo` (decentralized hyperparameter optimization)."),
       integer("seed", 0, 0, kMaxInt,
               "Seed of every random draw (schedule, data split, initial values)."),
       integer("agents", 0, 0, 1e7,
@@ -64,7 +65,7 @@ const std::vector<KeyDecl>& config_keys() {
 
       text("problem.kind", "model", {"model", "quadratic"},
            "Bilevel problem: a model on data ([model], [data]) or quadratics from problem.file."),
-      text("problem.file", "",  {},
+      text("problem.file", "", {},
            "quadratic: JSON file {\"gamma\", \"agents\": [{\"A\", \"B\", \"c\", \"lambda\"}]}, "
            "relative to the config file's folder."),
 
@@ -75,10 +76,12 @@ const std::vector<KeyDecl>& config_keys() {
       real("model.l2", 0.0, 0, 1e6, false,
            "Fixed ridge term ½·l2·‖x‖² added to every g_i (needed > 0 with per-sample weights)."),
       real("model.initial_decay", 0.1, 0, 1e6, true, "Starting decay e^λ(0) for l2 / per-feature."),
-      text("model.backend", "eigen", {"eigen"}, "Oracle backend (`eigen`: the analytic reference)."),
+      text("model.backend", "eigen", {"eigen"},
+           "Oracle backend (`eigen`: the analytic reference)."),
 
       text("data.dataset", "breast-cancer",
-           {"fashion-mnist", "breast-cancer", "digits", "wine", "iris", "libsvm", "synthetic-mixture"},
+           {"fashion-mnist", "breast-cancer", "digits", "wine", "iris", "libsvm",
+            "synthetic-mixture"},
            "Data set: a real one shipped by Debian (read offline), `libsvm` files, or the HGP "
            "paper's synthetic Gaussian mixture."),
       text("data.train", "", {}, "libsvm: training file, relative to the config file's folder."),
@@ -89,12 +92,18 @@ const std::vector<KeyDecl>& config_keys() {
       integer("data.max_train", 0, 0, 1e9,
               "Keep a seeded subsample of at most this many training samples; 0 = all."),
       text("data.partition", "dirichlet", {"iid", "dirichlet"},
-           "Bilevel tasks: how samples are dealt to agents (dirichlet: label skew with data.alpha)."),
+           "Bilevel tasks: how samples are dealt to agents (dirichlet: label skew with "
+           "data.alpha)."),
       real("data.alpha", 0.4, 0, 1e6, true,
-           "Dirichlet concentration: small = each agent sees few classes (non-iid)."),
+           "Dirichlet concentration of the label partition and of synthetic-mixture weights: small "
+           "= "
+           "non-iid."),
       real("data.validation_fraction", 0.2, 0, 0.9, false,
-           "Bilevel tasks: fraction of each agent's samples for its validation part (outer loss f_i)."),
+           "Bilevel tasks: fraction of each agent's samples for its validation part (outer loss "
+           "f_i)."),
       integer("data.samples_per_agent", 100, 1, 1e9, "synthetic-mixture: samples per agent."),
+      integer("data.mixture_dim", 5, 1, 1e6, "synthetic-mixture: feature dimension."),
+      integer("data.mixture_components", 3, 1, 1e6, "synthetic-mixture: mixture components."),
       flag("data.standardize", true,
            "Standardize features with the global mean and std, averaged from per-agent moments by "
            "push-sum (only aggregate moments travel, no sample leaves its agent)."),
@@ -106,13 +115,16 @@ const std::vector<KeyDecl>& config_keys() {
       integer("inner.rounds", 2000, 1, 1e9,
               "At most this many rounds (Newton steps for exact) per inner solve."),
       real("inner.step", 0.0, 0, 1e6, false,
-           "Step size (push-diging α; sgp / gradient-push η_0 of η_t = η_0/√(1+t)); 0 = 0.2 / max L_i."),
+           "Step size (push-diging α; sgp / gradient-push η_0 of η_t = η_0/√(1+t)); 0 = 0.2 / max "
+           "L_i."),
       real("inner.tolerance", 1e-10, 0, 1, false,
            "Stop once ‖Σ ∇g_i(z̄)‖ and max ‖z_i − z̄‖ are below it."),
       integer("inner.check_every", 50, 1, 1e9, "Rounds between stopping checks (each gathers z)."),
 
-      text("hypergradient.method", "hgp", {"hgp", "exact", "server-neumann", "hessian-exchange", "local"},
-           "Hyper-gradient estimator (hgp = Hyper-Gradient Push; the others are oracles and baselines)."),
+      text("hypergradient.method", "hgp",
+           {"hgp", "exact", "server-neumann", "hessian-exchange", "local"},
+           "Hyper-gradient estimator (hgp = Hyper-Gradient Push; the others are oracles and "
+           "baselines)."),
       integer("hypergradient.depth", 100, 1, 1e7, "Neumann depth M."),
       integer("hypergradient.push_rounds", 10, 1, 1e6, "Push-sum rounds S per Neumann step."),
       real("hypergradient.alpha", 0.0, 0, 1e6, false,
@@ -144,9 +156,10 @@ const std::vector<KeyDecl>& config_keys() {
       real("tree.epsilon", 1.0, -1, 1e9, false,
            "tree: the stable tree's epsilon (small = close to greedy); negative = greedy, uniform "
            "over the best splits."),
-      integer("tree.thresholds", 500, 1, 65535,
-              "tree: stable tree's candidate thresholds per feature, evenly spaced in [min, max) of "
-              "the training data."),
+      integer(
+          "tree.thresholds", 500, 1, 65535,
+          "tree: stable tree's candidate thresholds per feature, evenly spaced in [min, max) of "
+          "the training data."),
       integer("tree.min_samples", 2, 2, 1e9, "tree: a node with fewer training samples is a leaf."),
       text("tree.epsilons", "", {},
            "tree grid: epsilons, comma-separated numbers, `greedy` and logspace(a, b, n), e.g. "
@@ -157,8 +170,9 @@ const std::vector<KeyDecl>& config_keys() {
       integer("tree.trials", 100, 1, 1e9,
               "tree grid: removals per cell and size (1-point removals take distinct points, at "
               "most all of them)."),
-      integer("tree.data_seeds", 1, 1, 1e6,
-              "tree grid: train/test splits seeded seed, seed + 1, ... (each redraws the removals)."),
+      integer(
+          "tree.data_seeds", 1, 1, 1e6,
+          "tree grid: train/test splits seeded seed, seed + 1, ... (each redraws the removals)."),
       integer("tree.tree_seeds", 1, 1, 1e6,
               "tree grid: tree seeds 0, 1, ... per split (the stable tree's random draws)."),
 

@@ -37,8 +37,8 @@ class LambdaOptimizer {
       return;
     }
     ++t_;
-    m_ = 0.9 * m_ + 0.1 * g;                                  // m ← β1 m + (1 − β1) g
-    v_ = 0.999 * v_ + 0.001 * g.cwiseAbs2();                  // v ← β2 v + (1 − β2) g²
+    m_ = 0.9 * m_ + 0.1 * g;                  // m ← β1 m + (1 − β1) g
+    v_ = 0.999 * v_ + 0.001 * g.cwiseAbs2();  // v ← β2 v + (1 − β2) g²
     const double c1 = 1 - std::pow(0.9, t_), c2 = 1 - std::pow(0.999, t_);
     lambda.array() -= lr_ * (m_.array() / c1) / ((v_.array() / c2).sqrt() + 1e-8);
   }
@@ -89,7 +89,7 @@ StepMetrics measure(RunContext& c, const consensus::Gossip& gossip, const bileve
     m.lambda_max = std::max(m.lambda_max, r[4]);
     m.hypergradient_norm = std::max(m.hypergradient_norm, r[5]);
     if (metrics)
-      *metrics << json{{"step", step}, {"agent", i}, {"validation_loss", r[0]},
+      *metrics << json{{"step", step},          {"agent", i},          {"validation_loss", r[0]},
                        {"test_accuracy", r[1]}, {"lambda_mean", r[3]}, {"hypergradient_norm", r[5]}}
                       .dump()
                << '\n';
@@ -127,7 +127,8 @@ std::vector<StepMetrics> optimize(RunContext& c, const std::string& method, std:
     for (int i = 0; i < agents.local_count(); ++i) optimizers[i].step(agents.lambda[i], v[i]);
     if (c.rank == 0) {
       char detail[96];
-      std::snprintf(detail, sizeof detail, "steps, validation loss %.5f", history.back().validation_loss);
+      std::snprintf(detail, sizeof detail, "steps, validation loss %.5f",
+                    history.back().validation_loss);
       c.progress.update(method, k + 1, steps, detail);
     }
   }
@@ -135,8 +136,12 @@ std::vector<StepMetrics> optimize(RunContext& c, const std::string& method, std:
 }
 
 json to_json(const StepMetrics& m) {
-  return {{"step", m.step}, {"validation_loss", m.validation_loss}, {"test_accuracy", m.test_accuracy},
-          {"lambda_min", m.lambda_min}, {"lambda_mean", m.lambda_mean}, {"lambda_max", m.lambda_max},
+  return {{"step", m.step},
+          {"validation_loss", m.validation_loss},
+          {"test_accuracy", m.test_accuracy},
+          {"lambda_min", m.lambda_min},
+          {"lambda_mean", m.lambda_mean},
+          {"lambda_max", m.lambda_max},
           {"hypergradient_norm", m.hypergradient_norm},
           {"cosine_to_exact", std::isnan(m.cosine) ? json(nullptr) : json(m.cosine)}};
 }
@@ -168,7 +173,8 @@ void run_hpo(RunContext& c) {
       {"history", steps},
   };
   double min_cosine = INFINITY;
-  for (std::size_t k = 0; k + 1 < history.size(); ++k) min_cosine = std::min(min_cosine, history[k].cosine);
+  for (std::size_t k = 0; k + 1 < history.size(); ++k)
+    min_cosine = std::min(min_cosine, history[k].cosine);
   summary["min_cosine_to_exact"] = std::isfinite(min_cosine) ? json(min_cosine) : json(nullptr);
   if (!local.empty()) {
     summary["local_final_validation_loss"] = local.back().validation_loss;
@@ -177,14 +183,16 @@ void run_hpo(RunContext& c) {
   c.results->write("summary.json", summary.dump(2) + "\n");
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  c.results->write("timings.json", json{{"ranks", c.ranks}, {"seconds_total", seconds}}.dump(2) + "\n");
+  c.results->write("timings.json",
+                   json{{"ranks", c.ranks}, {"seconds_total", seconds}}.dump(2) + "\n");
 
   std::printf("hyperpush hpo: %s, %d agents on %d rank%s, topology %s, %s %s on %s (%s split)\n",
               method.c_str(), c.agents, c.ranks, c.ranks == 1 ? "" : "s",
               c.config.string("topology.kind").c_str(), c.config.string("model.kind").c_str(),
               c.config.string("model.hyper").c_str(), c.config.string("data.dataset").c_str(),
               c.config.string("data.partition").c_str());
-  std::printf("  %5s  %15s  %13s  %12s\n", "step", "validation loss", "test accuracy", "mean lambda");
+  std::printf("  %5s  %15s  %13s  %12s\n", "step", "validation loss", "test accuracy",
+              "mean lambda");
   const std::size_t stride = std::max<std::size_t>(1, history.size() / 10);
   for (std::size_t k = 0; k < history.size(); ++k)
     if (k % stride == 0 || k + 1 == history.size())

@@ -35,7 +35,8 @@ double relative_error(const std::vector<std::vector<double>>& a,
 
 double max_norm(const std::vector<std::vector<double>>& rows) {
   double m = 0;
-  for (const auto& r : rows) m = std::max(m, Eigen::Map<const model::Vector>(r.data(), r.size()).norm());
+  for (const auto& r : rows)
+    m = std::max(m, Eigen::Map<const model::Vector>(r.data(), r.size()).norm());
   return m;
 }
 
@@ -125,18 +126,21 @@ void run_hypergradient(RunContext& c) {
   c.results->write("summary.json", summary.dump(2) + "\n");
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  c.results->write("timings.json", json{{"ranks", c.ranks}, {"seconds_total", seconds}}.dump(2) + "\n");
+  c.results->write("timings.json",
+                   json{{"ranks", c.ranks}, {"seconds_total", seconds}}.dump(2) + "\n");
 
-  std::printf("hyperpush hypergradient: %s, %d agents on %d rank%s, topology %s, seed %lld, d = %d\n",
-              method.c_str(), c.agents, c.ranks, c.ranks == 1 ? "" : "s",
-              c.config.string("topology.kind").c_str(),
-              static_cast<long long>(c.config.integer("seed")), dim);
+  std::printf(
+      "hyperpush hypergradient: %s, %d agents on %d rank%s, topology %s, seed %lld, d = %d\n",
+      method.c_str(), c.agents, c.ranks, c.ranks == 1 ? "" : "s",
+      c.config.string("topology.kind").c_str(), static_cast<long long>(c.config.integer("seed")),
+      dim);
   std::printf("  inner    %s: %lld rounds, ||sum grad g(z)|| = %.2e, consensus error %.2e\n",
               c.config.string("inner.solver").c_str(), static_cast<long long>(inner_report.rounds),
               inner_report.gradient_norm, inner_report.consensus_error);
-  std::printf("  %-8s M = %d, S = %d, alpha = %.4g: %lld rounds, %.3f MB sent, %lld HVPs per agent\n",
-              method.c_str(), options.depth, options.push_rounds, result.alpha,
-              static_cast<long long>(rounds), bytes / 1e6, static_cast<long long>(result.hvp_count));
+  std::printf(
+      "  %-8s M = %d, S = %d, alpha = %.4g: %lld rounds, %.3f MB sent, %lld HVPs per agent\n",
+      method.c_str(), options.depth, options.push_rounds, result.alpha,
+      static_cast<long long>(rounds), bytes / 1e6, static_cast<long long>(result.hvp_count));
   if (small)
     std::printf("  error vs exact at the same point %.3e, at x* %.3e (max ||exact|| = %.3e)\n",
                 relative_error(v, e), relative_error(v, e_star), max_norm(e));

@@ -5,9 +5,9 @@
 #include <Eigen/Cholesky>
 #include <string>
 
+#include "hyper_gradient_push.hpp"
 #include "hyperpush/comm/gather.hpp"
 #include "hyperpush/error.hpp"
-#include "hyper_gradient_push.hpp"
 
 namespace hyperpush::bilevel {
 
@@ -27,21 +27,23 @@ std::vector<model::Vector> exact_hypergradient(MPI_Comm comm, const comm::AgentM
     Eigen::Map<model::Vector> grad(rows.data() + std::size_t(i) * width + d * d, d);
     p.outer_gradient_x(z[i], agents.lambda[i], grad);
   }
-  const auto sum = comm::sum_in_agent_order(comm::allgather_agents(comm, map, rows, width), n, width);
-  const Eigen::Map<const model::Matrix> hessian_sum(sum.data(), d, d);        // Σ_j H_j
+  const auto sum =
+      comm::sum_in_agent_order(comm::allgather_agents(comm, map, rows, width), n, width);
+  const Eigen::Map<const model::Matrix> hessian_sum(sum.data(), d, d);  // Σ_j H_j
   const model::Vector outer = Eigen::Map<const model::Vector>(sum.data() + d * d, d) / n;
   const Eigen::LDLT<model::Matrix> factor(hessian_sum);
   if (factor.info() != Eigen::Success || !(factor.vectorD().array() > 0).all())
-    throw Error("hypergradient: Σ_j H_j is not positive definite at the inner point; the inner "
-                "problem must be strongly convex (add a ridge term: model.l2)");
-  const model::Vector q = factor.solve(outer);                                 // [Σ H]⁻¹ (1/n) Σ ∇f
+    throw Error(
+        "hypergradient: Σ_j H_j is not positive definite at the inner point; the inner "
+        "problem must be strongly convex (add a ridge term: model.l2)");
+  const model::Vector q = factor.solve(outer);  // [Σ H]⁻¹ (1/n) Σ ∇f
   std::vector<model::Vector> v(local);
   for (int i = 0; i < local; ++i) {
     const auto& p = *agents.problems[i];
     model::Vector grad_lambda(p.hyper_dim()), jq(p.hyper_dim());
     p.outer_gradient_lambda(z[i], agents.lambda[i], grad_lambda);
     p.cross_vector(z[i], agents.lambda[i], q, jq);
-    v[i] = grad_lambda / n - jq;                                               // (1/n) ∇_λ f_i − J_i q
+    v[i] = grad_lambda / n - jq;  // (1/n) ∇_λ f_i − J_i q
   }
   return v;
 }

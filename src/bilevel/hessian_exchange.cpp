@@ -1,12 +1,13 @@
 // Baseline "Hessian exchange" (the approach of Chen et al. 2022 / Yang et al. 2022 that HGP
 // avoids): agents average (vec H_i, (1/n) ∇_x f_i) by push-sum over S rounds, then each solves
-//   q_i = H̄_i⁻¹ ū_i   (H̄_i ≈ (1/n) Σ H_j, ū_i ≈ (1/n²) Σ ∇_x f_j)  and returns (1/n) ∇_λ f_i − J_i q_i.
+//   q_i = H̄_i⁻¹ ū_i   (H̄_i ≈ (1/n) Σ H_j, ū_i ≈ (1/n²) Σ ∇_x f_j)  and returns (1/n) ∇_λ f_i − J_i
+//   q_i.
 // Exact in the limit of rounds, but d² + d + 1 numbers per message: it shows the communication gap.
 #include <Eigen/Cholesky>
 #include <algorithm>
 
-#include "hyperpush/consensus/push_sum.hpp"
 #include "hyper_gradient_push.hpp"
+#include "hyperpush/consensus/push_sum.hpp"
 
 namespace hyperpush::bilevel {
 

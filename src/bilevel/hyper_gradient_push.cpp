@@ -3,12 +3,13 @@
 // (neumann_recursion.hpp), averaged by S push-sum rounds or exactly.
 // Cost of HGP per hyper-gradient: M·S rounds of d + 1 numbers per out-edge, M HVPs and M JVPs per
 // agent, memory O(d + p_i). λ_i never leaves its agent; no matrix is formed or sent.
+#include "hyper_gradient_push.hpp"
+
 #include <algorithm>
 
 #include "hyperpush/comm/gather.hpp"
 #include "hyperpush/consensus/push_sum.hpp"
 #include "neumann_recursion.hpp"
-#include "hyper_gradient_push.hpp"
 
 namespace hyperpush::bilevel {
 
@@ -20,7 +21,7 @@ HypergradientResult hyper_gradient_push(consensus::Gossip& gossip, const AgentSe
   const Averager average = [&](std::vector<model::Vector>& u) {
     for (int i = 0; i < agents.local_count(); ++i)
       std::copy(u[i].data(), u[i].data() + d, push_sum.value(i));  // w_i ← u_i
-    push_sum.reset_weights();                                        // ω_i ← 1
+    push_sum.reset_weights();                                      // ω_i ← 1
     for (int s = 0; s < push_rounds; ++s) push_sum.round(gossip.next_round());
     for (int i = 0; i < agents.local_count(); ++i) push_sum.estimate(i, u[i].data());  // w_i/ω_i
   };

@@ -17,6 +17,7 @@ HypergradientResult server_neumann(consensus::Gossip& gossip, const AgentSet& ag
 HypergradientResult hessian_exchange(consensus::Gossip& gossip, const AgentSet& agents,
                                      const std::vector<model::Vector>& z, int push_rounds);
 
-HypergradientResult local_hypergradient(const AgentSet& agents, const std::vector<model::Vector>& z);
+HypergradientResult local_hypergradient(const AgentSet& agents,
+                                        const std::vector<model::Vector>& z);
 
 }  // namespace hyperpush::bilevel

@@ -1,7 +1,7 @@
 #include "hyperpush/bilevel/hypergradient.hpp"
 
-#include "hyperpush/error.hpp"
 #include "hyper_gradient_push.hpp"
+#include "hyperpush/error.hpp"
 
 namespace hyperpush::bilevel {
 namespace {

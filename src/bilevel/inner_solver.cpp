@@ -41,24 +41,27 @@ InnerReport inner_diagnostics(consensus::Gossip& gossip, const AgentSet& agents,
   const int d = agents.dim(), n = agents.agents;
   const auto all = comm::allgather_agents(gossip.comm(), gossip.map(), rows_of(z, d), d);
   const auto sum = comm::sum_in_agent_order(all, n, d);
-  model::Vector mean = Eigen::Map<const model::Vector>(sum.data(), d) / n;   // z̄
+  model::Vector mean = Eigen::Map<const model::Vector>(sum.data(), d) / n;  // z̄
   InnerReport report;
   for (int i = 0; i < n; ++i)
     report.consensus_error = std::max(
-        report.consensus_error, (Eigen::Map<const model::Vector>(all.data() + std::size_t(i) * d, d) -
-                                 mean).norm());
+        report.consensus_error,
+        (Eigen::Map<const model::Vector>(all.data() + std::size_t(i) * d, d) - mean).norm());
   std::vector<model::Vector> gradients(agents.local_count(), model::Vector(d));
   for (int i = 0; i < agents.local_count(); ++i)
-    agents.problems[i]->inner_gradient(mean, agents.lambda[i], gradients[i]);   // ∇g_i(z̄)
-  const auto gathered = comm::allgather_agents(gossip.comm(), gossip.map(), rows_of(gradients, d), d);
-  const auto total = comm::sum_in_agent_order(gathered, n, d);                  // Σ_i ∇g_i(z̄)
+    agents.problems[i]->inner_gradient(mean, agents.lambda[i], gradients[i]);  // ∇g_i(z̄)
+  const auto gathered =
+      comm::allgather_agents(gossip.comm(), gossip.map(), rows_of(gradients, d), d);
+  const auto total = comm::sum_in_agent_order(gathered, n, d);  // Σ_i ∇g_i(z̄)
   report.gradient_norm = Eigen::Map<const model::Vector>(total.data(), d).norm();
   return report;
 }
 
 InnerSolver::InnerSolver(consensus::Gossip& gossip, const AgentSet& agents,
                          const InnerOptions& options)
-    : gossip_(gossip), agents_(agents), options_(options),
+    : gossip_(gossip),
+      agents_(agents),
+      options_(options),
       z_(agents.local_count(), model::Vector::Zero(agents.dim())) {}
 
 InnerReport InnerSolver::diagnose() const { return inner_diagnostics(gossip_, agents_, z_); }
@@ -157,13 +160,14 @@ InnerReport InnerSolver::push_diging() {
       double* s = row(state_, i);
       for (int k = 0; k < d; ++k) s[k] -= step_ * s[d + k];
     }
-    exchange.push(gossip_.next_round(), state_.data(), next_.data());  // u ← C(u − αy), y ← C y, v ← C v
+    exchange.push(gossip_.next_round(), state_.data(),
+                  next_.data());  // u ← C(u − αy), y ← C y, v ← C v
     std::swap(state_, next_);
     for (int i = 0; i < local; ++i) {
       double* s = row(state_, i);
-      z_[i] = Eigen::Map<model::Vector>(s, d) / s[2 * d];                  // x = u / v
+      z_[i] = Eigen::Map<model::Vector>(s, d) / s[2 * d];  // x = u / v
       agents_.problems[i]->inner_gradient(z_[i], agents_.lambda[i], fresh);
-      Eigen::Map<model::Vector>(s + d, d) += fresh - gradient_[i];         // y += ∇g(x_new) − ∇g(x_old)
+      Eigen::Map<model::Vector>(s + d, d) += fresh - gradient_[i];  // y += ∇g(x_new) − ∇g(x_old)
       gradient_[i] = fresh;
     }
     ++clock_;
@@ -172,7 +176,8 @@ InnerReport InnerSolver::push_diging() {
       const InnerReport now = diagnose();
       report.consensus_error = now.consensus_error;
       report.gradient_norm = now.gradient_norm;
-      if (now.gradient_norm <= options_.tolerance && now.consensus_error <= options_.tolerance) break;
+      if (now.gradient_norm <= options_.tolerance && now.consensus_error <= options_.tolerance)
+        break;
     }
   }
   return report;
@@ -205,8 +210,8 @@ InnerReport InnerSolver::gradient_push(bool sgp) {
     std::swap(state_, next_);
     for (int i = 0; i < local; ++i) {
       double* s = row(state_, i);
-      z_[i] = Eigen::Map<model::Vector>(s, d) / s[d];                       // z = x / ω
-      if (!sgp) {                                                           // x ← x − η ∇g_i(z_i)
+      z_[i] = Eigen::Map<model::Vector>(s, d) / s[d];  // z = x / ω
+      if (!sgp) {                                      // x ← x − η ∇g_i(z_i)
         agents_.problems[i]->inner_gradient(z_[i], agents_.lambda[i], grad);
         Eigen::Map<model::Vector>(s, d) -= eta * grad;
       }
@@ -217,7 +222,8 @@ InnerReport InnerSolver::gradient_push(bool sgp) {
       const InnerReport now = diagnose();
       report.consensus_error = now.consensus_error;
       report.gradient_norm = now.gradient_norm;
-      if (now.gradient_norm <= options_.tolerance && now.consensus_error <= options_.tolerance) break;
+      if (now.gradient_norm <= options_.tolerance && now.consensus_error <= options_.tolerance)
+        break;
     }
   }
   return report;

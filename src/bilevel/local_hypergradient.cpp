@@ -8,7 +8,8 @@
 
 namespace hyperpush::bilevel {
 
-HypergradientResult local_hypergradient(const AgentSet& agents, const std::vector<model::Vector>& z) {
+HypergradientResult local_hypergradient(const AgentSet& agents,
+                                        const std::vector<model::Vector>& z) {
   const int d = agents.dim(), n = agents.agents;
   HypergradientResult out;
   out.v.resize(agents.local_count());
@@ -24,12 +25,12 @@ HypergradientResult local_hypergradient(const AgentSet& agents, const std::vecto
     const double stop = 1e-24 * b.squaredNorm();
     std::int64_t steps = 0;
     while (rr > stop && steps < 10 * d) {
-      p.hessian_vector(z[i], lambda, dir, hd);                  // H_i p
-      const double step = rr / dir.dot(hd);                      // a = rᵀr / pᵀH p
+      p.hessian_vector(z[i], lambda, dir, hd);  // H_i p
+      const double step = rr / dir.dot(hd);     // a = rᵀr / pᵀH p
       q += step * dir;
       r -= step * hd;
       const double rr_next = r.squaredNorm();
-      dir = r + (rr_next / rr) * dir;                            // p ← r + (r'ᵀr'/rᵀr) p
+      dir = r + (rr_next / rr) * dir;  // p ← r + (r'ᵀr'/rᵀr) p
       rr = rr_next;
       ++steps;
     }

@@ -25,13 +25,13 @@ std::vector<double> push_sum_power_iteration(consensus::Gossip& gossip, const Ag
   model::Vector r(d);
   for (int it = 0; it < iterations; ++it) {
     for (int i = 0; i < local; ++i) {
-      agents.problems[i]->hessian_vector(z[i], agents.lambda[i], q[i], r);   // r_i = H_i q_i
+      agents.problems[i]->hessian_vector(z[i], agents.lambda[i], q[i], r);  // r_i = H_i q_i
       std::copy(r.data(), r.data() + d, push_sum.value(i));
     }
     push_sum.reset_weights();
     for (int s = 0; s < push_rounds; ++s) push_sum.round(gossip.next_round());
     for (int i = 0; i < local; ++i) {
-      push_sum.estimate(i, r.data());                                        // r̂_i ≈ H̄ q
+      push_sum.estimate(i, r.data());  // r̂_i ≈ H̄ q
       estimate[i] = r.norm() / q[i].norm();
       q[i] = r / r.norm();
     }

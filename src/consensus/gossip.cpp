@@ -15,7 +15,9 @@ int size_of(MPI_Comm comm) {
 }  // namespace
 
 Gossip::Gossip(MPI_Comm comm, graph::Schedule& schedule)
-    : comm_(comm), rank_(rank_of(comm)), schedule_(schedule),
+    : comm_(comm),
+      rank_(rank_of(comm)),
+      schedule_(schedule),
       map_(schedule.agents(), size_of(comm)) {}
 
 comm::Exchange& Gossip::exchange(int width) {

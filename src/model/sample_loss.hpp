@@ -8,9 +8,8 @@
 //
 // Per-x cache: what depends on x alone (logits, ℓ_k and its derivatives in the logits, softmax
 // probabilities) is computed once per distinct x and kept with a copy of that x, because HGP calls
-// hessian_vector many times at the same x with different w. So an HVP costs one pass over A (two
-// GEMMs with C columns for softmax) and O(m) more, with no allocation. Not thread-safe (mutable
-// cache).
+// hessian_vector many times at the same x with different w. So an HVP costs one pass over A and O(m
+// C) more, with no allocation. Not thread-safe (mutable cache).
 #include <Eigen/Core>
 #include <memory>
 

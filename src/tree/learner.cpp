@@ -43,14 +43,18 @@ Tree TreeLearner::fit(std::uint64_t tree_seed) const {
   return fit_rows(rows, tree_seed);
 }
 
-Tree TreeLearner::fit_without(const std::vector<std::size_t>& removed,
-                              std::uint64_t tree_seed) const {
+Tree TreeLearner::fit_without(const std::vector<std::size_t>& removed, std::uint64_t tree_seed,
+                              const Tree* full) const {
   std::vector<unsigned char> gone(train_.rows, 0);
   for (const std::size_t r : removed) gone.at(r) = 1;
   std::vector<std::size_t> rows;
   rows.reserve(train_.rows);
   for (std::size_t r = 0; r < train_.rows; ++r)
     if (!gone[r]) rows.push_back(r);
+  if (full && options_.kind == LearnerKind::stable)
+    return refit_stable_tree(
+        train_, *candidates_, rows,
+        {options_.max_depth, options_.epsilon, options_.min_samples, tree_seed}, *full);
   return fit_rows(rows, tree_seed);
 }
 

@@ -27,13 +27,17 @@ std::vector<std::size_t> smallest_keys(std::size_t n, std::size_t k, std::uint64
   return order;
 }
 
+void check_removal(std::size_t n, std::size_t k) {
+  if (k < 1 || k >= n)
+    throw Error("tree.remove: cannot remove " + std::to_string(k) + " of " + std::to_string(n) +
+                " training samples; valid: 1 to " + std::to_string(n > 0 ? n - 1 : 0));
+}
+
 }  // namespace
 
 std::vector<std::size_t> removal_set(std::size_t n, std::size_t k, std::uint64_t data_seed,
                                      std::uint64_t trial) {
-  if (k < 1 || k >= n)
-    throw Error("tree.remove: cannot remove " + std::to_string(k) + " of " + std::to_string(n) +
-                " training samples; valid: 1 to " + std::to_string(n > 0 ? n - 1 : 0));
+  check_removal(n, k);
   std::vector<std::size_t> set;
   if (k == 1)
     set = {smallest_keys(n, trial % n + 1, data_seed, 0)[trial % n]};
@@ -47,9 +51,7 @@ Sensitivity average_sensitivity(const TreeLearner& learner, const Tree& full,
                                 const SensitivityOptions& options) {
   const std::size_t n = learner.train().rows;
   const std::size_t k = options.remove;
-  if (k < 1 || k >= n)
-    throw Error("tree.remove: cannot remove " + std::to_string(k) + " of " + std::to_string(n) +
-                " training samples; valid: 1 to " + std::to_string(n > 0 ? n - 1 : 0));
+  check_removal(n, k);
   Sensitivity s;
   s.remove = k;
   s.trials = k == 1 ? static_cast<int>(std::min<std::size_t>(options.trials, n)) : options.trials;
@@ -62,7 +64,7 @@ Sensitivity average_sensitivity(const TreeLearner& learner, const Tree& full,
   for (int r = 0; r < s.trials; ++r) {
     const auto removed =
         k == 1 ? std::vector<std::size_t>{order[r]} : removal_set(n, k, options.data_seed, r);
-    const Tree reduced = learner.fit_without(removed, options.tree_seed);
+    const Tree reduced = learner.fit_without(removed, options.tree_seed, &full);
     for (int d = 0; d < depths; ++d) {
       s.distance[d] += normalized_tree_distance(full, reduced, d, RuleMatch::feature_threshold);
       s.distance_feature[d] += normalized_tree_distance(full, reduced, d, RuleMatch::feature);

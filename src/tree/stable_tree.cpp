@@ -24,12 +24,25 @@ class StableBuilder {
     tree_.max_depth = options.max_depth;
   }
 
-  Tree build(std::vector<std::size_t> rows) {
+  // `reference`: a tree grown with the same options and candidates on a superset of `rows`, or
+  // null.
+  Tree build(std::vector<std::size_t> rows, const Tree* reference) {
     rows_ = std::move(rows);
-    grow(0, rows_.size(), 0, 0);
+    reference_ = reference;
+    grow(0, rows_.size(), 0, 0, reference ? 0 : -1);
     return std::move(tree_);
   }
 
+  // The scores of one node holding `rows`.
+  std::vector<int> node_scores(std::vector<std::size_t> rows) {
+    rows_ = std::move(rows);
+    std::vector<int> counts(classes_, 0);
+    for (const std::size_t r : rows_) ++counts[train_.labels[r]];
+    score(0, rows_.size(), counts);
+    return scores_;
+  }
+
+ private:
   // Fills scores_ for the node holding rows_[begin, end) with class counts `counts`: per-bin class
   // histograms, then one sweep over each feature's bins. Consecutive candidates with no sample
   // between them have the same partition and score, so only occupied bins do class arithmetic.
@@ -77,17 +90,13 @@ class StableBuilder {
     }
   }
 
-  // The scores of one node holding `rows`.
-  std::vector<int> node_scores(std::vector<std::size_t> rows) {
-    rows_ = std::move(rows);
-    std::vector<int> counts(classes_, 0);
-    for (const std::size_t r : rows_) ++counts[train_.labels[r]];
-    score(0, rows_.size(), counts);
-    return scores_;
-  }
-
- private:
-  int grow(std::size_t begin, std::size_t end, int depth, std::uint64_t position) {
+  // Grows the node at `position` holding rows_[begin, end). `twin`: the reference node reached by
+  // the same splits (so it holds a superset of these samples), or −1. When it holds no more
+  // samples, the sets are equal and so is the whole subtree (a pure function of the samples, the
+  // depth and the position): it is copied.
+  int grow(std::size_t begin, std::size_t end, int depth, std::uint64_t position, int twin) {
+    if (twin >= 0 && std::size_t(reference_->nodes[twin].samples) == end - begin)
+      return copy_subtree(twin);
     std::vector<int> counts(classes_, 0);
     for (std::size_t j = begin; j < end; ++j) ++counts[train_.labels[rows_[j]]];
     const int node = tree_.add_leaf(depth, counts.data());
@@ -106,8 +115,15 @@ class StableBuilder {
                        [&](std::size_t r) { return candidates_.sample_bins(r)[feature] <= k; }) -
         rows_.begin();
 
-    const int left = grow(begin, middle, depth + 1, 2 * position + 1);
-    const int right = grow(middle, end, depth + 1, 2 * position + 2);
+    const double threshold = candidates_.threshold(feature, k);
+    int twin_left = -1, twin_right = -1;
+    if (twin >= 0) {
+      const TreeNode& t = reference_->nodes[twin];
+      if (!t.is_leaf() && t.feature == static_cast<int>(feature) && t.threshold == threshold)
+        twin_left = t.left, twin_right = t.right;
+    }
+    const int left = grow(begin, middle, depth + 1, 2 * position + 1, twin_left);
+    const int right = grow(middle, end, depth + 1, 2 * position + 2, twin_right);
     const TreeNode &l = tree_.nodes[left], &r = tree_.nodes[right];
     if (l.is_leaf() && r.is_leaf() && l.label == r.label) {
       // equal-label sibling leaves collapse: they are the last two nodes (preorder)
@@ -115,14 +131,24 @@ class StableBuilder {
       tree_.counts.resize(std::size_t(node + 1) * classes_);
       return node;
     }
-    tree_.set_split(node, static_cast<int>(feature), candidates_.threshold(feature, k), left,
-                    right);
+    tree_.set_split(node, static_cast<int>(feature), threshold, left, right);
+    return node;
+  }
+
+  int copy_subtree(int from) {
+    const TreeNode& t = reference_->nodes[from];
+    const int node = tree_.add_leaf(t.depth, reference_->class_counts(from));
+    if (t.is_leaf()) return node;
+    const int left = copy_subtree(t.left);
+    const int right = copy_subtree(t.right);
+    tree_.set_split(node, t.feature, t.threshold, left, right);
     return node;
   }
 
   const data::Dataset& train_;
   const SplitCandidates& candidates_;
   std::vector<std::size_t> rows_;  // sample indices; every node owns a contiguous range
+  const Tree* reference_ = nullptr;
   StableTreeOptions options_;
   std::size_t features_, per_feature_;
   int classes_;
@@ -135,7 +161,13 @@ class StableBuilder {
 
 Tree fit_stable_tree(const data::Dataset& train, const SplitCandidates& candidates,
                      const std::vector<std::size_t>& rows, const StableTreeOptions& options) {
-  return StableBuilder(train, candidates, options).build(rows);
+  return StableBuilder(train, candidates, options).build(rows, nullptr);
+}
+
+Tree refit_stable_tree(const data::Dataset& train, const SplitCandidates& candidates,
+                       const std::vector<std::size_t>& rows, const StableTreeOptions& options,
+                       const Tree& reference) {
+  return StableBuilder(train, candidates, options).build(rows, &reference);
 }
 
 std::vector<int> split_scores(const data::Dataset& train, const SplitCandidates& candidates,

@@ -11,6 +11,7 @@
 #include "hyperpush/random.hpp"
 #include "hyperpush/tree/exponential_mechanism.hpp"
 #include "hyperpush/tree/learner.hpp"
+#include "hyperpush/tree/sensitivity.hpp"
 #include "hyperpush/tree/tree_json.hpp"
 #include "tree_fixtures.hpp"
 
@@ -168,6 +169,25 @@ TEST(StableTree, CoupledFitsShareTheirDraws) {
   const TreeLearner learner(split.train, {LearnerKind::stable, 6, 1.0, 500, 2});
   EXPECT_EQ(tree_to_json(learner.fit_without({}, 7)), tree_to_json(learner.fit(7)));
   EXPECT_NE(tree_to_json(learner.fit(7)), tree_to_json(learner.fit(8)));
+}
+
+TEST(StableTree, RefitsReusingTheFullTreeEqualFreshFits) {
+  const auto split = breast_cancer(3);
+  const std::size_t n = split.train.rows;
+  for (const double epsilon : {-1.0, 0.05, 1.0}) {
+    const TreeLearner learner(split.train, {LearnerKind::stable, 10, epsilon, 500, 2});
+    for (std::uint64_t seed = 0; seed < 3; ++seed) {
+      const Tree full = learner.fit(seed);
+      for (std::size_t trial = 0; trial < 6; ++trial) {
+        // one point, a tenth, and a half of the training set
+        const std::size_t k = trial < 2 ? 1 : trial < 4 ? n / 10 : n / 2;
+        const auto removed = removal_set(n, k, seed, trial);
+        EXPECT_EQ(tree_to_json(learner.fit_without(removed, seed, &full)),
+                  tree_to_json(learner.fit_without(removed, seed)))
+            << "epsilon " << epsilon << ", seed " << seed << ", trial " << trial;
+      }
+    }
+  }
 }
 
 TEST(StableTree, RejectsEpsilonZero) {

@@ -5,9 +5,9 @@
 
 namespace hyperpush::app {
 
-// Reads data.dataset (built-in or libsvm files), splits off data.test_fraction when the data set has
-// no test part, and subsamples the training part to data.max_train; all seeded by `seed`. Throws
-// hyperpush::Error for missing files, bad data, or a libsvm data set without data.train.
+// Reads data.dataset (built-in or libsvm files), splits off data.test_fraction when the data set
+// has no test part, and subsamples the training part to data.max_train; all seeded by `seed`.
+// Throws hyperpush::Error for missing files, bad data, or a libsvm data set without data.train.
 data::TrainTest load_train_test(const Config& config);
 
 }  // namespace hyperpush::app

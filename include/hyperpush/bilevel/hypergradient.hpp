@@ -2,7 +2,8 @@
 // Hyper-gradient estimators (specs/hgp.md): given every local agent's inner point z_i ≈ x*(λ) and
 // its λ_i, each agent i gets v_i ≈ dF/dλ_i,
 //   dF/dλ_i = (1/n) ∇_λ f_i − J_i [Σ_j H_j]⁻¹ (1/n) Σ_j ∇_x f_j.
-//   hgp               HGP, Terashita & Hara: M Neumann steps, each averaging a d-vector by S push-sum
+//   hgp               HGP, Terashita & Hara: M Neumann steps, each averaging a d-vector by S
+//   push-sum
 //                     rounds; d + 1 numbers per message, M HVPs and M JVPs per agent.
 //   exact             the formula itself, dense, at the given points (every H_j gathered; small d).
 //   server-neumann    HGP's recursion with the exact average of each step (gathered and summed in
@@ -27,9 +28,9 @@ const std::vector<std::string>& hypergradient_method_names();
 
 struct HypergradientOptions {
   HypergradientMethod method = HypergradientMethod::hgp;
-  int depth = 100;          // M
-  int push_rounds = 10;     // S
-  double alpha = 0.0;       // Neumann step; 0 = 1 / (1.05 λ̂_max(H̄)) by power iteration
+  int depth = 100;       // M
+  int push_rounds = 10;  // S
+  double alpha = 0.0;    // Neumann step; 0 = 1 / (1.05 λ̂_max(H̄)) by power iteration
   int power_iterations = 30;
 };
 

@@ -30,8 +30,8 @@ struct InnerOptions {
   InnerMethod method = InnerMethod::push_diging;
   std::int64_t rounds = 2000;  // at most this many rounds (Newton steps for exact) per solve
   double step = 0.0;           // 0 = automatic (see above)
-  double tolerance = 1e-10;    // stop once ‖Σ_i ∇g_i(z̄)‖ and max_i ‖z_i − z̄‖ are both below it
-  int check_every = 50;        // rounds between stopping checks (each gathers z: collective)
+  double tolerance = 1e-10;  // stop once ‖Σ_i ∇g_i(z̄)‖ and max_i ‖z_i − z̄‖ are both below it
+  int check_every = 50;  // rounds between stopping checks (each gathers z: collective)
 };
 
 struct InnerReport {

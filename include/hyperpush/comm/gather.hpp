@@ -21,8 +21,8 @@ std::vector<double> gather_agents(MPI_Comm comm, const AgentMap& map,
 
 // Rows of different lengths (one per local agent), delivered on rank 0 in agent order (other ranks
 // get an empty vector).
-std::vector<std::vector<double>> gather_ragged_agents(MPI_Comm comm, const AgentMap& map,
-                                                      const std::vector<std::vector<double>>& local);
+std::vector<std::vector<double>> gather_ragged_agents(
+    MPI_Comm comm, const AgentMap& map, const std::vector<std::vector<double>>& local);
 
 // Σ_i rows[i] over all agents' rows, added in agent order.
 std::vector<double> sum_in_agent_order(const std::vector<double>& rows, int agents, int width);

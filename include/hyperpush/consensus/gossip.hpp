@@ -1,7 +1,7 @@
 #pragma once
 // The communication of a whole run: the schedule, the round counter that every algorithm advances
-// (an inner solve takes rounds t .. t+K, the hyper-gradient the next M·S, ...), and one Exchange per
-// message width. All ranks run the same algorithms in the same order (SPMD), so lazily created
+// (an inner solve takes rounds t .. t+K, the hyper-gradient the next M·S, ...), and one Exchange
+// per message width. All ranks run the same algorithms in the same order (SPMD), so lazily created
 // exchanges (a collective MPI_Comm_dup) are created in the same order everywhere.
 #include <mpi.h>
 

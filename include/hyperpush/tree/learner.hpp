@@ -38,7 +38,10 @@ class TreeLearner {
   // it).
   Tree fit(std::uint64_t tree_seed) const;
   // The tree on the training samples except `removed` (indices into train, in any order).
-  Tree fit_without(const std::vector<std::size_t>& removed, std::uint64_t tree_seed) const;
+  // `full`, when given, must be fit(tree_seed): the stable learner then copies its subtrees that
+  // the removal does not reach (refit_stable_tree) — the same tree, faster.
+  Tree fit_without(const std::vector<std::size_t>& removed, std::uint64_t tree_seed,
+                   const Tree* full = nullptr) const;
   // The tree on the samples `rows`.
   Tree fit_rows(const std::vector<std::size_t>& rows, std::uint64_t tree_seed) const;
 

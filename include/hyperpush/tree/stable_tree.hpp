@@ -35,6 +35,15 @@ struct StableTreeOptions {
 Tree fit_stable_tree(const data::Dataset& train, const SplitCandidates& candidates,
                      const std::vector<std::size_t>& rows, const StableTreeOptions& options);
 
+// The same tree as fit_stable_tree(train, candidates, rows, options), faster when `reference` was
+// grown with the same candidates and options on a superset of `rows` (the coupled fit on D \ S of
+// a sensitivity trial, with the fit on D as reference): wherever the two fits reach a node by the
+// same splits and it holds the same samples, the reference's subtree is copied instead of grown.
+// With one sample removed, only the nodes on its path are grown.
+Tree refit_stable_tree(const data::Dataset& train, const SplitCandidates& candidates,
+                       const std::vector<std::size_t>& rows, const StableTreeOptions& options,
+                       const Tree& reference);
+
 // Candidate scores a_c (−1 when invalid) of the node holding `rows`, in candidate order
 // (feature-major, thresholds ascending): what the learner draws from at that node.
 std::vector<int> split_scores(const data::Dataset& train, const SplitCandidates& candidates,
