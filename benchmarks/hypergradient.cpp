@@ -70,6 +70,7 @@ void run(int argc, char** argv) {
   bilevel::AgentSet agents;
   agents.agents = kAgents;
   agents.first = gossip.first_local();
+  agents.dim = kFeatures + 1;
   model::Vector teacher(kFeatures + 1);
   for (int k = 0; k <= kFeatures; ++k)
     teacher[k] = random_normal(7, Purpose::data_partition, 99, k, 0);

@@ -38,6 +38,18 @@ def spearman(x, y):
     return float(np.corrcoef(rx, ry)[0, 1])
 
 
+def set_sensitivity_scale(ax, axis, values):
+    """Log scale from the decade below the smallest value to 1; symlog when a value is 0."""
+    positive = values[values > 0]
+    if len(positive) == len(values):
+        low = 10 ** np.floor(np.log10(positive.min()))
+        getattr(ax, f"set_{axis}scale")("log")
+    else:
+        low = 0
+        getattr(ax, f"set_{axis}scale")("symlog", linthresh=1e-3)
+    getattr(ax, f"set_{axis}lim")(low, 1)
+
+
 def main():
     results, out = sys.argv[1], sys.argv[2]
     summary = json.load(open(os.path.join(results, "summary.json")))
@@ -75,8 +87,7 @@ def main():
             ax.axhline(g[key][j], color="r", ls="--", marker=m, ms=6,
                        label=f"greedy, remove {label}")
         ax.set_xscale("log")
-        ax.set_yscale("symlog", linthresh=1e-3)
-        ax.set_ylim(0, 1)
+        set_sensitivity_scale(ax, "y", np.concatenate([sens.ravel(), sens_f.ravel()]))
         ax.set_xlabel(r"$\epsilon$")
         ax.set_title(name)
         ax.grid(True, which="major", alpha=0.3)
@@ -113,8 +124,7 @@ def main():
             ax.plot(sens[j], values, m + "-", ms=6, label=f"stable, remove {label}")
             ax.plot([g["sensitivity"][j]], [g[key]], "r" + m, ms=9, mfc="none",
                     label=f"greedy, remove {label}")
-        ax.set_xscale("symlog", linthresh=1e-3)
-        ax.set_xlim(0, 1)
+        set_sensitivity_scale(ax, "x", sens.ravel())
         ax.set_xlabel("average sensitivity (normalised)")
         ax.set_title(name)
         ax.grid(True, alpha=0.3)

@@ -149,6 +149,9 @@ bilevel::AgentSet build_agents(const Config& config, consensus::Gossip& gossip) 
           spec, labelled(part.train), labelled(part.validation), labelled(part.test)));
   }
   for (const auto& problem : set.problems) set.lambda.push_back(problem->initial_lambda());
+  // d on every rank, also one hosting no agent (all agents share the model, so max = their d).
+  set.dim = set.problems.empty() ? 0 : set.problems.front()->dim();
+  MPI_Allreduce(MPI_IN_PLACE, &set.dim, 1, MPI_INT, MPI_MAX, gossip.comm());
   return set;
 }
 

@@ -228,8 +228,9 @@ Config Config::defaults(const std::vector<std::string>& overrides) {
 }
 
 Config Config::load(const std::string& path, const std::vector<std::string>& overrides) {
+  if (!std::filesystem::exists(path)) throw Error(path + ": cannot open config file (no such file)");
   if (!std::filesystem::is_regular_file(path))
-    throw Error(path + ": cannot open config file (no such file)");
+    throw Error(path + ": cannot open config file (not a regular file)");
   toml::table doc;
   try {
     doc = toml::parse_file(path);

@@ -110,8 +110,7 @@ std::vector<StepMetrics> optimize(RunContext& c, const std::string& method, std:
     optimizers.emplace_back(adam, c.config.real("outer.lr"), static_cast<int>(lambda.size()));
   const std::int64_t steps = c.config.integer("outer.steps");
   // The exact hyper-gradient at each step, when the problem is small enough to gather.
-  int dim = agents.dim();
-  MPI_Allreduce(MPI_IN_PLACE, &dim, 1, MPI_INT, MPI_MAX, c.comm);
+  const int dim = agents.dim;
   const bool small = static_cast<double>(c.agents) * dim * dim <= 5e7 && dim <= 2000;
   std::vector<StepMetrics> history;
   for (std::int64_t k = 0; k <= steps; ++k) {

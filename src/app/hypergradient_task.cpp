@@ -46,7 +46,7 @@ void run_hypergradient(RunContext& c) {
   const auto start = std::chrono::steady_clock::now();
   consensus::Gossip gossip(c.comm, c.schedule);
   const bilevel::AgentSet agents = build_agents(c.config, gossip);
-  const int local = agents.local_count(), d = agents.dim() > 0 ? agents.dim() : 0;
+  const int local = agents.local_count(), dim = agents.dim;
 
   bilevel::InnerSolver inner(gossip, agents, inner_options(c.config));
   const auto inner_report = inner.solve();
@@ -68,8 +68,6 @@ void run_hypergradient(RunContext& c) {
   const auto all_traffic = comm::gather_agents(c.comm, gossip.map(), traffic, 2);
 
   // The formula at the same inner points, and at x* (Newton) when the problem can be gathered.
-  int dim = d;
-  MPI_Allreduce(MPI_IN_PLACE, &dim, 1, MPI_INT, MPI_MAX, c.comm);
   const bool small = static_cast<double>(c.agents) * dim * dim <= 5e7;
   std::vector<model::Vector> exact, exact_at_optimum;
   bilevel::InnerReport optimum_report;

@@ -309,12 +309,13 @@ void run_tree(RunContext& c) {
       std::vector<double> positive_eps;
       std::vector<std::vector<double>> positive_sens(s.remove.size()),
           positive_sens_feature(s.remove.size());
-      std::printf(
-          "grid: %zu epsilon%s x %d data seed%s x %d tree seed%s, removals %s (%d trials), "
-          "depth %d\n",
-          s.epsilons.size(), s.epsilons.size() == 1 ? "" : "s", s.data_seeds,
-          s.data_seeds == 1 ? "" : "s", s.tree_seeds, s.tree_seeds == 1 ? "" : "s",
-          s.remove.empty() ? "none" : s.remove_text.c_str(), s.trials, d);
+      const std::string removals = s.remove.empty() ? "no removals"
+                                                    : "removals " + s.remove_text + " (" +
+                                                          std::to_string(s.trials) + " trials)";
+      std::printf("grid: %zu epsilon%s x %d data seed%s x %d tree seed%s, %s, depth %d\n",
+                  s.epsilons.size(), s.epsilons.size() == 1 ? "" : "s", s.data_seeds,
+                  s.data_seeds == 1 ? "" : "s", s.tree_seeds, s.tree_seeds == 1 ? "" : "s",
+                  removals.c_str(), d);
       std::printf("  %8s  %8s  %8s", "epsilon", "train", "test");
       for (const auto& size : s.remove) std::printf("  %10s", ("sens " + size.text).c_str());
       std::printf("\n");

@@ -14,7 +14,7 @@ namespace hyperpush::bilevel {
 std::vector<model::Vector> exact_hypergradient(MPI_Comm comm, const comm::AgentMap& map,
                                                const AgentSet& agents,
                                                const std::vector<model::Vector>& z) {
-  const int d = agents.dim(), local = agents.local_count(), n = agents.agents;
+  const int d = agents.dim, local = agents.local_count(), n = agents.agents;
   if (static_cast<double>(n) * d * d > 5e7)
     throw Error("hypergradient.method = \"exact\": " + std::to_string(n) + " agents × d² = " +
                 std::to_string(d) + "² is too large to gather (limit 5e7 numbers); use hgp");

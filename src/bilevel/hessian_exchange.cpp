@@ -13,7 +13,7 @@ namespace hyperpush::bilevel {
 
 HypergradientResult hessian_exchange(consensus::Gossip& gossip, const AgentSet& agents,
                                      const std::vector<model::Vector>& z, int push_rounds) {
-  const int d = agents.dim(), local = agents.local_count(), n = agents.agents;
+  const int d = agents.dim, local = agents.local_count(), n = agents.agents;
   const int width = d * d + d;
   consensus::PushSumAverage push_sum(gossip.exchange(width + 1));
   for (int i = 0; i < local; ++i) {

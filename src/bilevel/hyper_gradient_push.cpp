@@ -16,7 +16,7 @@ namespace hyperpush::bilevel {
 HypergradientResult hyper_gradient_push(consensus::Gossip& gossip, const AgentSet& agents,
                                         const std::vector<model::Vector>& z, int depth,
                                         int push_rounds, const std::vector<double>& alpha) {
-  const int d = agents.dim();
+  const int d = agents.dim;
   consensus::PushSumAverage push_sum(gossip.exchange(d + 1));
   const Averager average = [&](std::vector<model::Vector>& u) {
     for (int i = 0; i < agents.local_count(); ++i)
@@ -31,7 +31,7 @@ HypergradientResult hyper_gradient_push(consensus::Gossip& gossip, const AgentSe
 HypergradientResult server_neumann(consensus::Gossip& gossip, const AgentSet& agents,
                                    const std::vector<model::Vector>& z, int depth,
                                    const std::vector<double>& alpha) {
-  const int d = agents.dim(), local = agents.local_count();
+  const int d = agents.dim, local = agents.local_count();
   std::vector<double> rows(static_cast<std::size_t>(local) * d);
   const Averager average = [&](std::vector<model::Vector>& u) {
     for (int i = 0; i < local; ++i) std::copy(u[i].data(), u[i].data() + d, rows.begin() + i * d);

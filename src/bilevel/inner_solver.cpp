@@ -38,7 +38,7 @@ InnerMethod inner_method(const std::string& name) {
 
 InnerReport inner_diagnostics(consensus::Gossip& gossip, const AgentSet& agents,
                               const std::vector<model::Vector>& z) {
-  const int d = agents.dim(), n = agents.agents;
+  const int d = agents.dim, n = agents.agents;
   const auto all = comm::allgather_agents(gossip.comm(), gossip.map(), rows_of(z, d), d);
   const auto sum = comm::sum_in_agent_order(all, n, d);
   model::Vector mean = Eigen::Map<const model::Vector>(sum.data(), d) / n;  // z̄
@@ -62,13 +62,13 @@ InnerSolver::InnerSolver(consensus::Gossip& gossip, const AgentSet& agents,
     : gossip_(gossip),
       agents_(agents),
       options_(options),
-      z_(agents.local_count(), model::Vector::Zero(agents.dim())) {}
+      z_(agents.local_count(), model::Vector::Zero(agents.dim)) {}
 
 InnerReport InnerSolver::diagnose() const { return inner_diagnostics(gossip_, agents_, z_); }
 
 double InnerSolver::automatic_step() {
   // L_i ≈ λ_max(H_i(z_i)) by 30 local power iterations; L = max_i L_i (gathered, one number each).
-  const int d = agents_.dim();
+  const int d = agents_.dim;
   std::vector<double> local(agents_.local_count());
   model::Vector q(d), hq(d);
   for (int i = 0; i < agents_.local_count(); ++i) {
@@ -95,7 +95,7 @@ InnerReport InnerSolver::solve() {
 
 InnerReport InnerSolver::newton() {
   // x ← x − [Σ_i H_i(x)]⁻¹ Σ_i ∇g_i(x), sums gathered in agent order (every rank the same x).
-  const int d = agents_.dim(), n = agents_.agents, local = agents_.local_count();
+  const int d = agents_.dim, n = agents_.agents, local = agents_.local_count();
   if (static_cast<double>(n) * d * d > 5e7)
     throw Error("inner.solver = \"exact\": " + std::to_string(n) + " agents × d² = " +
                 std::to_string(d) + "² is too large to gather; use push-diging");
@@ -131,7 +131,7 @@ InnerReport InnerSolver::newton() {
 }
 
 InnerReport InnerSolver::push_diging() {
-  const int d = agents_.dim(), local = agents_.local_count(), width = 2 * d + 1;
+  const int d = agents_.dim, local = agents_.local_count(), width = 2 * d + 1;
   comm::Exchange& exchange = gossip_.exchange(width);
   const auto row = [&](std::vector<double>& s, int i) { return s.data() + std::size_t(i) * width; };
   if (!started_) {  // u = x(0) = z, v = 1, y = ∇g(x(0))
@@ -184,7 +184,7 @@ InnerReport InnerSolver::push_diging() {
 }
 
 InnerReport InnerSolver::gradient_push(bool sgp) {
-  const int d = agents_.dim(), local = agents_.local_count(), width = d + 1;
+  const int d = agents_.dim, local = agents_.local_count(), width = d + 1;
   comm::Exchange& exchange = gossip_.exchange(width);
   const auto row = [&](std::vector<double>& s, int i) { return s.data() + std::size_t(i) * width; };
   if (!started_) {  // x(0) = z, ω = 1

@@ -10,7 +10,7 @@ namespace hyperpush::bilevel {
 
 HypergradientResult local_hypergradient(const AgentSet& agents,
                                         const std::vector<model::Vector>& z) {
-  const int d = agents.dim(), n = agents.agents;
+  const int d = agents.dim, n = agents.agents;
   HypergradientResult out;
   out.v.resize(agents.local_count());
   for (int i = 0; i < agents.local_count(); ++i) {

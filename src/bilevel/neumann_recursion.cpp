@@ -5,7 +5,7 @@ namespace hyperpush::bilevel {
 HypergradientResult neumann_recursion(const AgentSet& agents, const std::vector<model::Vector>& z,
                                       int depth, const std::vector<double>& alpha,
                                       const Averager& average) {
-  const int local = agents.local_count(), d = agents.dim();
+  const int local = agents.local_count(), d = agents.dim;
   const double inv_n = 1.0 / agents.agents;
   HypergradientResult out;
   std::vector<model::Vector> u(local, model::Vector(d));

@@ -15,7 +15,7 @@ namespace hyperpush::bilevel {
 std::vector<double> push_sum_power_iteration(consensus::Gossip& gossip, const AgentSet& agents,
                                              const std::vector<model::Vector>& z, int iterations,
                                              int push_rounds) {
-  const int d = agents.dim(), local = agents.local_count();
+  const int d = agents.dim, local = agents.local_count();
   consensus::PushSumAverage push_sum(gossip.exchange(d + 1));
   model::Vector start(d);
   for (int k = 0; k < d; ++k) start[k] = random_normal(0, Purpose::power_iteration, k, 0, 0);

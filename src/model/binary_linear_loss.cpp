@@ -17,7 +17,6 @@ BinaryLinearLoss::BinaryLinearLoss(DesignMatrix design, Eigen::VectorXi labels)
 
 void BinaryLinearLoss::update(const VectorRef& x) const {
   if (cached_ && x == cached_x_) return;
-  cached_ = false;  // stays invalid if pointwise throws
   cached_x_ = x;
   logit_.noalias() = design_ * x;  // z = A x
   for (Eigen::Index k = 0; k < logit_.size(); ++k) {

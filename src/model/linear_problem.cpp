@@ -154,7 +154,6 @@ class LinearProblem final : public LocalProblem {
   // e^λ + l2 for per-feature decay, kept with the λ it belongs to (HVPs repeat the same λ).
   const Vector& feature_decay(const VectorRef& lambda) const {
     if (!decay_cached_ || lambda != decay_lambda_) {
-      decay_cached_ = false;
       decay_lambda_ = lambda;
       decay_ = lambda.array().exp() + l2_;
       decay_cached_ = true;

@@ -135,7 +135,6 @@ class SoftmaxLoss final : public SampleLoss {
   // Makes the per-x cache hold x: Z = A X, P by max subtraction (no overflow), ℓ_k.
   void update(const VectorRef& x) const {
     if (cached_ && x == cached_x_) return;
-    cached_ = false;
     cached_x_ = x;
     const auto v = input(x);
     for (int c = 0; c < classes_; ++c) logit_.col(c).noalias() = design_ * v.col(c);  // Z = A X

@@ -105,8 +105,7 @@ class StableBuilder {
       return node;
 
     score(begin, end, counts);
-    split_weights(scores_, options_.epsilon, weights_);
-    const int chosen = draw_split(weights_, options_.seed, position);
+    const int chosen = draw_split(scores_, options_.epsilon, options_.seed, position);
     if (chosen < 0) return node;  // no valid split
     const std::size_t feature = chosen / per_feature_;
     const int k = chosen % static_cast<int>(per_feature_);
@@ -153,7 +152,6 @@ class StableBuilder {
   std::size_t features_, per_feature_;
   int classes_;
   std::vector<int> histogram_, occupied_, scores_;
-  std::vector<double> weights_;
   Tree tree_;
 };
 

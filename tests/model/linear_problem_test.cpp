@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <ostream>
 #include <string>
 
 #include "oracle_checks.hpp"
@@ -41,12 +42,13 @@ struct Case {
   HyperKind hyper;
 };
 
-std::string case_name(const testing::TestParamInfo<Case>& info) {
+std::string name_of(const Case& c) {
   const char* kinds[] = {"logistic", "softmax", "ridge"};
   const char* hypers[] = {"l2", "per_feature", "per_sample"};
-  return std::string(kinds[static_cast<int>(info.param.kind)]) + "_" +
-         hypers[static_cast<int>(info.param.hyper)];
+  return std::string(kinds[static_cast<int>(c.kind)]) + "_" + hypers[static_cast<int>(c.hyper)];
 }
+std::string case_name(const testing::TestParamInfo<Case>& info) { return name_of(info.param); }
+void PrintTo(const Case& c, std::ostream* os) { *os << name_of(c); }
 
 class LinearProblemOracles : public testing::TestWithParam<Case> {
  protected:

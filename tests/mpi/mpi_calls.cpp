@@ -51,6 +51,7 @@ int MPI_Isend(const void* buf, int count, MPI_Datatype type, int dest, int tag, 
     const int to = hyperpush::test::world_rank(comm, dest);
     ++calls.isend_count[to];
     calls.isend_bytes[to] += hyperpush::test::bytes_of(count, type);
+    calls.isend_sizes.push_back(hyperpush::test::bytes_of(count, type));
   }
   return PMPI_Isend(buf, count, type, dest, tag, comm, request);
 }
@@ -114,6 +115,12 @@ int MPI_Gatherv(const void* in, int in_count, MPI_Datatype in_type, void* out, c
                 const int* displs, MPI_Datatype out_type, int root, MPI_Comm comm) {
   collective();
   return PMPI_Gatherv(in, in_count, in_type, out, counts, displs, out_type, root, comm);
+}
+
+int MPI_Allgatherv(const void* in, int in_count, MPI_Datatype in_type, void* out,
+                   const int* counts, const int* displs, MPI_Datatype out_type, MPI_Comm comm) {
+  collective();
+  return PMPI_Allgatherv(in, in_count, in_type, out, counts, displs, out_type, comm);
 }
 
 int MPI_Alltoall(const void* in, int in_count, MPI_Datatype in_type, void* out, int out_count,

@@ -39,8 +39,10 @@ TEST(ExponentialMechanism, TinyEpsilonNeitherOverflowsNorDiffersFromGreedy) {
     ASSERT_TRUE(std::isfinite(stable[c]));
     ASSERT_EQ(stable[c], greedy[c]) << c;  // 1 for the best splits, exp(−β/455) = 0 otherwise
   }
-  for (std::uint64_t position = 0; position < 1000; ++position)
+  for (std::uint64_t position = 0; position < 1000; ++position) {
     ASSERT_EQ(draw_split(stable, 3, position), draw_split(greedy, 3, position));
+    ASSERT_EQ(draw_split(scores, 1e-5, 3, position), draw_split(greedy, 3, position));
+  }
 }
 
 TEST(ExponentialMechanism, GreedyIsUniformOverTheBestSplits) {
@@ -82,6 +84,16 @@ TEST(ExponentialMechanism, TheRaceIsKeyedByNodePositionAndCandidate) {
       if (e / w[c] < best) best = e / w[c], expected = static_cast<int>(c);
     }
     EXPECT_EQ(draw_split(w, 9, position), expected);
+  }
+}
+
+TEST(ExponentialMechanism, DrawingFromScoresEqualsDrawingFromWeights) {
+  const std::vector<int> scores = {12, -1, 30, 29, 30, 0, 17, -1, 25};
+  for (const double epsilon : {-1.0, 0.01, 0.3, 1.0, 50.0}) {
+    std::vector<double> w;
+    split_weights(scores, epsilon, w);
+    for (std::uint64_t position = 0; position < 500; ++position)
+      ASSERT_EQ(draw_split(scores, epsilon, 4, position), draw_split(w, 4, position));
   }
 }
 

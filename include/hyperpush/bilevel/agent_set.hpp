@@ -11,11 +11,11 @@ namespace hyperpush::bilevel {
 struct AgentSet {
   int agents = 0;  // n, over all ranks
   int first = 0;   // id of problems[0]
+  int dim = 0;     // d, known on every rank (also one hosting no agent: message widths depend on it)
   std::vector<std::unique_ptr<model::LocalProblem>> problems;
   std::vector<model::Vector> lambda;
 
   int local_count() const { return static_cast<int>(problems.size()); }
-  int dim() const { return problems.empty() ? 0 : problems.front()->dim(); }
 };
 
 }  // namespace hyperpush::bilevel

@@ -7,6 +7,11 @@
 //
 // To plug in a model of your own, derive from LocalProblem and implement the pure virtual
 // functions; the dense hessian() has a default built from d Hessian-vector products.
+//
+// A LocalProblem is not thread-safe, not even its const functions: implementations may cache
+// quantities of the last x they saw in mutable members (the linear models do, so that the many
+// Hessian-vector products HGP takes at one x cost one pass over the data each). Use one object per
+// thread.
 #include <Eigen/Core>
 #include <memory>
 #include <string>
@@ -37,7 +42,8 @@ class LocalProblem {
 
   // f_i(x, λ), ∇_x f_i(x, λ), ∇_λ f_i(x, λ).
   virtual double outer_loss(const VectorRef& x, const VectorRef& lambda) const = 0;
-  virtual void outer_gradient_x(const VectorRef& x, const VectorRef& lambda, VectorOut out) const = 0;
+  virtual void outer_gradient_x(const VectorRef& x, const VectorRef& lambda,
+                                VectorOut out) const = 0;
   virtual void outer_gradient_lambda(const VectorRef& x, const VectorRef& lambda,
                                      VectorOut out) const = 0;
 

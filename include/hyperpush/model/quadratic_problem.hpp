@@ -19,11 +19,15 @@ struct QuadraticAgent {
   Vector lambda;
 };
 
+// Throws hyperpush::Error when the shapes do not fit (A d × d, B d × p, c ∈ R^d, λ ∈ R^p) or gamma
+// is not a finite number >= 0.
 std::unique_ptr<LocalProblem> make_quadratic_problem(QuadraticAgent agent, double gamma);
 
 // Reads the whole file (every agent); throws hyperpush::Error "path: agents[3].A: …" on bad input
-// (wrong shapes, non-numbers, A not symmetric to 1e-12 relative, dimensions that differ between
-// agents).
+// (invalid JSON, missing or unknown keys, wrong shapes, non-numbers, A not symmetric to 1e-12
+// relative to max |A|, dimensions that differ between agents, gamma not a finite number >= 0).
+// d comes from agents[0].A; p_i from the first row of agents[i].B.
+// experiments/problems/quadratic-3agents.json (made by make_quadratic.py) is a shipped instance.
 struct QuadraticFile {
   double gamma = 0;
   std::vector<QuadraticAgent> agents;

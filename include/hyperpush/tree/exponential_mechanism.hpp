@@ -37,4 +37,9 @@ std::size_t split_weights(const std::vector<int>& scores, double epsilon,
 // that can still win (E_c >= U_c bounds the rest).
 int draw_split(const std::vector<double>& weights, std::uint64_t seed, std::uint64_t position);
 
+// The same draw from the scores: draw_split(split_weights(scores, epsilon), seed, position) without
+// materialising the weights (what the learner calls at every node).
+int draw_split(const std::vector<int>& scores, double epsilon, std::uint64_t seed,
+               std::uint64_t position);
+
 }  // namespace hyperpush::tree
