@@ -91,6 +91,7 @@ void run(int argc, char** argv) {
   bilevel::HypergradientOptions options;
   options.depth = kDepth;
   options.push_rounds = kRounds;
+  options.agreement_rounds = 30;  // (n − 1)·B with B = 2 on this schedule
   bilevel::HypergradientResult with_power, given;
   const double t_power = seconds_of(
       [&] { with_power = bilevel::compute_hypergradient(gossip, agents, inner.z(), options); });

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 
+#include "hyperpush/consensus/max_consensus.hpp"
 #include "hyperpush/consensus/push_sum.hpp"
 #include "hyperpush/data/builtin.hpp"
 #include "hyperpush/data/libsvm.hpp"
@@ -165,13 +166,16 @@ bilevel::InnerOptions inner_options(const Config& config) {
   return options;
 }
 
-bilevel::HypergradientOptions hypergradient_options(const Config& config) {
+bilevel::HypergradientOptions hypergradient_options(const Config& config, int agents,
+                                                    std::int64_t b) {
   bilevel::HypergradientOptions options;
   options.method = bilevel::hypergradient_method(config.string("hypergradient.method"));
   options.depth = static_cast<int>(config.integer("hypergradient.depth"));
   options.push_rounds = static_cast<int>(config.integer("hypergradient.push_rounds"));
   options.alpha = config.real("hypergradient.alpha");
   options.power_iterations = static_cast<int>(config.integer("hypergradient.power_iterations"));
+  options.power_push_rounds = static_cast<int>(config.integer("hypergradient.power_push_rounds"));
+  options.agreement_rounds = consensus::flooding_rounds(agents, b);
   return options;
 }
 

@@ -131,6 +131,8 @@ const std::vector<KeyDecl>& config_keys() {
            "Neumann step α (α·λ_max(H̄) < 2); 0 = 1 / (1.05 λ̂) from a push-sum power iteration."),
       integer("hypergradient.power_iterations", 30, 1, 1e5,
               "Iterations of the decentralized power iteration that picks α."),
+      integer("hypergradient.power_push_rounds", 20, 1, 1e6,
+              "Push-sum rounds per power iteration (enough for all agents to agree on α)."),
 
       integer("outer.steps", 20, 1, 1e7, "hpo: outer steps K."),
       text("outer.optimizer", "adam", {"adam", "sgd"}, "hpo: per-agent update of λ_i."),

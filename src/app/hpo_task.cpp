@@ -102,7 +102,7 @@ std::vector<StepMetrics> optimize(RunContext& c, const std::string& method, std:
   consensus::Gossip gossip(c.comm, c.schedule);
   bilevel::AgentSet agents = build_agents(c.config, gossip);
   bilevel::InnerSolver inner(gossip, agents, inner_options(c.config));
-  auto options = hypergradient_options(c.config);
+  auto options = hypergradient_options(c.config, c.agents, c.schedule_check.b);
   options.method = bilevel::hypergradient_method(method);
   const bool adam = c.config.string("outer.optimizer") == "adam";
   std::vector<LambdaOptimizer> optimizers;

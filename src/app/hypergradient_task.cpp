@@ -57,7 +57,7 @@ void run_hypergradient(RunContext& c) {
     traffic[2 * i] = -static_cast<double>(gossip.traffic(i).messages);
     traffic[2 * i + 1] = -static_cast<double>(gossip.traffic(i).bytes);
   }
-  const auto options = hypergradient_options(c.config);
+  const auto options = hypergradient_options(c.config, c.agents, c.schedule_check.b);
   const std::int64_t rounds_before = gossip.rounds_used();
   const auto result = bilevel::compute_hypergradient(gossip, agents, inner.z(), options);
   const std::int64_t rounds = gossip.rounds_used() - rounds_before;

@@ -1,6 +1,7 @@
 #include "hyperpush/bilevel/hypergradient.hpp"
 
 #include "hyper_gradient_push.hpp"
+#include "hyperpush/consensus/max_consensus.hpp"
 #include "hyperpush/error.hpp"
 
 namespace hyperpush::bilevel {
@@ -31,8 +32,10 @@ HypergradientResult compute_hypergradient(consensus::Gossip& gossip, const Agent
   const auto neumann_steps = [&] {
     std::vector<double> alpha(agents.local_count(), options.alpha);
     if (options.alpha <= 0) {
-      const auto top = push_sum_power_iteration(gossip, agents, z, options.power_iterations,
-                                                options.push_rounds);
+      auto top = push_sum_power_iteration(gossip, agents, z, options.power_iterations,
+                                          options.power_push_rounds);
+      // One α for all: the Neumann identity Σ_m (I − αH̄)^m = (αH̄)⁻¹ needs the same α everywhere.
+      consensus::max_consensus(gossip, top, 1, options.agreement_rounds);
       for (std::size_t i = 0; i < alpha.size(); ++i) alpha[i] = 1.0 / (kAlphaSafety * top[i]);
     }
     return alpha;

@@ -47,6 +47,13 @@ void weighted_sum(const double* const* rows, const double* w, std::size_t k, int
   }
 }
 
+// out = max_s rows[s], elementwise.
+void elementwise_max(const double* const* rows, std::size_t k, int width, double* __restrict out) {
+  std::copy_n(rows[0], width, out);
+  for (std::size_t s = 1; s < k; ++s)
+    for (int x = 0; x < width; ++x) out[x] = std::max(out[x], rows[s][x]);
+}
+
 }  // namespace
 
 Exchange::Exchange(MPI_Comm comm, int agents, int width)
@@ -115,7 +122,7 @@ void Exchange::plan(const graph::Digraph& g) {
     recv_buffer_.resize(rows * width_);
 }
 
-void Exchange::push(const graph::Digraph& g, const double* send, double* recv) {
+void Exchange::push(const graph::Digraph& g, const double* send, double* recv, Combine combine) {
   if (g.agents() != map_.agents())
     throw Error("exchange: graph has " + std::to_string(g.agents()) + " agents, the run has " +
                 std::to_string(map_.agents()));
@@ -156,7 +163,8 @@ void Exchange::push(const graph::Digraph& g, const double* send, double* recv) {
     wire_.bytes += static_cast<std::int64_t>(count) * sizeof(double);
   }
 
-  // recv[j] = Σ_{s ∈ in(j)} p_js send[s]; receivers fed only by local agents go while messages fly.
+  // recv[j] = Σ_{s ∈ in(j)} p_js send[s] (or the max); receivers fed only by local agents go while
+  // messages fly.
   const auto reduce = [&](int j, bool remote_ready) {
     rows_.clear();
     weights_.clear();
@@ -169,8 +177,9 @@ void Exchange::push(const graph::Digraph& g, const double* send, double* recv) {
       }
       weights_.push_back(1.0 / g.out_degree(*s));
     }
-    weighted_sum(rows_.data(), weights_.data(), rows_.size(), width_,
-                 recv + static_cast<std::size_t>(j - lo) * width_);
+    double* out = recv + static_cast<std::size_t>(j - lo) * width_;
+    if (combine == Combine::max) elementwise_max(rows_.data(), rows_.size(), width_, out);
+    else weighted_sum(rows_.data(), weights_.data(), rows_.size(), width_, out);
     return true;
   };
   done_.assign(hi - lo, 0);

@@ -1,6 +1,7 @@
 // Push-sum and its transport on 1, 2 and 4 ranks (the same binary runs under each): sums against a
 // serial reference, the exact MPI traffic of a round, convergence on every generator, and bitwise
 // agreement with a one-rank run.
+#include "hyperpush/consensus/max_consensus.hpp"
 #include "hyperpush/consensus/push_sum.hpp"
 
 #include <gtest/gtest.h>
@@ -186,6 +187,25 @@ TEST(PushSum, BitwiseIdenticalToOneRank) {
                                sizeof(double) * count * dim))
           << kind << " n=" << n;
     }
+  }
+}
+
+// Max-consensus: after (n − 1)·B rounds every agent holds exactly the global max; one round short
+// of n − 1 on a directed ring (B = 1, a max that has to travel n − 1 hops) some agent does not.
+TEST(MaxConsensus, ExactAfterFloodingRoundsNotBefore) {
+  const int n = 13;
+  graph::Schedule schedule(spec_of("directed-ring"), n, 0);
+  for (const bool enough : {true, false}) {
+    consensus::Gossip gossip(MPI_COMM_WORLD, schedule);
+    std::vector<double> values(gossip.local_count());
+    for (int i = 0; i < gossip.local_count(); ++i)
+      values[i] = gossip.first_local() + i == 1 ? 7.5 : -static_cast<double>(gossip.first_local() + i);
+    const std::int64_t rounds = consensus::flooding_rounds(n, 1) - (enough ? 0 : 1);
+    consensus::max_consensus(gossip, values, 1, rounds);
+    int all_equal = 1;
+    for (const double v : values) all_equal &= v == 7.5;
+    MPI_Allreduce(MPI_IN_PLACE, &all_equal, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    EXPECT_EQ(all_equal, enough ? 1 : 0) << rounds << " rounds";
   }
 }
 

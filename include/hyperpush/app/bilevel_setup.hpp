@@ -17,6 +17,8 @@ namespace hyperpush::app {
 bilevel::AgentSet build_agents(const Config& config, consensus::Gossip& gossip);
 
 bilevel::InnerOptions inner_options(const Config& config);
-bilevel::HypergradientOptions hypergradient_options(const Config& config);
+// The schedule's B (from the pre-run check) sets the max-consensus rounds that make α agree.
+bilevel::HypergradientOptions hypergradient_options(const Config& config, int agents,
+                                                    std::int64_t b);
 
 }  // namespace hyperpush::app

@@ -32,6 +32,12 @@ struct HypergradientOptions {
   int push_rounds = 10;  // S
   double alpha = 0.0;    // Neumann step; 0 = 1 / (1.05 λ̂_max(H̄)) by power iteration
   int power_iterations = 30;
+  // Push-sum rounds per power iteration. Kept apart from S: with few rounds the agents' estimates
+  // of λ_max, and so their α, differ, and a Neumann recursion with unequal α is biased.
+  int power_push_rounds = 20;
+  // Max-consensus rounds after the power iteration, so that every agent uses the same α (the
+  // largest estimate): (n − 1)·B makes the agreement exact (max_consensus.hpp); 0 skips it.
+  std::int64_t agreement_rounds = 0;
 };
 
 struct HypergradientResult {
@@ -53,7 +59,7 @@ std::vector<model::Vector> exact_hypergradient(MPI_Comm comm, const comm::AgentM
 
 // λ̂_max(H̄) with H̄ = (1/n) Σ_j H_j(z_j), by power iteration whose averaging is push-sum over
 // `push_rounds` rounds per iteration (d + 1 numbers per message). Each agent gets its own
-// estimate; they agree to push-sum accuracy.
+// estimate; they agree to push-sum accuracy (compute_hypergradient then makes them equal).
 std::vector<double> push_sum_power_iteration(consensus::Gossip& gossip, const AgentSet& agents,
                                              const std::vector<model::Vector>& z, int iterations,
                                              int push_rounds);

@@ -30,6 +30,12 @@ struct WireTraffic {
   std::int64_t bytes = 0;
 };
 
+// How a receiver combines what reaches it in a round.
+enum class Combine {
+  push_sum,  // Σ_{i ∈ in(j)} p_ji · send[i], p_ji = 1/|O_i(t)| (column-stochastic mixing)
+  max,       // max_{i ∈ in(j)} send[i], elementwise (max-consensus / flooding)
+};
+
 class Exchange {
  public:
   // `width`: numbers per agent message (d + 1 for push-sum). The communicator is duplicated, so the
@@ -50,7 +56,9 @@ class Exchange {
   //   recv[j] = Σ_{i ∈ in(j), ascending i} p_ji · send[i],   p_ji = 1 / |O_i(t)|
   // send and recv hold local_count() rows of width() numbers (local agent order) and must not
   // overlap. Summing in sender-id order makes the result bitwise independent of the rank count.
-  void push(const graph::Digraph& g, const double* send, double* recv);
+  // With Combine::max, recv[j] is instead the elementwise max over in(j) (self included).
+  void push(const graph::Digraph& g, const double* send, double* recv,
+            Combine combine = Combine::push_sum);
 
   const AgentTraffic& traffic(int local) const { return traffic_[local]; }
   const WireTraffic& wire() const { return wire_; }
