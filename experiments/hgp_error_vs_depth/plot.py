@@ -91,7 +91,7 @@ def main():
     auto_path = os.path.join(results, "errors_auto_alpha.csv")
     if os.path.exists(auto_path):
         auto = read(auto_path)
-        lines += ["", f"Automatic alpha (push-sum power iteration with S rounds per iteration), "
+        lines += ["", f"Automatic alpha (push-sum power iteration, then max-consensus so all agents share it), "
                   f"M = 200, median over {len(seeds)} seeds:", "",
                   "| S | median error | 25% | 75% | max | bytes_sent incl. power iteration (median) |",
                   "|---:|---:|---:|---:|---:|---:|"]

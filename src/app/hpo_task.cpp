@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hyperpush/app/bilevel_setup.hpp"
+#include "hyperpush/app/commands.hpp"
 #include "hyperpush/app/task.hpp"
 #include "hyperpush/comm/gather.hpp"
 
@@ -100,7 +101,8 @@ StepMetrics measure(RunContext& c, const consensus::Gossip& gossip, const bileve
 // K outer steps with the given hyper-gradient method; returns the metrics of steps 0 .. K.
 std::vector<StepMetrics> optimize(RunContext& c, const std::string& method, std::ostream* metrics) {
   consensus::Gossip gossip(c.comm, c.schedule);
-  bilevel::AgentSet agents = build_agents(c.config, gossip);
+  bilevel::AgentSet agents;
+  on_all_ranks(c.comm, [&] { agents = build_agents(c.config, gossip); });
   bilevel::InnerSolver inner(gossip, agents, inner_options(c.config));
   auto options = hypergradient_options(c.config, c.agents, c.schedule_check.b);
   options.method = bilevel::hypergradient_method(method);

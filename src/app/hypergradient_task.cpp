@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hyperpush/app/bilevel_setup.hpp"
+#include "hyperpush/app/commands.hpp"
 #include "hyperpush/app/task.hpp"
 #include "hyperpush/comm/gather.hpp"
 
@@ -45,7 +46,8 @@ double max_norm(const std::vector<std::vector<double>>& rows) {
 void run_hypergradient(RunContext& c) {
   const auto start = std::chrono::steady_clock::now();
   consensus::Gossip gossip(c.comm, c.schedule);
-  const bilevel::AgentSet agents = build_agents(c.config, gossip);
+  bilevel::AgentSet agents;
+  on_all_ranks(c.comm, [&] { agents = build_agents(c.config, gossip); });
   const int local = agents.local_count(), dim = agents.dim;
 
   bilevel::InnerSolver inner(gossip, agents, inner_options(c.config));

@@ -13,9 +13,14 @@
 namespace hyperpush::app {
 namespace {
 
-// Runs `step` on every rank; if it throws hyperpush::Error on any rank, every rank throws the
-// message of the lowest failing rank, so all ranks exit cleanly with code 2 (no MPI_Abort) and rank
-// 0 prints it once. Collective: not for use inside a round.
+const TaskKind& find_task(const std::string& name) {
+  for (const auto& kind : task_kinds())
+    if (name == kind.name) return kind;
+  throw Error("task: unknown task '" + name + "'");  // the config table lists the valid ones
+}
+
+}  // namespace
+
 void on_all_ranks(MPI_Comm comm, const std::function<void()>& step) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
@@ -34,14 +39,6 @@ void on_all_ranks(MPI_Comm comm, const std::function<void()>& step) {
   MPI_Bcast(message.data(), length, MPI_CHAR, first_failed, comm);
   throw CollectiveError(message);
 }
-
-const TaskKind& find_task(const std::string& name) {
-  for (const auto& kind : task_kinds())
-    if (name == kind.name) return kind;
-  throw Error("task: unknown task '" + name + "'");  // the config table lists the valid ones
-}
-
-}  // namespace
 
 int run_command(const std::string& config_path, const std::vector<std::string>& overrides,
                 const std::string& out_dir) {

@@ -40,25 +40,6 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// Runs `step` on every rank; when it throws hyperpush::Error anywhere, every rank throws the lowest
-// failing rank's message, so the run ends cleanly with one line on stderr. Collective (set-up
-// only).
-void agree(MPI_Comm comm, int rank, const std::function<void()>& step) {
-  std::string message;
-  try {
-    step();
-  } catch (const Error& e) {
-    message = e.what();
-  }
-  int failed = message.empty() ? INT32_MAX : rank, first = 0;
-  MPI_Allreduce(&failed, &first, 1, MPI_INT, MPI_MIN, comm);
-  if (first == INT32_MAX) return;
-  int length = static_cast<int>(message.size());
-  MPI_Bcast(&length, 1, MPI_INT, first, comm);
-  message.resize(length);
-  MPI_Bcast(message.data(), length, MPI_CHAR, first, comm);
-  throw CollectiveError(message);
-}
 
 // Every rank's strings, on rank 0 in rank order (two collectives; after the work, never inside it).
 std::vector<std::string> gather_strings(MPI_Comm comm, int rank, int ranks,
@@ -219,7 +200,7 @@ void run_tree(RunContext& c) {
   // Set-up on every rank (the same config and data give the same errors everywhere).
   data::TrainTest data;
   TreeSettings s;
-  agree(c.comm, c.rank, [&] {
+  on_all_ranks(c.comm, [&] {
     data = load_train_test(c.config);
     s = read_settings(c.config, data.train.rows);
     tree::TreeLearner check(data.train, s.learner);  // throws on empty data or bad options

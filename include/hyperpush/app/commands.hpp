@@ -1,6 +1,9 @@
 #pragma once
 // The verbs of the `hyperpush` executable. Each returns the process exit code; user errors surface
 // as hyperpush::Error (exit code 2 in main).
+#include <mpi.h>
+
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,6 +19,11 @@ class CollectiveError : public Error {
  public:
   using Error::Error;
 };
+
+// Runs `step` on every rank; if it throws hyperpush::Error on any rank, every rank throws the
+// message of the lowest failing rank as a CollectiveError (so all exit cleanly with code 2 and rank
+// 0 prints it once). Collective: for set-up steps, never inside a round.
+void on_all_ranks(MPI_Comm comm, const std::function<void()>& step);
 
 // The [topology] section of a config as a generator spec (paths resolved).
 graph::TopologySpec topology_spec(const Config& config);
