@@ -46,6 +46,12 @@ enum class Purpose : std::uint64_t {
   agent_split = 13,        // (agent, 0, position): sort key of the agent's train / validation /
                            // test split (data/partition.hpp)
   power_iteration = 20,    // (coordinate, 0, 0): start vector of the decentralized power iteration
+  mlp_initial = 21,        // (layer, entry, 0): the fixed initial weights θ0 of the torch backend's
+                           // mlp (model/torch_problem.hpp)
+  explain = 21,            // (stream, i, j) of the explain layer: stream 0 = entry (i, j) of the
+                           // gradient projection (explain/gradient_projection.hpp), stream 1 =
+                           // weight (feature i, class j) of the randomization test's re-initialised
+                           // model (explain/softmax_model.hpp)
 };
 
 inline std::uint64_t splitmix64(std::uint64_t z) {

@@ -1,7 +1,11 @@
 #include "hyperpush/app/bilevel_setup.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <exception>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "hyperpush/consensus/max_consensus.hpp"
 #include "hyperpush/consensus/push_sum.hpp"
@@ -14,6 +18,9 @@
 #include "hyperpush/error.hpp"
 #include "hyperpush/model/linear_problem.hpp"
 #include "hyperpush/model/quadratic_problem.hpp"
+#ifdef HYPERPUSH_WITH_TORCH
+#include "hyperpush/model/torch_problem.hpp"
+#endif
 
 namespace hyperpush::app {
 namespace {
@@ -122,6 +129,66 @@ model::LinearSpec linear_spec(const Config& config, int classes) {
   return spec;
 }
 
+// model.hidden: "64,32" → {64, 32}.
+std::vector<int> hidden_widths(const std::string& text) {
+  std::vector<int> widths;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    const std::string item = text.substr(start, comma - start);
+    std::size_t used = 0;
+    int width = 0;
+    try {
+      width = std::stoi(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || item.find_first_not_of(" ", used) != std::string::npos || width < 1)
+      throw Error("model.hidden: \"" + text +
+                  "\" is invalid; expected widths >= 1 separated by commas, e.g. \"64,32\"");
+    widths.push_back(width);
+    start = comma + 1;
+  }
+  return widths;
+}
+
+// Backend `torch`: the agents' problems on this rank's device (local rank mod device count).
+std::vector<std::unique_ptr<model::LocalProblem>> torch_problems(
+    const Config& config, const model::LinearSpec& linear, std::vector<data::AgentSplit>& parts,
+    MPI_Comm comm) {
+#ifdef HYPERPUSH_WITH_TORCH
+  model::TorchSpec spec;
+  const std::string& kind = config.string("model.kind");
+  spec.kind = kind == "mlp"       ? model::TorchKind::mlp
+              : kind == "softmax" ? model::TorchKind::softmax
+              : kind == "ridge"   ? model::TorchKind::ridge
+                                  : model::TorchKind::logistic;
+  spec.hyper = linear.hyper;
+  spec.classes = linear.classes;
+  spec.l2 = linear.l2;
+  spec.initial_log_decay = linear.initial_log_decay;
+  spec.hidden = hidden_widths(config.string("model.hidden"));
+  spec.activation = config.string("model.activation") == "softplus" ? model::Activation::softplus
+                                                                      : model::Activation::tanh;
+  spec.seed = static_cast<std::uint64_t>(config.integer("seed"));
+  spec.device = config.string("model.device");
+  MPI_Comm node;  // the ranks sharing this node: the local rank picks the GPU
+  MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+  MPI_Comm_rank(node, &spec.local_rank);
+  MPI_Comm_free(&node);
+  std::vector<std::unique_ptr<model::LocalProblem>> problems;
+  for (auto& part : parts)
+    problems.push_back(model::make_torch_problem(spec, labelled(part.train),
+                                                 labelled(part.validation), labelled(part.test)));
+  return problems;
+#else
+  (void)config, (void)linear, (void)parts, (void)comm;
+  throw Error(
+      "model.backend = \"torch\": this hyperpush was built without LibTorch (CMake did not find "
+      "Torch); install libtorch-dev (or pass Torch_DIR) and rebuild, or use backend = \"eigen\"");
+#endif
+}
+
 }  // namespace
 
 bilevel::AgentSet build_agents(const Config& config, consensus::Gossip& gossip) {
@@ -145,9 +212,16 @@ bilevel::AgentSet build_agents(const Config& config, consensus::Gossip& gossip) 
       standardize_by_push_sum(data.parts, gossip, config.integer("data.standardize_rounds"),
                               data.features);
     const auto spec = linear_spec(config, data.classes);
-    for (auto& part : data.parts)
-      set.problems.push_back(model::make_linear_problem(
-          spec, labelled(part.train), labelled(part.validation), labelled(part.test)));
+    if (config.string("model.backend") == "torch") {
+      set.problems = torch_problems(config, spec, data.parts, gossip.comm());
+    } else {
+      if (config.string("model.kind") == "mlp")
+        throw Error("model.kind: \"mlp\" needs model.backend = \"torch\"; the eigen backend "
+                    "has logistic, softmax and ridge");
+      for (auto& part : data.parts)
+        set.problems.push_back(model::make_linear_problem(
+            spec, labelled(part.train), labelled(part.validation), labelled(part.test)));
+    }
   }
   for (const auto& problem : set.problems) set.lambda.push_back(problem->initial_lambda());
   // d on every rank, also one hosting no agent (all agents share the model, so max = their d).

@@ -70,15 +70,23 @@ const std::vector<KeyDecl>& config_keys() {
            "quadratic: JSON file {\"gamma\", \"agents\": [{\"A\", \"B\", \"c\", \"lambda\"}]}, "
            "relative to the config file's folder."),
 
-      text("model.kind", "logistic", {"logistic", "softmax", "ridge"},
-           "Model shared by all agents (x); logistic and ridge need 2 classes."),
+      text("model.kind", "logistic", {"logistic", "softmax", "ridge", "mlp"},
+           "Model shared by all agents (x); logistic and ridge need 2 classes; mlp (a network "
+           "with model.hidden layers) needs backend = \"torch\"."),
       text("model.hyper", "l2", {"l2", "per-feature", "per-sample"},
            "Private hyperparameters λ_i: L2 decay e^λ, per-feature decays, or per-sample weights."),
       real("model.l2", 0.0, 0, 1e6, false,
            "Fixed ridge term ½·l2·‖x‖² added to every g_i (needed > 0 with per-sample weights)."),
       real("model.initial_decay", 0.1, 0, 1e6, true, "Starting decay e^λ(0) for l2 / per-feature."),
-      text("model.backend", "eigen", {"eigen"},
-           "Oracle backend (`eigen`: the analytic reference)."),
+      text("model.backend", "eigen", {"eigen", "torch"},
+           "Oracle backend (`eigen`: the analytic reference; `torch`: LibTorch autograd, CPU or "
+           "CUDA, when built with LibTorch)."),
+      text("model.hidden", "32", {},
+           "mlp: hidden layer widths, comma-separated (\"64,32\"); tanh between layers."),
+      text("model.activation", "tanh", {"tanh", "softplus"}, "mlp: activation between layers."),
+      text("model.device", "auto", {"auto", "cpu", "cuda"},
+           "torch: `auto` = GPU (local rank mod device count) when CUDA works, else CPU; `cpu` "
+           "forces the CPU; `cuda` refuses to fall back."),
 
       text("data.dataset", "breast-cancer",
            {"fashion-mnist", "breast-cancer", "digits", "wine", "iris", "libsvm",

@@ -33,13 +33,22 @@ void weighted_sum(const double* const* rows, const double* w, std::size_t k, int
     for (int x = 0; x < width; ++x) out[x] = wa * a[x] + wb * b[x];
     return;
   }
-  constexpr int kBlock = 1024;
+  // Blocks keep the accumulator in L1; within a block up to four senders are added per pass, each
+  // element still summed strictly left to right (so the bits do not depend on the grouping).
+  constexpr int kBlock = 512;
   for (int lo = 0; lo < width; lo += kBlock) {
     const int hi = std::min(width, lo + kBlock);
     const double* r0 = rows[0];
     const double w0 = w[0];
     for (int x = lo; x < hi; ++x) out[x] = w0 * r0[x];
-    for (std::size_t s = 1; s < k; ++s) {
+    std::size_t s = 1;
+    for (; s + 4 <= k; s += 4) {
+      const double *a = rows[s], *b = rows[s + 1], *c = rows[s + 2], *e = rows[s + 3];
+      const double wa = w[s], wb = w[s + 1], wc = w[s + 2], we = w[s + 3];
+      for (int x = lo; x < hi; ++x)
+        out[x] = (((out[x] + wa * a[x]) + wb * b[x]) + wc * c[x]) + we * e[x];
+    }
+    for (; s < k; ++s) {
       const double* r = rows[s];
       const double ws = w[s];
       for (int x = lo; x < hi; ++x) out[x] += ws * r[x];
@@ -123,6 +132,16 @@ void Exchange::plan(const graph::Digraph& g) {
 }
 
 void Exchange::push(const graph::Digraph& g, const double* send, double* recv, Combine combine) {
+  run_round(g, send, recv, combine, nullptr);
+}
+
+void Exchange::push(const graph::Digraph& g, const double* send, double* recv,
+                    const Reduce& reduce) {
+  run_round(g, send, recv, Combine::max, &reduce);
+}
+
+void Exchange::run_round(const graph::Digraph& g, const double* send, double* recv, Combine combine,
+                         const Reduce* custom) {
   if (g.agents() != map_.agents())
     throw Error("exchange: graph has " + std::to_string(g.agents()) + " agents, the run has " +
                 std::to_string(map_.agents()));
@@ -178,8 +197,12 @@ void Exchange::push(const graph::Digraph& g, const double* send, double* recv, C
       weights_.push_back(1.0 / g.out_degree(*s));
     }
     double* out = recv + static_cast<std::size_t>(j - lo) * width_;
-    if (combine == Combine::max) elementwise_max(rows_.data(), rows_.size(), width_, out);
-    else weighted_sum(rows_.data(), weights_.data(), rows_.size(), width_, out);
+    if (custom != nullptr)
+      (*custom)(rows_.data(), rows_.size(), width_, out);
+    else if (combine == Combine::max)
+      elementwise_max(rows_.data(), rows_.size(), width_, out);
+    else
+      weighted_sum(rows_.data(), weights_.data(), rows_.size(), width_, out);
     return true;
   };
   done_.assign(hi - lo, 0);

@@ -10,7 +10,9 @@
 // steady state.
 #include <mpi.h>
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "hyperpush/comm/agent_map.hpp"
@@ -36,6 +38,13 @@ enum class Combine {
   max,       // max_{i ∈ in(j)} send[i], elementwise (max-consensus / flooding)
 };
 
+// A caller's own combination of what reaches a receiver: `rows` are the `count` rows of `width`
+// numbers received by one agent (itself included), in ascending sender id; write the result to
+// `out` (which overlaps none of them). Used for merges that are not elementwise, such as merging
+// sorted top-k lists (consensus/merge_consensus.hpp).
+using Reduce =
+    std::function<void(const double* const* rows, std::size_t count, int width, double* out)>;
+
 class Exchange {
  public:
   // `width`: numbers per agent message (d + 1 for push-sum). The communicator is duplicated, so the
@@ -59,12 +68,17 @@ class Exchange {
   // With Combine::max, recv[j] is instead the elementwise max over in(j) (self included).
   void push(const graph::Digraph& g, const double* send, double* recv,
             Combine combine = Combine::push_sum);
+  // The same round, with recv[j] = reduce(rows of in(j) in ascending sender id, self included).
+  // Same messages and traffic as push() above: only the receiver's arithmetic differs.
+  void push(const graph::Digraph& g, const double* send, double* recv, const Reduce& reduce);
 
   const AgentTraffic& traffic(int local) const { return traffic_[local]; }
   const WireTraffic& wire() const { return wire_; }
 
  private:
   void plan(const graph::Digraph& g);
+  void run_round(const graph::Digraph& g, const double* send, double* recv, Combine combine,
+                 const Reduce* custom);
 
   MPI_Comm comm_ = MPI_COMM_NULL;
   int rank_ = 0;

@@ -1,0 +1,275 @@
+// The torch backend against the reference rule (DESIGN.md): logistic, softmax and ridge oracles
+// equal the Eigen backend's on identical inputs (< 1e-10 in double); the mlp, which has no
+// reference, against central finite differences.
+#include "hyperpush/model/torch_problem.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <ostream>
+#include <string>
+
+#include "../model/oracle_checks.hpp"
+#include "hyperpush/error.hpp"
+#include "hyperpush/model/linear_problem.hpp"
+
+namespace hyperpush::model {
+namespace {
+
+using test::relative_error;
+
+// m samples of `features` N(0, 1) features and labels uniform in [0, classes), keyed by seed.
+LabelledData random_part(int m, int features, int classes, std::uint64_t seed) {
+  LabelledData part;
+  part.features.resize(m, features);
+  part.labels.resize(m);
+  for (int k = 0; k < m; ++k) {
+    for (int j = 0; j < features; ++j)
+      part.features(k, j) = random_normal(seed, Purpose::initial_value, k, j, 0);
+    part.labels[k] =
+        static_cast<int>(random_bits(seed, Purpose::initial_value, k, features, 1) % classes);
+  }
+  return part;
+}
+
+constexpr int kTrain = 30, kValidation = 20, kTest = 10, kFeatures = 4;
+constexpr double kL2 = 0.05, kSame = 1e-10;
+
+struct Case {
+  LinearKind kind;
+  HyperKind hyper;
+};
+
+std::string name_of(const Case& c) {
+  const char* kinds[] = {"logistic", "softmax", "ridge"};
+  const char* hypers[] = {"l2", "per_feature", "per_sample"};
+  return std::string(kinds[static_cast<int>(c.kind)]) + "_" + hypers[static_cast<int>(c.hyper)];
+}
+std::string case_name(const testing::TestParamInfo<Case>& info) { return name_of(info.param); }
+void PrintTo(const Case& c, std::ostream* os) { *os << name_of(c); }
+
+TorchKind torch_kind(LinearKind kind) {
+  switch (kind) {
+    case LinearKind::logistic:
+      return TorchKind::logistic;
+    case LinearKind::softmax:
+      return TorchKind::softmax;
+    case LinearKind::ridge:
+      return TorchKind::ridge;
+  }
+  return TorchKind::logistic;
+}
+
+class TorchEqualsEigen : public testing::TestWithParam<Case> {
+ protected:
+  void SetUp() override {
+    const int classes = GetParam().kind == LinearKind::softmax ? 3 : 2;
+    LinearSpec linear;
+    linear.kind = GetParam().kind;
+    linear.hyper = GetParam().hyper;
+    linear.classes = classes;
+    linear.l2 = kL2;
+    TorchSpec spec;
+    spec.kind = torch_kind(GetParam().kind);
+    spec.hyper = GetParam().hyper;
+    spec.classes = classes;
+    spec.l2 = kL2;
+    spec.device = "cpu";
+    const auto train = random_part(kTrain, kFeatures, classes, 1);
+    const auto validation = random_part(kValidation, kFeatures, classes, 2);
+    const auto test = random_part(kTest, kFeatures, classes, 3);
+    reference = make_linear_problem(linear, train, validation, test);
+    fast = make_torch_problem(spec, train, validation, test);
+  }
+
+  std::unique_ptr<LocalProblem> reference, fast;
+};
+
+TEST_P(TorchEqualsEigen, EveryOracleAtSeveralPoints) {
+  ASSERT_EQ(fast->dim(), reference->dim());
+  ASSERT_EQ(fast->hyper_dim(), reference->hyper_dim());
+  const int d = reference->dim(), p = reference->hyper_dim();
+  EXPECT_EQ(fast->initial_lambda(), reference->initial_lambda());
+  for (int trial = 0; trial < 3; ++trial) {
+    // Trial 0 is x = 0, where every logit is 0 (the inner solvers' start).
+    const Vector x = trial == 0 ? Vector::Zero(d) : test::random_vector(d, 10 + trial);
+    const Vector lambda = GetParam().hyper == HyperKind::per_sample
+                              ? test::random_vector(p, 20 + trial, 1.0, 0.3)
+                              : test::random_vector(p, 20 + trial, -1.0, 0.5);
+    const Vector w = test::random_vector(d, 30 + trial);
+    EXPECT_NEAR(fast->inner_loss(x, lambda), reference->inner_loss(x, lambda),
+                kSame * std::abs(reference->inner_loss(x, lambda)));
+    EXPECT_LT(relative_error(test::inner_gradient(*fast, x, lambda),
+                             test::inner_gradient(*reference, x, lambda)),
+              kSame);
+    EXPECT_LT(relative_error(test::hessian_vector(*fast, x, lambda, w),
+                             test::hessian_vector(*reference, x, lambda, w)),
+              kSame);
+    EXPECT_LT(relative_error(test::cross_vector(*fast, x, lambda, w),
+                             test::cross_vector(*reference, x, lambda, w)),
+              kSame);
+    // A second product at the same point reuses the kept graph.
+    const Vector w2 = test::random_vector(d, 40 + trial);
+    EXPECT_LT(relative_error(test::hessian_vector(*fast, x, lambda, w2),
+                             test::hessian_vector(*reference, x, lambda, w2)),
+              kSame);
+    EXPECT_LT(relative_error(test::inner_gradient(*fast, x, lambda),
+                             test::inner_gradient(*reference, x, lambda)),
+              kSame);
+    EXPECT_NEAR(fast->outer_loss(x, lambda), reference->outer_loss(x, lambda),
+                kSame * std::abs(reference->outer_loss(x, lambda)));
+    Vector gf(d), gr(d), lf(p);
+    fast->outer_gradient_x(x, lambda, gf);
+    reference->outer_gradient_x(x, lambda, gr);
+    EXPECT_LT(relative_error(gf, gr), kSame);
+    fast->outer_gradient_lambda(x, lambda, lf);
+    EXPECT_EQ(lf.norm(), 0.0);
+    EXPECT_EQ(fast->test_metric(x), reference->test_metric(x));
+  }
+  const Vector x = test::random_vector(d, 50), lambda = reference->initial_lambda();
+  EXPECT_LT(relative_error(fast->hessian(x, lambda), reference->hessian(x, lambda)), kSame);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllKinds, TorchEqualsEigen,
+    testing::Values(Case{LinearKind::logistic, HyperKind::l2},
+                    Case{LinearKind::logistic, HyperKind::per_feature},
+                    Case{LinearKind::logistic, HyperKind::per_sample},
+                    Case{LinearKind::softmax, HyperKind::l2},
+                    Case{LinearKind::softmax, HyperKind::per_feature},
+                    Case{LinearKind::softmax, HyperKind::per_sample},
+                    Case{LinearKind::ridge, HyperKind::l2}, Case{LinearKind::ridge, HyperKind::per_feature}),
+    case_name);
+
+// Large logits: log(1 + e^z) must not overflow nor lose the 1e-10 agreement.
+TEST(TorchProblem, LogisticAgreesAtLargeLogits) {
+  LinearSpec linear;
+  TorchSpec spec;
+  spec.device = "cpu";
+  const auto train = random_part(kTrain, kFeatures, 2, 4);
+  auto reference = make_linear_problem(linear, train, {}, {});
+  auto fast = make_torch_problem(spec, train, {}, {});
+  const Vector x = test::random_vector(reference->dim(), 5, 0, 40);
+  const Vector lambda = reference->initial_lambda(), w = test::random_vector(reference->dim(), 6);
+  EXPECT_NEAR(fast->inner_loss(x, lambda), reference->inner_loss(x, lambda),
+              kSame * reference->inner_loss(x, lambda));
+  EXPECT_LT(relative_error(test::inner_gradient(*fast, x, lambda),
+                           test::inner_gradient(*reference, x, lambda)),
+            kSame);
+  EXPECT_LT(relative_error(test::hessian_vector(*fast, x, lambda, w),
+                           test::hessian_vector(*reference, x, lambda, w)),
+            kSame);
+  EXPECT_EQ(fast->outer_loss(x, lambda), 0.0);  // no validation part
+  EXPECT_TRUE(std::isnan(fast->test_metric(x)));
+}
+
+struct MlpCase {
+  int classes;
+  std::vector<int> hidden;
+  Activation activation;
+  HyperKind hyper;
+  const char* name;
+};
+void PrintTo(const MlpCase& c, std::ostream* os) { *os << c.name; }
+
+class MlpOracles : public testing::TestWithParam<MlpCase> {
+ protected:
+  void SetUp() override {
+    TorchSpec spec;
+    spec.kind = TorchKind::mlp;
+    spec.classes = GetParam().classes;
+    spec.hidden = GetParam().hidden;
+    spec.activation = GetParam().activation;
+    spec.hyper = GetParam().hyper;
+    spec.l2 = kL2;
+    spec.seed = 3;
+    spec.device = "cpu";
+    problem = make_torch_problem(spec, random_part(kTrain, kFeatures, spec.classes, 1),
+                                 random_part(kValidation, kFeatures, spec.classes, 2),
+                                 random_part(kTest, kFeatures, spec.classes, 3));
+  }
+  std::unique_ptr<LocalProblem> problem;
+};
+
+TEST_P(MlpOracles, MatchFiniteDifferences) {
+  const int d = problem->dim(), p = problem->hyper_dim();
+  EXPECT_EQ(d, mlp_parameter_count(kFeatures, GetParam().hidden, GetParam().classes));
+  const Vector x = test::random_vector(d, 7, 0, 0.3);
+  const Vector lambda = GetParam().hyper == HyperKind::per_sample
+                            ? test::random_vector(p, 8, 1.0, 0.3)
+                            : test::random_vector(p, 8, -1.0, 0.5);
+  const Vector w = test::random_vector(d, 9);
+  test::expect_inner_gradient_matches_differences(*problem, x, lambda);
+  test::expect_hessian_vector_matches_differences(*problem, x, lambda, w);
+  test::expect_cross_vector_matches_differences(*problem, x, lambda, w);
+  test::expect_outer_gradients_match_differences(*problem, x, lambda);
+  test::expect_cross_jacobian_matches_products(*problem, x, lambda, w);
+  const Matrix h = problem->hessian(x, lambda);  // symmetric up to rounding of double backward
+  EXPECT_LT((h - h.transpose()).norm(), 1e-12 * h.norm());
+  const double accuracy = problem->test_metric(x);
+  EXPECT_GE(accuracy, 0.0);
+  EXPECT_LE(accuracy, 1.0);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shapes, MlpOracles,
+    testing::Values(MlpCase{2, {6}, Activation::tanh, HyperKind::l2, "binary_tanh_l2"},
+                    MlpCase{3, {6, 5}, Activation::tanh, HyperKind::per_feature,
+                            "softmax_two_layers_per_feature"},
+                    MlpCase{3, {5}, Activation::softplus, HyperKind::per_sample,
+                            "softmax_softplus_per_sample"}),
+    [](const testing::TestParamInfo<MlpCase>& info) { return std::string(info.param.name); });
+
+// x = 0 is θ = θ0, not the saddle θ = 0: the first layer's weights get a gradient there.
+TEST(TorchProblem, MlpStartsAwayFromTheSaddle) {
+  TorchSpec spec;
+  spec.kind = TorchKind::mlp;
+  spec.hidden = {4};
+  spec.device = "cpu";
+  auto problem = make_torch_problem(spec, random_part(kTrain, kFeatures, 2, 1), {}, {});
+  const Vector x = Vector::Zero(problem->dim());
+  const Vector g = test::inner_gradient(*problem, x, problem->initial_lambda());
+  EXPECT_GT(g.head(4 * kFeatures).norm(), 1e-3);
+}
+
+TEST(TorchProblem, DeviceSelection) {
+  EXPECT_EQ(torch_device_name("cpu", 3), "cpu");
+  const std::string automatic = torch_device_name("auto", 0);
+  EXPECT_TRUE(automatic == "cpu" || automatic.rfind("cuda:", 0) == 0) << automatic;
+  EXPECT_THROW(torch_device_name("gpu", 0), Error);
+  if (automatic == "cpu") {
+    EXPECT_THROW(torch_device_name("cuda", 0), Error);
+    std::cout << "no CUDA device: torch-on-CUDA checks skipped\n";
+  }
+}
+
+TEST(TorchProblem, RefusesBadInputs) {
+  const auto train = random_part(kTrain, kFeatures, 2, 1);
+  TorchSpec spec;
+  spec.device = "cpu";
+  spec.hyper = HyperKind::per_sample;
+  EXPECT_THROW(make_torch_problem(spec, train, {}, {}), Error);  // l2 = 0
+  spec = TorchSpec{};
+  spec.device = "cpu";
+  spec.classes = 3;
+  EXPECT_THROW(make_torch_problem(spec, train, {}, {}), Error);  // logistic with 3 classes
+  spec = TorchSpec{};
+  spec.kind = TorchKind::mlp;
+  spec.device = "cpu";
+  spec.hidden = {};
+  EXPECT_THROW(make_torch_problem(spec, train, {}, {}), Error);
+  spec.hidden = {0};
+  EXPECT_THROW(make_torch_problem(spec, train, {}, {}), Error);
+  spec = TorchSpec{};
+  spec.device = "cpu";
+  auto bad = train;
+  bad.labels[2] = 5;
+  EXPECT_THROW(make_torch_problem(spec, bad, {}, {}), Error);
+  bad = train;
+  bad.features(1, 1) = std::nan("");
+  EXPECT_THROW(make_torch_problem(spec, bad, {}, {}), Error);
+  EXPECT_THROW(make_torch_problem(spec, {}, {}, {}), Error);
+}
+
+}  // namespace
+}  // namespace hyperpush::model
