@@ -45,5 +45,8 @@ void run_hypergradient(RunContext& context);
 void run_hpo(RunContext& context);
 // Task `tree`: a decision tree, and the stable tree's sensitivity grid (src/app/tree_task.cpp).
 void run_tree(RunContext& context);
+// Task `explain`: similarity-based explanation of a softmax regression and its three tests
+// (src/app/explain_task.cpp).
+void run_explain(RunContext& context);
 
 }  // namespace hyperpush::app
