@@ -129,6 +129,7 @@ model::LinearSpec linear_spec(const Config& config, int classes) {
   return spec;
 }
 
+#ifdef HYPERPUSH_WITH_TORCH
 // model.hidden: "64,32" → {64, 32}.
 std::vector<int> hidden_widths(const std::string& text) {
   std::vector<int> widths;
@@ -152,6 +153,8 @@ std::vector<int> hidden_widths(const std::string& text) {
   return widths;
 }
 
+#endif
+
 // Backend `torch`: the agents' problems on this rank's device (local rank mod device count).
 std::vector<std::unique_ptr<model::LocalProblem>> torch_problems(
     const Config& config, const model::LinearSpec& linear, std::vector<data::AgentSplit>& parts,
@@ -169,7 +172,7 @@ std::vector<std::unique_ptr<model::LocalProblem>> torch_problems(
   spec.initial_log_decay = linear.initial_log_decay;
   spec.hidden = hidden_widths(config.string("model.hidden"));
   spec.activation = config.string("model.activation") == "softplus" ? model::Activation::softplus
-                                                                      : model::Activation::tanh;
+                                                                    : model::Activation::tanh;
   spec.seed = static_cast<std::uint64_t>(config.integer("seed"));
   spec.device = config.string("model.device");
   MPI_Comm node;  // the ranks sharing this node: the local rank picks the GPU
@@ -191,7 +194,8 @@ std::vector<std::unique_ptr<model::LocalProblem>> torch_problems(
 
 }  // namespace
 
-bilevel::AgentSet build_agents(const Config& config, consensus::Gossip& gossip) {
+bilevel::AgentSet build_agents(const Config& config, consensus::Gossip& gossip,
+                               std::vector<data::AgentSplit>* parts) {
   bilevel::AgentSet set;
   set.agents = gossip.agents();
   set.first = gossip.first_local();
@@ -216,12 +220,14 @@ bilevel::AgentSet build_agents(const Config& config, consensus::Gossip& gossip) 
       set.problems = torch_problems(config, spec, data.parts, gossip.comm());
     } else {
       if (config.string("model.kind") == "mlp")
-        throw Error("model.kind: \"mlp\" needs model.backend = \"torch\"; the eigen backend "
-                    "has logistic, softmax and ridge");
+        throw Error(
+            "model.kind: \"mlp\" needs model.backend = \"torch\"; the eigen backend "
+            "has logistic, softmax and ridge");
       for (auto& part : data.parts)
         set.problems.push_back(model::make_linear_problem(
             spec, labelled(part.train), labelled(part.validation), labelled(part.test)));
     }
+    if (parts) *parts = std::move(data.parts);
   }
   for (const auto& problem : set.problems) set.lambda.push_back(problem->initial_lambda());
   // d on every rank, also one hosting no agent (all agents share the model, so max = their d).

@@ -146,6 +146,9 @@ const std::vector<KeyDecl>& config_keys() {
       integer("outer.steps", 20, 1, 1e7, "hpo: outer steps K."),
       text("outer.optimizer", "adam", {"adam", "sgd"}, "hpo: per-agent update of λ_i."),
       real("outer.lr", 0.05, 0, 1e6, true, "hpo: learning rate of the λ update."),
+      flag("outer.surrogate_tree", false,
+           "hpo: after the loop each agent fits a [tree] learner to the shared model's predictions "
+           "on its data and reports fidelity and sensitivity."),
       flag("outer.baseline_local", false,
            "hpo: also run the local-only baseline (hyper-gradients without communication)."),
 
@@ -186,6 +189,26 @@ const std::vector<KeyDecl>& config_keys() {
           "tree grid: train/test splits seeded seed, seed + 1, ... (each redraws the removals)."),
       integer("tree.tree_seeds", 1, 1, 1e6,
               "tree grid: tree seeds 0, 1, ... per split (the stable tree's random draws)."),
+
+      text("explain.metrics", "grad_cos, grad_dot, if, rif, fk, x_cos, x_dot, x_l2", {},
+           "explain: relevance metrics, comma-separated, of x_l2, x_cos, x_dot, if, rif, fk, "
+           "grad_dot, grad_cos (softmax regression; last_* / all_* need hidden layers)."),
+      integer("explain.test_instances", 500, 1, 1e9,
+              "explain: test instances sampled (seeded) for the three tests."),
+      integer("explain.top_k", 5, 1, 1000,
+              "explain: k of the top-k variant of the identical class / subclass tests."),
+      integer("explain.projection_dim", 0, 0, 1e6,
+              "explain: project loss gradients to this many dimensions (seeded Gaussian); 0 = "
+              "full gradients."),
+      real("explain.damping", 0.01, 0, 1e6, true,
+           "explain: damping δ of the Hessian (if, rif) and the empirical Fisher (fk)."),
+      integer("explain.dense_max_params", 4096, 1, 1e5,
+              "explain: largest gradient dimension whose damped matrix if / rif / fk factor "
+              "densely; above it they need explain.projection_dim."),
+      real("explain.l2", 1e-3, 0, 1e6, false,
+           "explain: ridge term ½·l2·‖θ‖² of the softmax regression being explained."),
+      integer("explain.train_iterations", 500, 1, 1e7,
+              "explain: L-BFGS iterations at most when training the softmax regression."),
 
       text("output.dir", "results", {},
            "Folder for the results (`--out` overrides); relative to the working directory."),

@@ -40,9 +40,9 @@ namespace hyperpush::app {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using nlohmann::json;
 using explain::Samples;
 using explain::SoftmaxModel;
+using nlohmann::json;
 
 struct ExplainSettings {
   std::vector<explain::Metric> metrics;
@@ -111,8 +111,8 @@ std::vector<std::vector<std::int64_t>> retrieve(consensus::Gossip& gossip, const
         relevance.similarity());
     local.push_back(index.top_k(queries, k, a));
   }
-  const auto global = explain::decentralized_top_k(gossip, local, static_cast<int>(queries.rows()),
-                                                   k, rounds);
+  const auto global =
+      explain::decentralized_top_k(gossip, local, static_cast<int>(queries.rows()), k, rounds);
   std::vector<std::vector<std::int64_t>> out;
   if (gossip.local_count() == 0) return out;
   for (const auto& list : global[0]) {
@@ -138,8 +138,8 @@ void run_explain(RunContext& c) {
     if (data.test.rows == 0)
       throw Error("explain: the test part is empty; set data.test_fraction > 0");
     if (data.train.rows < static_cast<std::size_t>(c.agents))
-      throw Error("explain: " + std::to_string(data.train.rows) +
-                  " training samples for " + std::to_string(c.agents) +
+      throw Error("explain: " + std::to_string(data.train.rows) + " training samples for " +
+                  std::to_string(c.agents) +
                   " agents; every agent needs a shard (lower agents or raise data.max_train)");
     train = explain::samples_of(data.train);
     test = explain::samples_of(data.test);
@@ -253,12 +253,14 @@ void run_explain(RunContext& c) {
       {"train_accuracy", nullable(accuracy(model, train))},
       {"test_accuracy", nullable(accuracy(model, test))},
       {"superclasses", superclasses},
-      {"superclass_test_accuracy",
-       subclass ? nullable(accuracy(super_model, [&] {
-         Samples t = test;
-         t.y = explain::superclass_labels(test.y, superclass);
-         return t;
-       }())) : json(nullptr)},
+      {"superclass_test_accuracy", subclass ? nullable(accuracy(super_model,
+                                                                [&] {
+                                                                  Samples t = test;
+                                                                  t.y = explain::superclass_labels(
+                                                                      test.y, superclass);
+                                                                  return t;
+                                                                }()))
+                                            : json(nullptr)},
       {"queries", queries},
       {"top_k", s.top_k},
       {"projection_dim", s.relevance.projection_dim},
@@ -284,8 +286,8 @@ void run_explain(RunContext& c) {
       c.config.string("data.dataset").c_str(), static_cast<long long>(train.x.rows()),
       static_cast<long long>(test.x.rows()), model.params(), accuracy(model, test),
       static_cast<long long>(queries), s.top_k, c.agents);
-  std::printf("  %-9s  %8s  %8s  %8s  %8s  %8s\n", "metric", "class@1", "class@k", "sub@1",
-              "sub@k", "rand-rho");
+  std::printf("  %-9s  %8s  %8s  %8s  %8s  %8s\n", "metric", "class@1", "class@k", "sub@1", "sub@k",
+              "rand-rho");
   for (const auto& line : rows) std::printf("%s\n", line.c_str());
 }
 

@@ -12,6 +12,8 @@
 #include "hyperpush/app/commands.hpp"
 #include "hyperpush/app/task.hpp"
 #include "hyperpush/comm/gather.hpp"
+#include "hyperpush/error.hpp"
+#include "surrogate_tree.hpp"
 
 namespace hyperpush::app {
 namespace {
@@ -99,10 +101,12 @@ StepMetrics measure(RunContext& c, const consensus::Gossip& gossip, const bileve
 }
 
 // K outer steps with the given hyper-gradient method; returns the metrics of steps 0 .. K.
-std::vector<StepMetrics> optimize(RunContext& c, const std::string& method, std::ostream* metrics) {
+std::vector<StepMetrics> optimize(RunContext& c, const std::string& method, std::ostream* metrics,
+                                  nlohmann::json* surrogates) {
   consensus::Gossip gossip(c.comm, c.schedule);
   bilevel::AgentSet agents;
-  on_all_ranks(c.comm, [&] { agents = build_agents(c.config, gossip); });
+  std::vector<data::AgentSplit> parts;
+  on_all_ranks(c.comm, [&] { agents = build_agents(c.config, gossip, &parts); });
   bilevel::InnerSolver inner(gossip, agents, inner_options(c.config));
   auto options = hypergradient_options(c.config, c.agents, c.schedule_check.b);
   options.method = bilevel::hypergradient_method(method);
@@ -119,6 +123,7 @@ std::vector<StepMetrics> optimize(RunContext& c, const std::string& method, std:
     inner.solve();
     if (k == steps) {
       history.push_back(measure(c, gossip, agents, inner.z(), {}, {}, k, metrics));
+      if (surrogates) *surrogates = surrogate_trees(c, agents, parts, inner.z());
       break;
     }
     const auto v = bilevel::compute_hypergradient(gossip, agents, inner.z(), options).v;
@@ -153,9 +158,15 @@ void run_hpo(RunContext& c) {
   const auto start = std::chrono::steady_clock::now();
   const std::string method = c.config.string("hypergradient.method");
   std::ostream* metrics = c.rank == 0 ? &c.results->stream("metrics.jsonl") : nullptr;
-  const auto history = optimize(c, method, metrics);
+  json surrogates;
+  const bool surrogate = c.config.boolean("outer.surrogate_tree");
+  on_all_ranks(c.comm, [&] {
+    if (surrogate && c.config.string("problem.kind") != "model")
+      throw Error("outer.surrogate_tree needs a model on data (problem.kind = \"model\")");
+  });
+  const auto history = optimize(c, method, metrics, surrogate ? &surrogates : nullptr);
   std::vector<StepMetrics> local;
-  if (c.config.boolean("outer.baseline_local")) local = optimize(c, "local", nullptr);
+  if (c.config.boolean("outer.baseline_local")) local = optimize(c, "local", nullptr, nullptr);
   if (c.rank != 0) return;
 
   json steps = json::array();
@@ -181,6 +192,7 @@ void run_hpo(RunContext& c) {
     summary["local_final_validation_loss"] = local.back().validation_loss;
     summary["local_test_accuracy"] = local.back().test_accuracy;
   }
+  if (surrogate) summary["surrogate_trees"] = surrogates;
   c.results->write("summary.json", summary.dump(2) + "\n");
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -202,6 +214,11 @@ void run_hpo(RunContext& c) {
   if (!local.empty())
     std::printf("  local-only baseline: validation loss %.6f, test accuracy %.4f\n",
                 local.back().validation_loss, local.back().test_accuracy);
+  if (surrogate)
+    std::printf("  surrogate trees (%s, depth %d): mean fidelity %.4f, mean sensitivity %.4f\n",
+                surrogates["learner"].get<std::string>().c_str(),
+                surrogates["max_depth"].get<int>(), surrogates["mean_fidelity"].get<double>(),
+                surrogates["mean_sensitivity"].get<double>());
 }
 
 }  // namespace hyperpush::app

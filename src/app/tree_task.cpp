@@ -23,6 +23,7 @@
 #include "hyperpush/app/commands.hpp"
 #include "hyperpush/app/dataset_config.hpp"
 #include "hyperpush/app/task.hpp"
+#include "surrogate_tree.hpp"
 #include "hyperpush/app/tree_grid.hpp"
 #include "hyperpush/error.hpp"
 #include "hyperpush/tree/learner.hpp"
@@ -31,6 +32,19 @@
 #include "hyperpush/tree/tree_json.hpp"
 
 namespace hyperpush::app {
+
+tree::LearnerOptions tree_learner_options(const Config& config) {
+  tree::LearnerOptions learner;
+  const bool cart = config.string("tree.learner") == "cart";
+  learner.kind = cart ? tree::LearnerKind::cart : tree::LearnerKind::stable;
+  learner.max_depth = static_cast<int>(config.integer("tree.max_depth"));
+  learner.epsilon = config.real("tree.epsilon");
+  learner.thresholds = static_cast<int>(config.integer("tree.thresholds"));
+  learner.min_samples = static_cast<int>(config.integer("tree.min_samples"));
+  if (!cart && learner.epsilon == 0)
+    throw Error("tree.epsilon = 0 is not valid; valid: > 0 for the stable tree, < 0 for greedy");
+  return learner;
+}
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -116,19 +130,13 @@ struct TreeSettings {
 TreeSettings read_settings(const Config& config, std::size_t train_samples) {
   TreeSettings s;
   const bool cart = config.string("tree.learner") == "cart";
-  s.learner.kind = cart ? tree::LearnerKind::cart : tree::LearnerKind::stable;
-  s.learner.max_depth = static_cast<int>(config.integer("tree.max_depth"));
-  s.learner.epsilon = config.real("tree.epsilon");
-  s.learner.thresholds = static_cast<int>(config.integer("tree.thresholds"));
-  s.learner.min_samples = static_cast<int>(config.integer("tree.min_samples"));
+  s.learner = tree_learner_options(config);
   s.eval_depth = static_cast<int>(config.integer("tree.eval_depth"));
   if (s.eval_depth == 0) s.eval_depth = s.learner.max_depth;
   if (s.eval_depth > s.learner.max_depth)
     throw Error("tree.eval_depth = " + std::to_string(s.eval_depth) +
                 " is deeper than tree.max_depth = " + std::to_string(s.learner.max_depth) +
                 "; valid: 0 (= max_depth) to " + std::to_string(s.learner.max_depth));
-  if (!cart && s.learner.epsilon == 0)
-    throw Error("tree.epsilon = 0 is not valid; valid: > 0 for the stable tree, < 0 for greedy");
   const std::string& epsilons = config.string("tree.epsilons");
   if (cart && !epsilons.empty())
     throw Error(

@@ -8,8 +8,8 @@ namespace hyperpush::explain {
 namespace {
 
 const std::vector<Metric>& all_metrics() {
-  static const std::vector<Metric> metrics = {Metric::x_l2, Metric::x_cos,    Metric::x_dot,
-                                              Metric::if_,  Metric::rif,      Metric::fk,
+  static const std::vector<Metric> metrics = {Metric::x_l2,     Metric::x_cos,   Metric::x_dot,
+                                              Metric::if_,      Metric::rif,     Metric::fk,
                                               Metric::grad_dot, Metric::grad_cos};
   return metrics;
 }
@@ -50,9 +50,9 @@ std::vector<Metric> parse_metrics(const std::string& list, const std::string& ke
     const auto at = std::find(names.begin(), names.end(), item);
     if (at == names.end()) {
       if (item.rfind("last_", 0) == 0 || item.rfind("all_", 0) == 0)
-        throw Error(key + ": metric '" + item +
-                    "' needs a model with hidden layers (not available yet); valid: " +
-                    joined_names());
+        throw Error(
+            key + ": metric '" + item +
+            "' needs a model with hidden layers (not available yet); valid: " + joined_names());
       throw Error(key + ": unknown metric '" + item + "'; valid: " + joined_names());
     }
     const Metric metric = all_metrics()[static_cast<std::size_t>(at - names.begin())];
@@ -63,8 +63,10 @@ std::vector<Metric> parse_metrics(const std::string& list, const std::string& ke
   };
   for (const char ch : list) {
     if (ch == ' ' || ch == '\t') continue;
-    if (ch == ',') flush();
-    else item += ch;
+    if (ch == ',')
+      flush();
+    else
+      item += ch;
   }
   flush();
   return out;

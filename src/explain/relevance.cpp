@@ -17,14 +17,13 @@ Relevance::Relevance(Metric metric, const SoftmaxModel& model, const Samples& tr
     return;
   }
   const int p = model.params();
-  if (options.projection_dim > 0) projection_ = gradient_projection(options.projection_dim, p,
-                                                                     options.seed);
+  if (options.projection_dim > 0)
+    projection_ = gradient_projection(options.projection_dim, p, options.seed);
   const Eigen::Index dim = options.projection_dim > 0 ? options.projection_dim : p;
   train_ = gradients(train.x, train.y);
-  variant_ = options.projection_dim > 0
-                 ? "gradients projected to k = " + std::to_string(dim) + " (P = " +
-                       std::to_string(p) + ")"
-                 : "full gradients (P = " + std::to_string(p) + ")";
+  variant_ = options.projection_dim > 0 ? "gradients projected to k = " + std::to_string(dim) +
+                                              " (P = " + std::to_string(p) + ")"
+                                        : "full gradients (P = " + std::to_string(p) + ")";
   if (!uses_curvature(metric)) return;
 
   if (dim > options.dense_max_params)
@@ -54,21 +53,24 @@ Relevance::Relevance(Metric metric, const SoftmaxModel& model, const Samples& tr
     throw Error("explain: the damped matrix of metric '" + metric_name(metric) +
                 "' is not positive definite; raise explain.damping");
   // rif: train rows L⁻¹ g_i
-  if (metric == Metric::rif)
-    train_ = curvature_.matrixL().solve(train_.transpose()).transpose();
+  if (metric == Metric::rif) train_ = curvature_.matrixL().solve(train_.transpose()).transpose();
 }
 
 Similarity Relevance::similarity() const {
   switch (metric_) {
-    case Metric::x_l2: return Similarity::negative_l2;
+    case Metric::x_l2:
+      return Similarity::negative_l2;
     case Metric::x_cos:
     case Metric::rif:
-    case Metric::grad_cos: return Similarity::cosine;
-    default: return Similarity::dot;
+    case Metric::grad_cos:
+      return Similarity::cosine;
+    default:
+      return Similarity::dot;
   }
 }
 
-Eigen::MatrixXd Relevance::gradients(const Eigen::MatrixXd& x, const Eigen::VectorXi& labels) const {
+Eigen::MatrixXd Relevance::gradients(const Eigen::MatrixXd& x,
+                                     const Eigen::VectorXi& labels) const {
   return projection_.size() > 0 ? model_.projected_loss_gradients(x, labels, projection_)
                                 : model_.loss_gradients(x, labels);
 }
@@ -79,9 +81,12 @@ Eigen::MatrixXd Relevance::query_embedding(const Eigen::MatrixXd& x,
   Eigen::MatrixXd g = gradients(x, labels);
   switch (metric_) {
     case Metric::if_:
-    case Metric::fk: return curvature_.solve(g.transpose()).transpose();
-    case Metric::rif: return curvature_.matrixL().solve(g.transpose()).transpose();
-    default: return g;
+    case Metric::fk:
+      return curvature_.solve(g.transpose()).transpose();
+    case Metric::rif:
+      return curvature_.matrixL().solve(g.transpose()).transpose();
+    default:
+      return g;
   }
 }
 

@@ -38,8 +38,8 @@ Eigen::MatrixXd SimilarityIndex::scores(const Eigen::MatrixXd& queries) const {
   return s;
 }
 
-std::vector<TopK> SimilarityIndex::top_k(const Eigen::MatrixXd& queries, int k,
-                                         std::int64_t agent, Eigen::Index batch) const {
+std::vector<TopK> SimilarityIndex::top_k(const Eigen::MatrixXd& queries, int k, std::int64_t agent,
+                                         Eigen::Index batch) const {
   std::vector<TopK> out;
   out.reserve(static_cast<std::size_t>(queries.rows()));
   for (Eigen::Index lo = 0; lo < queries.rows(); lo += batch) {

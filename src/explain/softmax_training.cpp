@@ -33,9 +33,9 @@ SoftmaxFit train_softmax(const Samples& train, const SoftmaxTraining& options) {
       alpha[i] = rho_hist[i] * s_hist[i].dot(q);
       q -= alpha[i] * y_hist[i];
     }
-    const double gamma = s_hist.empty() ? 1.0 / g.norm()
-                                        : s_hist.back().dot(y_hist.back()) /
-                                              y_hist.back().squaredNorm();
+    const double gamma = s_hist.empty()
+                             ? 1.0 / g.norm()
+                             : s_hist.back().dot(y_hist.back()) / y_hist.back().squaredNorm();
     Eigen::VectorXd r = gamma * q;
     for (std::size_t i = 0; i < s_hist.size(); ++i) {
       const double beta = rho_hist[i] * y_hist[i].dot(r);

@@ -45,8 +45,7 @@ void pack_top_k(const TopK& list, int k, double* out) {
     const bool filled = i < static_cast<int>(list.size());
     out[kTripleWidth * i] = filled ? static_cast<double>(list[i].agent) : -1.0;
     out[kTripleWidth * i + 1] = filled ? static_cast<double>(list[i].index) : -1.0;
-    out[kTripleWidth * i + 2] =
-        filled ? list[i].score : -std::numeric_limits<double>::infinity();
+    out[kTripleWidth * i + 2] = filled ? list[i].score : -std::numeric_limits<double>::infinity();
   }
 }
 

@@ -80,12 +80,10 @@ Matrix BinaryLinearLoss::sample_gradients(const VectorRef& x) const {
   return slope_.asDiagonal() * design_;  // row k: ℓ'_k a_kᵀ
 }
 
-double BinaryLinearLoss::accuracy(const VectorRef& x) const {
-  if (design_.rows() == 0) return std::numeric_limits<double>::quiet_NaN();
+Eigen::VectorXi BinaryLinearLoss::predictions(const VectorRef& x) const {
+  if (design_.rows() == 0) return {};
   update(x);
-  Eigen::Index correct = 0;
-  for (Eigen::Index k = 0; k < logit_.size(); ++k) correct += (logit_[k] > 0 ? 1 : 0) == labels_[k];
-  return static_cast<double>(correct) / static_cast<double>(logit_.size());
+  return (logit_.array() > 0).cast<int>();
 }
 
 }  // namespace hyperpush::model::detail

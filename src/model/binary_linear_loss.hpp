@@ -21,7 +21,7 @@ class BinaryLinearLoss : public SampleLoss {
   Matrix hessian(const VectorRef& x, const VectorRef& s) const override;
   void sample_gradient_dots(const VectorRef& x, const VectorRef& w, VectorOut out) const override;
   Matrix sample_gradients(const VectorRef& x) const override;
-  double accuracy(const VectorRef& x) const override;
+  Eigen::VectorXi predictions(const VectorRef& x) const override;
 
  protected:
   struct Pointwise {

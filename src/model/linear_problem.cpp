@@ -130,6 +130,9 @@ class LinearProblem final : public LocalProblem {
   }
 
   double test_metric(const VectorRef& x) const override { return test_->accuracy(x); }
+  Eigen::VectorXi predict(const VectorRef& x, Part part) const override {
+    return (part == Part::train ? train_ : test_)->predictions(x);
+  }
 
   Vector initial_lambda() const override {
     switch (hyper_) {

@@ -32,4 +32,6 @@ double LocalProblem::test_metric(const VectorRef&) const {
   return std::numeric_limits<double>::quiet_NaN();
 }
 
+Eigen::VectorXi LocalProblem::predict(const VectorRef&, Part) const { return {}; }
+
 }  // namespace hyperpush::model

@@ -11,6 +11,7 @@
 // hessian_vector many times at the same x with different w. So an HVP costs one pass over A and O(m
 // C) more, with no allocation. Not thread-safe (mutable cache).
 #include <Eigen/Core>
+#include <limits>
 #include <memory>
 
 #include "hyperpush/model/local_problem.hpp"
@@ -46,9 +47,14 @@ class SampleLoss {
                                     VectorOut out) const = 0;
   virtual Matrix sample_gradients(const VectorRef& x) const = 0;
 
-  // Fraction of samples whose predicted class (largest logit; logit > 0 for two classes) equals
-  // the label; NaN without samples.
-  virtual double accuracy(const VectorRef& x) const = 0;
+  // The predicted class of every sample: the largest logit (logit > 0 for two classes).
+  virtual Eigen::VectorXi predictions(const VectorRef& x) const = 0;
+  // Fraction of samples whose predicted class equals the label; NaN without samples.
+  double accuracy(const VectorRef& x) const {
+    if (labels_.size() == 0) return std::numeric_limits<double>::quiet_NaN();
+    return static_cast<double>((predictions(x).array() == labels_.array()).count()) /
+           static_cast<double>(labels_.size());
+  }
 
  protected:
   DesignMatrix design_;     // A, m × q

@@ -114,16 +114,16 @@ class SoftmaxLoss final : public SampleLoss {
     return g;
   }
 
-  double accuracy(const VectorRef& x) const override {
-    if (design_.rows() == 0) return std::numeric_limits<double>::quiet_NaN();
+  Eigen::VectorXi predictions(const VectorRef& x) const override {
+    if (design_.rows() == 0) return {};
     update(x);
-    Eigen::Index correct = 0;
+    Eigen::VectorXi out(logit_.rows());
     for (Eigen::Index k = 0; k < logit_.rows(); ++k) {
       Eigen::Index predicted = 0;
       logit_.row(k).maxCoeff(&predicted);  // the first largest logit
-      correct += predicted == labels_[k];
+      out[k] = static_cast<int>(predicted);
     }
-    return static_cast<double>(correct) / static_cast<double>(logit_.rows());
+    return out;
   }
 
  private:

@@ -56,15 +56,16 @@ torch::Device pick_device(const std::string& request, int local_rank) {
   }
   if (count <= 0) {
     if (request == "cuda")
-      throw Error("torch problem: device = \"cuda\" but no CUDA device is usable (LibTorch built "
-                  "without CUDA, no driver or no GPU); use \"auto\" or \"cpu\"");
+      throw Error(
+          "torch problem: device = \"cuda\" but no CUDA device is usable (LibTorch built "
+          "without CUDA, no driver or no GPU); use \"auto\" or \"cpu\"");
     return torch::kCPU;
   }
   return {torch::kCUDA, static_cast<c10::DeviceIndex>(std::max(local_rank, 0) % count)};
 }
 
 // One data part on the device: features (m × q, row per sample) and labels.
-struct Part {
+struct DataPart {
   Tensor features;  // double
   Tensor labels;    // int64
   Tensor targets;   // double: y (logistic) or 2y − 1 (ridge)
@@ -72,8 +73,8 @@ struct Part {
 };
 
 // Checks one part like make_linear_problem does; returns [features, 1] (bias) or the features.
-Part make_part(const LabelledData& part, const std::string& name, Eigen::Index columns, int classes,
-               bool bias, TorchKind kind, const torch::Device& device) {
+DataPart make_part(const LabelledData& part, const std::string& name, Eigen::Index columns,
+                   int classes, bool bias, TorchKind kind, const torch::Device& device) {
   const std::string where = "torch problem: " + name + " part";
   const Eigen::Index m = part.features.rows();
   if (m != part.labels.size())
@@ -98,7 +99,7 @@ Part make_part(const LabelledData& part, const std::string& name, Eigen::Index c
   if (ones) design.col(columns).setOnes();
   std::vector<std::int64_t> labels(part.labels.data(), part.labels.data() + m);
   const auto cpu_double = torch::TensorOptions().dtype(torch::kFloat64);
-  Part out;
+  DataPart out;
   out.rows = m;
   // clone(): on the CPU to() would alias the local buffers.
   out.features = torch::from_blob(design.data(), {m, design.cols()}, cpu_double).clone().to(device);
@@ -116,8 +117,8 @@ struct Layer {
 
 class TorchProblem final : public LocalProblem {
  public:
-  TorchProblem(const TorchSpec& spec, torch::Device device, Part train, Part validation, Part test,
-               std::int64_t features)
+  TorchProblem(const TorchSpec& spec, torch::Device device, DataPart train, DataPart validation,
+               DataPart test, std::int64_t features)
       : kind_(spec.kind),
         hyper_(spec.hyper),
         classes_(spec.classes),
@@ -215,13 +216,17 @@ class TorchProblem final : public LocalProblem {
   double test_metric(const VectorRef& x) const override {
     if (test_.rows == 0) return std::numeric_limits<double>::quiet_NaN();
     torch::NoGradGuard no_grad;
-    const Tensor point = torch::from_blob(const_cast<double*>(x.data()), {x.size()},
-                                          torch::TensorOptions().dtype(torch::kFloat64))
-                             .to(device_);  // not the leaf: it keeps the loaded point
-    const Tensor logit = logits(parameters(point), test_.features);
-    const Tensor predicted =
-        logit.dim() == 1 ? logit.gt(0).to(torch::kInt64) : logit.argmax(1);  // the first largest
+    const Tensor predicted = predicted_classes(x, test_);
     return predicted.eq(test_.labels).sum().item<double>() / static_cast<double>(test_.rows);
+  }
+
+  Eigen::VectorXi predict(const VectorRef& x, Part part) const override {
+    const DataPart& data = part == Part::train ? train_ : test_;
+    if (data.rows == 0) return {};
+    torch::NoGradGuard no_grad;
+    const Tensor predicted =
+        predicted_classes(x, data).to(torch::kInt32).to(torch::kCPU).contiguous();
+    return Eigen::Map<const Eigen::VectorXi>(predicted.data_ptr<int>(), data.rows);
   }
 
   Vector initial_lambda() const override {
@@ -253,6 +258,15 @@ class TorchProblem final : public LocalProblem {
         .clone();
   }
 
+  // Predicted class of every sample of a part: z > 0 for one logit, else the first largest logit.
+  Tensor predicted_classes(const VectorRef& x, const DataPart& data) const {
+    const Tensor point = torch::from_blob(const_cast<double*>(x.data()), {x.size()},
+                                          torch::TensorOptions().dtype(torch::kFloat64))
+                             .to(device_);  // not the leaf: it keeps the loaded point
+    const Tensor logit = logits(parameters(point), data.features);
+    return logit.dim() == 1 ? logit.gt(0).to(torch::kInt64) : logit.argmax(1);
+  }
+
   // θ: x, or θ0 + x for the mlp.
   Tensor parameters(const Tensor& x) const { return kind_ == TorchKind::mlp ? theta0_ + x : x; }
 
@@ -282,7 +296,7 @@ class TorchProblem final : public LocalProblem {
   }
 
   // ℓ_k of every sample of a part.
-  Tensor sample_losses(const Tensor& theta, const Part& part) const {
+  Tensor sample_losses(const Tensor& theta, const DataPart& part) const {
     const Tensor z = logits(theta, part.features);
     if (kind_ == TorchKind::ridge) return 0.5 * (z - part.targets).square();  // ½ (z − t)²
     if (z.dim() == 1)  // log(1 + e^z) − y z, with log(1 + e^z) = −log σ(−z) (stable)
@@ -363,13 +377,13 @@ class TorchProblem final : public LocalProblem {
   double l2_;
   double initial_log_decay_;
   torch::Device device_;
-  Part train_, validation_, test_;
+  DataPart train_, validation_, test_;
   std::vector<Layer> layers_;  // mlp
   std::int64_t dim_ = 0;
-  Tensor theta0_;   // mlp: θ0 (d)
-  Tensor x_;        // leaf, d: the loaded x
-  Tensor lambda_;   // leaf, p: the loaded λ
-  Tensor w_;        // d: the direction of the last product
+  Tensor theta0_;            // mlp: θ0 (d)
+  Tensor x_;                 // leaf, d: the loaded x
+  Tensor lambda_;            // leaf, p: the loaded λ
+  Tensor w_;                 // d: the direction of the last product
   mutable Tensor gradient_;  // ∇_x g at the loaded point, with its graph when graph_
   mutable bool graph_ = false;
   mutable bool loaded_ = false;
@@ -404,15 +418,13 @@ std::unique_ptr<LocalProblem> make_torch_problem(const TorchSpec& spec, Labelled
     throw Error(std::string("torch problem: ") + kind_name(spec.kind) +
                 " needs classes >= 2, got " + std::to_string(spec.classes));
   if ((spec.kind == TorchKind::logistic || spec.kind == TorchKind::ridge) && spec.classes != 2)
-    throw Error(std::string("torch problem: ") + kind_name(spec.kind) +
-                " needs classes = 2, got " + std::to_string(spec.classes) +
-                "; use softmax or mlp for more classes");
+    throw Error(std::string("torch problem: ") + kind_name(spec.kind) + " needs classes = 2, got " +
+                std::to_string(spec.classes) + "; use softmax or mlp for more classes");
   if (spec.hyper == HyperKind::per_sample && spec.l2 <= 0)
     throw Error("torch problem: per-sample weights need l2 > 0 (got " + number(spec.l2) +
                 ") to keep the inner problem strongly convex");
   if (spec.kind == TorchKind::mlp) {
-    if (spec.hidden.empty())
-      throw Error("torch problem: an mlp needs at least one hidden layer");
+    if (spec.hidden.empty()) throw Error("torch problem: an mlp needs at least one hidden layer");
     for (const int width : spec.hidden)
       if (width < 1)
         throw Error("torch problem: hidden layer width " + std::to_string(width) +
@@ -424,11 +436,12 @@ std::unique_ptr<LocalProblem> make_torch_problem(const TorchSpec& spec, Labelled
   if (device.is_cpu() && spec.threads > 0) at::set_num_threads(spec.threads);
   const Eigen::Index columns = train.features.cols();
   try {
-    Part train_part =
+    DataPart train_part =
         make_part(train, "training", columns, spec.classes, spec.bias, spec.kind, device);
-    Part validation_part =
+    DataPart validation_part =
         make_part(validation, "validation", columns, spec.classes, spec.bias, spec.kind, device);
-    Part test_part = make_part(test, "test", columns, spec.classes, spec.bias, spec.kind, device);
+    DataPart test_part =
+        make_part(test, "test", columns, spec.classes, spec.bias, spec.kind, device);
     if (train_part.features.size(1) == 0)
       throw Error("torch problem: the model has no parameters (no features and no bias)");
     return std::make_unique<TorchProblem>(spec, device, std::move(train_part),

@@ -32,3 +32,20 @@ check "$cosine >= 0.99" "min cos(HGP, exact) = $cosine"
 check "abs($hgp - $exact) <= 0.02 * $exact" "HGP final loss $hgp vs exact-driven $exact"
 check "$hgp < $local_only" "HGP final loss $hgp not below local-only $local_only"
 echo "hpo: final validation loss hgp $hgp, exact $exact, local-only $local_only; min cos $cosine"
+
+# Stable surrogate trees after the loop: every agent's tree of the shared model's predictions,
+# identical on 1 and 2 ranks, fidelity and normalised sensitivity in [0, 1].
+for np in 1 2; do
+  "$src/scripts/mpirun.sh" $np "$bin" run "$cfg" --set output.progress=false --out "$tmp/sur$np" \
+    --set outer.steps=3 --set outer.baseline_local=false --set outer.surrogate_tree=true \
+    --set tree.trials=10 >/dev/null
+done
+cmp "$tmp/sur1/summary.json" "$tmp/sur2/summary.json"
+/usr/bin/python3 - "$tmp/sur1/summary.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))["surrogate_trees"]
+assert len(s["agents"]) == 8, s
+for a in s["agents"]:
+    assert 0 <= a["fidelity"] <= 1 and 0 <= a["sensitivity"] <= 1 and a["leaves"] >= 1, a
+print(f"surrogate trees: mean fidelity {s['mean_fidelity']:.3f}, mean sensitivity {s['mean_sensitivity']:.3f}")
+PY

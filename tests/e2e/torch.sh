@@ -13,7 +13,8 @@ run() { local out=$1; shift
   "$src/scripts/mpirun.sh" 2 "$bin" run "$cfg" --set output.progress=false --set outer.steps=3 \
     --set outer.baseline_local=false --out "$out" "$@" >/dev/null; }
 
-if ! "$bin" run "$cfg" --set model.backend=torch --set outer.steps=0 --out "$tmp/probe" \
+if ! "$bin" run "$cfg" --set model.backend=torch --set task=hypergradient \
+     --set inner.rounds=1 --set output.progress=false --out "$tmp/probe" \
      >/dev/null 2>"$tmp/probe.err"; then
   if grep -q "built without LibTorch" "$tmp/probe.err"; then
     echo "SKIPPED: built without LibTorch"; exit 0

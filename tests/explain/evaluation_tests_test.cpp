@@ -27,8 +27,7 @@ TEST(IdenticalClassTest, CountsTop1AndAllOfTopK) {
   // query 0 predicted 0: top (1, 0) → top-1 and top-2 succeed
   // query 1 predicted 1: top (2, 4) → top-1 succeeds, top-2 fails
   // query 2 predicted 2: top (0, 4) → both fail
-  const TestScore s =
-      identical_class_test({{1, 0}, {2, 4}, {0, 4}}, ints({0, 1, 2}), train, 2);
+  const TestScore s = identical_class_test({{1, 0}, {2, 4}, {0, 4}}, ints({0, 1, 2}), train, 2);
   EXPECT_EQ(s.count, 3);
   EXPECT_DOUBLE_EQ(s.success_rate, 2.0 / 3);
   EXPECT_DOUBLE_EQ(s.top_k_success_rate, 1.0 / 3);

@@ -62,12 +62,18 @@ double naive_relevance(Metric metric, const SoftmaxModel& m, const Samples& trai
   const Eigen::MatrixXd damped_h =
       naive_hessian(m, train) + kDamping * Eigen::MatrixXd::Identity(p, p);
   switch (metric) {
-    case Metric::x_l2: return -(x - xi).norm();
-    case Metric::x_cos: return cosine(x, xi);
-    case Metric::x_dot: return x.dot(xi);
-    case Metric::grad_dot: return g.dot(gi);
-    case Metric::grad_cos: return cosine(g, gi);
-    case Metric::if_: return g.dot(damped_h.inverse() * gi);
+    case Metric::x_l2:
+      return -(x - xi).norm();
+    case Metric::x_cos:
+      return cosine(x, xi);
+    case Metric::x_dot:
+      return x.dot(xi);
+    case Metric::grad_dot:
+      return g.dot(gi);
+    case Metric::grad_cos:
+      return cosine(g, gi);
+    case Metric::if_:
+      return g.dot(damped_h.inverse() * gi);
     case Metric::rif: {
       const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(damped_h);
       const Eigen::MatrixXd root = eig.operatorInverseSqrt();

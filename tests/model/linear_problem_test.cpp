@@ -380,3 +380,21 @@ TEST(LinearProblem, WithoutBiasTheModelHasOneWeightPerFeature) {
 
 }  // namespace
 }  // namespace hyperpush::model
+
+// predict(): the class of the largest logit (logit > 0 for two classes) on the asked part, and
+// accuracy is the share of those predictions that match the labels.
+TEST(LinearProblemPredict, LargestLogitOnTheAskedPart) {
+  using hyperpush::model::LabelledData;
+  LabelledData train, test;
+  train.features = hyperpush::model::Matrix{{1.0, 0.0}, {-2.0, 1.0}, {0.5, -3.0}};
+  train.labels = Eigen::VectorXi{{1, 0, 0}};
+  test.features = hyperpush::model::Matrix{{-1.0, 0.0}, {3.0, 3.0}};
+  test.labels = Eigen::VectorXi{{1, 1}};
+  hyperpush::model::LinearSpec spec;  // logistic, bias: x = (w1, w2, b)
+  auto problem = hyperpush::model::make_linear_problem(spec, train, train, test);
+  const hyperpush::model::Vector x{{1.0, 0.5, -0.25}};  // z = w·a + b
+  using Part = hyperpush::model::LocalProblem::Part;
+  EXPECT_EQ(problem->predict(x, Part::train), (Eigen::VectorXi{{1, 0, 0}}));  // z = .75, -1.25, -1.75
+  EXPECT_EQ(problem->predict(x, Part::test), (Eigen::VectorXi{{0, 1}}));      // z = -1.25, 4.25
+  EXPECT_DOUBLE_EQ(problem->test_metric(x), 0.5);
+}

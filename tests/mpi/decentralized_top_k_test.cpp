@@ -48,8 +48,8 @@ TEST(DecentralizedTopK, EqualsTheTopKOfTheGatheredScoresAndSendsOnlyTriples) {
       }
     }
     test::start_recording();
-    const auto global = explain::decentralized_top_k(gossip, local, queries, k,
-                                                     consensus::flooding_rounds(n, b));
+    const auto global =
+        explain::decentralized_top_k(gossip, local, queries, k, consensus::flooding_rounds(n, b));
     test::stop_recording();
     for (const std::int64_t bytes : test::mpi_calls().isend_sizes)
       EXPECT_EQ(bytes % static_cast<std::int64_t>(explain::kTripleWidth * k * queries * 8), 0)

@@ -1,12 +1,13 @@
 // HGP with the torch backend reproduces the Eigen backend's hyper-gradient: the same agents
 // (identical data and λ_i) on a one-rank Gossip, inner problem solved by Newton, then HGP with a
 // given α and with α from the push-sum power iteration.
+#include "hyperpush/bilevel/hypergradient.hpp"
+
 #include <gtest/gtest.h>
 #include <mpi.h>
 
 #include <cmath>
 
-#include "hyperpush/bilevel/hypergradient.hpp"
 #include "hyperpush/bilevel/inner_solver.hpp"
 #include "hyperpush/model/linear_problem.hpp"
 #include "hyperpush/model/torch_problem.hpp"
@@ -28,7 +29,8 @@ model::LabelledData draw(int agent, int part, int classes) {
       data.features(k, j) = random_normal(7, Purpose::initial_value, 100 * agent + 10 * part, k, j);
       score += (j + 1 - 2.5) * data.features(k, j);
     }
-    const double noise = random_normal(7, Purpose::initial_value, 100 * agent + 10 * part + 1, k, 0);
+    const double noise =
+        random_normal(7, Purpose::initial_value, 100 * agent + 10 * part + 1, k, 0);
     data.labels[k] = classes == 2 ? (score + noise > 0 ? 1 : 0)
                                   : static_cast<int>(std::abs(std::floor(score + noise))) % classes;
   }
@@ -57,8 +59,8 @@ Run hgp(bool torch, model::LinearKind kind, model::HyperKind hyper, double alpha
       spec.classes = classes;
       spec.initial_log_decay = decay;
       spec.device = "cpu";
-      agents.problems.push_back(model::make_torch_problem(spec, draw(i, 0, classes),
-                                                          draw(i, 1, classes), draw(i, 2, classes)));
+      agents.problems.push_back(model::make_torch_problem(
+          spec, draw(i, 0, classes), draw(i, 1, classes), draw(i, 2, classes)));
     } else {
       model::LinearSpec spec;
       spec.kind = kind;

@@ -125,21 +125,23 @@ TEST_P(TorchEqualsEigen, EveryOracleAtSeveralPoints) {
     fast->outer_gradient_lambda(x, lambda, lf);
     EXPECT_EQ(lf.norm(), 0.0);
     EXPECT_EQ(fast->test_metric(x), reference->test_metric(x));
+    for (const auto part : {LocalProblem::Part::train, LocalProblem::Part::test})
+      EXPECT_EQ(fast->predict(x, part), reference->predict(x, part));
   }
   const Vector x = test::random_vector(d, 50), lambda = reference->initial_lambda();
   EXPECT_LT(relative_error(fast->hessian(x, lambda), reference->hessian(x, lambda)), kSame);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    AllKinds, TorchEqualsEigen,
-    testing::Values(Case{LinearKind::logistic, HyperKind::l2},
-                    Case{LinearKind::logistic, HyperKind::per_feature},
-                    Case{LinearKind::logistic, HyperKind::per_sample},
-                    Case{LinearKind::softmax, HyperKind::l2},
-                    Case{LinearKind::softmax, HyperKind::per_feature},
-                    Case{LinearKind::softmax, HyperKind::per_sample},
-                    Case{LinearKind::ridge, HyperKind::l2}, Case{LinearKind::ridge, HyperKind::per_feature}),
-    case_name);
+INSTANTIATE_TEST_SUITE_P(AllKinds, TorchEqualsEigen,
+                         testing::Values(Case{LinearKind::logistic, HyperKind::l2},
+                                         Case{LinearKind::logistic, HyperKind::per_feature},
+                                         Case{LinearKind::logistic, HyperKind::per_sample},
+                                         Case{LinearKind::softmax, HyperKind::l2},
+                                         Case{LinearKind::softmax, HyperKind::per_feature},
+                                         Case{LinearKind::softmax, HyperKind::per_sample},
+                                         Case{LinearKind::ridge, HyperKind::l2},
+                                         Case{LinearKind::ridge, HyperKind::per_feature}),
+                         case_name);
 
 // Large logits: log(1 + e^z) must not overflow nor lose the 1e-10 agreement.
 TEST(TorchProblem, LogisticAgreesAtLargeLogits) {
@@ -213,11 +215,12 @@ TEST_P(MlpOracles, MatchFiniteDifferences) {
 
 INSTANTIATE_TEST_SUITE_P(
     Shapes, MlpOracles,
-    testing::Values(MlpCase{2, {6}, Activation::tanh, HyperKind::l2, "binary_tanh_l2"},
-                    MlpCase{3, {6, 5}, Activation::tanh, HyperKind::per_feature,
-                            "softmax_two_layers_per_feature"},
-                    MlpCase{3, {5}, Activation::softplus, HyperKind::per_sample,
-                            "softmax_softplus_per_sample"}),
+    testing::Values(
+        MlpCase{2, {6}, Activation::tanh, HyperKind::l2, "binary_tanh_l2"},
+        MlpCase{
+            3, {6, 5}, Activation::tanh, HyperKind::per_feature, "softmax_two_layers_per_feature"},
+        MlpCase{
+            3, {5}, Activation::softplus, HyperKind::per_sample, "softmax_softplus_per_sample"}),
     [](const testing::TestParamInfo<MlpCase>& info) { return std::string(info.param.name); });
 
 // x = 0 is θ = θ0, not the saddle θ = 0: the first layer's weights get a gradient there.

@@ -6,6 +6,7 @@
 #include "hyperpush/bilevel/hypergradient.hpp"
 #include "hyperpush/bilevel/inner_solver.hpp"
 #include "hyperpush/consensus/gossip.hpp"
+#include "hyperpush/data/partition.hpp"
 
 namespace hyperpush::app {
 
@@ -14,7 +15,10 @@ namespace hyperpush::app {
 // agents' shards and splits each into train / validation / test; with data.standardize the feature
 // moments are averaged by push-sum over the schedule (the only data-derived numbers that travel).
 // Collective (push-sum rounds); throws hyperpush::Error on bad inputs.
-bilevel::AgentSet build_agents(const Config& config, consensus::Gossip& gossip);
+// `parts`, when given, receives the local agents' (standardized) train / validation / test data
+// (empty for quadratic problems).
+bilevel::AgentSet build_agents(const Config& config, consensus::Gossip& gossip,
+                               std::vector<data::AgentSplit>* parts = nullptr);
 
 bilevel::InnerOptions inner_options(const Config& config);
 // The schedule's B (from the pre-run check) sets the max-consensus rounds that make α agree.

@@ -12,12 +12,13 @@
 
 namespace hyperpush::explain {
 
-// superclass[c] ∈ {0, 1}: the first ⌊C/2⌋ classes of shuffled_indices(C, seed, 102) (data/split.hpp)
-// form superclass 0, the rest superclass 1. Needs C ≥ 2.
+// superclass[c] ∈ {0, 1}: the first ⌊C/2⌋ classes of shuffled_indices(C, seed, 102)
+// (data/split.hpp) form superclass 0, the rest superclass 1. Needs C ≥ 2.
 std::vector<int> random_superclasses(int classes, std::uint64_t seed);
 
 // Labels mapped through `superclass`.
-Eigen::VectorXi superclass_labels(const Eigen::VectorXi& labels, const std::vector<int>& superclass);
+Eigen::VectorXi superclass_labels(const Eigen::VectorXi& labels,
+                                  const std::vector<int>& superclass);
 
 // top[q]: training indices retrieved for query q; query_classes: the queries' original classes;
 // predicted_super: the superclass model's predictions; train_classes: original training classes.

@@ -11,12 +11,12 @@
 namespace hyperpush::explain {
 
 enum class Metric {
-  x_l2,      // −‖x − x'‖ on the raw input
-  x_cos,     // cos(x, x')
-  x_dot,     // x · x'
-  if_,       // influence function g(z)ᵀ H̃⁻¹ g(z'), H̃ = H + δ I           ("if")
-  rif,       // relative IF cos(H̃^{-1/2} g(z), H̃^{-1/2} g(z'))
-  fk,        // Fisher kernel g(z)ᵀ F̃⁻¹ g(z'), F = (1/N) Σ g_i g_iᵀ (empirical Fisher) + δ I
+  x_l2,   // −‖x − x'‖ on the raw input
+  x_cos,  // cos(x, x')
+  x_dot,  // x · x'
+  if_,    // influence function g(z)ᵀ H̃⁻¹ g(z'), H̃ = H + δ I           ("if")
+  rif,    // relative IF cos(H̃^{-1/2} g(z), H̃^{-1/2} g(z'))
+  fk,     // Fisher kernel g(z)ᵀ F̃⁻¹ g(z'), F = (1/N) Σ g_i g_iᵀ (empirical Fisher) + δ I
   grad_dot,  // GD: g(z) · g(z')
   grad_cos,  // GC: cos(g(z), g(z')), 0 when a norm is 0
 };

@@ -29,9 +29,9 @@
 namespace hyperpush::explain {
 
 struct RelevanceOptions {
-  double damping = 0.01;       // δ of IF / RIF / FK, > 0
-  int projection_dim = 0;      // k; 0 = full gradients
-  std::uint64_t seed = 0;      // of the projection
+  double damping = 0.01;        // δ of IF / RIF / FK, > 0
+  int projection_dim = 0;       // k; 0 = full gradients
+  std::uint64_t seed = 0;       // of the projection
   int dense_max_params = 4096;  // largest D whose D × D matrix IF / RIF / FK factor
 };
 

@@ -13,8 +13,8 @@ namespace hyperpush::explain {
 
 struct SoftmaxTraining {
   int max_iterations = 500;
-  double l2 = 1e-3;          // ridge term, ≥ 0
-  double tolerance = 1e-8;   // stop once ‖∇‖ is below it
+  double l2 = 1e-3;         // ridge term, ≥ 0
+  double tolerance = 1e-8;  // stop once ‖∇‖ is below it
 };
 
 struct SoftmaxFit {

@@ -54,6 +54,10 @@ class LocalProblem {
 
   // Test accuracy or similar task metric of x on held-out data; NaN when the model has none.
   virtual double test_metric(const VectorRef& x) const;
+  // The class x predicts for every sample of the agent's training or test part (for surrogate
+  // models such as stable trees); empty when the model does not classify.
+  enum class Part { train, test };
+  virtual Eigen::VectorXi predict(const VectorRef& x, Part part) const;
   // The λ_i the run starts from.
   virtual Vector initial_lambda() const = 0;
 };

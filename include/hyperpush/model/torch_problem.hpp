@@ -52,9 +52,9 @@ enum class Activation { tanh, softplus };
 struct TorchSpec {
   TorchKind kind = TorchKind::logistic;
   HyperKind hyper = HyperKind::l2;
-  int classes = 2;    // softmax: C ≥ 2; logistic and ridge: 2; mlp: any ≥ 2
-  bool bias = true;   // linear kinds: append a column of ones (mlp layers always have biases)
-  double l2 = 0.0;    // fixed ridge term, ≥ 0 (> 0 for per-sample)
+  int classes = 2;   // softmax: C ≥ 2; logistic and ridge: 2; mlp: any ≥ 2
+  bool bias = true;  // linear kinds: append a column of ones (mlp layers always have biases)
+  double l2 = 0.0;   // fixed ridge term, ≥ 0 (> 0 for per-sample)
   double initial_log_decay = -2.302585092994046;  // λ(0) for l2 / per-feature: log 0.1
   std::vector<int> hidden = {32};                 // mlp: hidden layer widths, each ≥ 1
   Activation activation = Activation::tanh;       // mlp
