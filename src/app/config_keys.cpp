@@ -46,7 +46,7 @@ const std::vector<KeyDecl>& config_keys() {
           "task", "average", task_names(),
           "What to run: `average` (push-sum averaging), `hypergradient` (one hyper-gradient vs the "
           "exact formula), `hpo` (decentralized hyperparameter optimization), `tree` (CART / "
-          "stable decision trees)."),
+          "stable decision trees), `explain` (similarity-based explanation)."),
       integer("seed", 0, 0, kMaxInt,
               "Seed of every random draw (schedule, data split, initial values)."),
       integer("agents", 0, 0, 1e7,
