@@ -21,6 +21,9 @@
 #ifdef HYPERPUSH_WITH_TORCH
 #include "hyperpush/model/torch_problem.hpp"
 #endif
+#ifdef HYPERPUSH_WITH_CUDA
+#include "hyperpush/model/cuda_problem.hpp"
+#endif
 
 namespace hyperpush::app {
 namespace {
@@ -192,6 +195,35 @@ std::vector<std::unique_ptr<model::LocalProblem>> torch_problems(
 #endif
 }
 
+// This rank's index among the ranks sharing its node: it picks the GPU (local rank mod count).
+[[maybe_unused]] int local_rank(MPI_Comm comm) {
+  MPI_Comm node;
+  MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+  int rank = 0;
+  MPI_Comm_rank(node, &rank);
+  MPI_Comm_free(&node);
+  return rank;
+}
+
+// Backend `cuda`: the agents' linear problems with their data on this rank's GPU.
+std::vector<std::unique_ptr<model::LocalProblem>> cuda_problems(
+    const model::LinearSpec& spec, std::vector<data::AgentSplit>& parts, MPI_Comm comm) {
+#ifdef HYPERPUSH_WITH_CUDA
+  const int rank = local_rank(comm);
+  std::vector<std::unique_ptr<model::LocalProblem>> problems;
+  for (auto& part : parts)
+    problems.push_back(model::make_cuda_problem(spec, labelled(part.train),
+                                                labelled(part.validation), labelled(part.test),
+                                                rank));
+  return problems;
+#else
+  (void)spec, (void)parts, (void)comm;
+  throw Error(
+      "model.backend = \"cuda\": this hyperpush was built without CUDA (CMake did not find the "
+      "CUDA toolkit and nvcc); install the CUDA toolkit and rebuild, or use backend = \"eigen\"");
+#endif
+}
+
 }  // namespace
 
 bilevel::AgentSet build_agents(const Config& config, consensus::Gossip& gossip,
@@ -218,11 +250,13 @@ bilevel::AgentSet build_agents(const Config& config, consensus::Gossip& gossip,
     const auto spec = linear_spec(config, data.classes);
     if (config.string("model.backend") == "torch") {
       set.problems = torch_problems(config, spec, data.parts, gossip.comm());
+    } else if (config.string("model.kind") == "mlp") {
+      const std::string& backend = config.string("model.backend");
+      throw Error("model.kind: \"mlp\" needs model.backend = \"torch\"; the " + backend +
+                  " backend has logistic" + (backend == "cuda" ? "" : ", softmax") + " and ridge");
+    } else if (config.string("model.backend") == "cuda") {
+      set.problems = cuda_problems(spec, data.parts, gossip.comm());
     } else {
-      if (config.string("model.kind") == "mlp")
-        throw Error(
-            "model.kind: \"mlp\" needs model.backend = \"torch\"; the eigen backend "
-            "has logistic, softmax and ridge");
       for (auto& part : data.parts)
         set.problems.push_back(model::make_linear_problem(
             spec, labelled(part.train), labelled(part.validation), labelled(part.test)));

@@ -78,9 +78,10 @@ const std::vector<KeyDecl>& config_keys() {
       real("model.l2", 0.0, 0, 1e6, false,
            "Fixed ridge term ½·l2·‖x‖² added to every g_i (needed > 0 with per-sample weights)."),
       real("model.initial_decay", 0.1, 0, 1e6, true, "Starting decay e^λ(0) for l2 / per-feature."),
-      text("model.backend", "eigen", {"eigen", "torch"},
+      text("model.backend", "eigen", {"eigen", "torch", "cuda"},
            "Oracle backend (`eigen`: the analytic reference; `torch`: LibTorch autograd, CPU or "
-           "CUDA, when built with LibTorch)."),
+           "CUDA, when built with LibTorch; `cuda`: logistic and ridge with l2 / per-feature decay "
+           "on the GPU (local rank mod device count), cuBLAS, when built with CUDA; no fallback)."),
       text("model.hidden", "32", {},
            "mlp: hidden layer widths, comma-separated (\"64,32\"); tanh between layers."),
       text("model.activation", "tanh", {"tanh", "softplus"}, "mlp: activation between layers."),

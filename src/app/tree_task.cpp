@@ -23,6 +23,7 @@
 #include "hyperpush/app/commands.hpp"
 #include "hyperpush/app/dataset_config.hpp"
 #include "hyperpush/app/task.hpp"
+#include "hyperpush/explain/randomization_test.hpp"
 #include "surrogate_tree.hpp"
 #include "hyperpush/app/tree_grid.hpp"
 #include "hyperpush/error.hpp"
@@ -90,32 +91,6 @@ std::vector<std::string> gather_strings(MPI_Comm comm, int rank, int ranks,
   return out;
 }
 
-// Spearman's rank correlation, ties given their mean rank; NaN when a side is constant.
-double spearman(const std::vector<double>& x, const std::vector<double>& y) {
-  const auto ranks = [](const std::vector<double>& v) {
-    std::vector<std::size_t> order(v.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::sort(order.begin(), order.end(),
-              [&](std::size_t a, std::size_t b) { return v[a] < v[b]; });
-    std::vector<double> r(v.size());
-    for (std::size_t i = 0; i < order.size();) {
-      std::size_t j = i;
-      while (j + 1 < order.size() && v[order[j + 1]] == v[order[i]]) ++j;
-      for (std::size_t k = i; k <= j; ++k) r[order[k]] = (i + j) / 2.0 + 1;
-      i = j + 1;
-    }
-    return r;
-  };
-  const auto rx = ranks(x), ry = ranks(y);
-  const double n = static_cast<double>(x.size()), mean = (n + 1) / 2;
-  double sxy = 0, sxx = 0, syy = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    sxy += (rx[i] - mean) * (ry[i] - mean);
-    sxx += (rx[i] - mean) * (rx[i] - mean);
-    syy += (ry[i] - mean) * (ry[i] - mean);
-  }
-  return sxx > 0 && syy > 0 ? sxy / std::sqrt(sxx * syy) : std::nan("");
-}
 
 struct TreeSettings {
   tree::LearnerOptions learner;
@@ -350,8 +325,8 @@ void run_tree(RunContext& c) {
       if (positive_eps.size() >= 3 && !s.remove.empty()) {
         json rho = json::array(), rho_feature = json::array();
         for (std::size_t j = 0; j < s.remove.size(); ++j) {
-          const double r = spearman(positive_eps, positive_sens[j]);
-          const double rf = spearman(positive_eps, positive_sens_feature[j]);
+          const double r = explain::spearman(positive_eps, positive_sens[j]);
+          const double rf = explain::spearman(positive_eps, positive_sens_feature[j]);
           rho.push_back(std::isnan(r) ? json(nullptr) : json(r));
           rho_feature.push_back(std::isnan(rf) ? json(nullptr) : json(rf));
           std::printf("Spearman(epsilon, sensitivity), remove %s: %.3f\n", s.remove[j].text.c_str(),

@@ -66,6 +66,15 @@ InnerSolver::InnerSolver(consensus::Gossip& gossip, const AgentSet& agents,
 
 InnerReport InnerSolver::diagnose() const { return inner_diagnostics(gossip_, agents_, z_); }
 
+bool InnerSolver::converged(std::int64_t t, InnerReport& report) const {
+  report.rounds = t;
+  if (t % options_.check_every != 0 && t != options_.rounds) return false;
+  const InnerReport now = diagnose();
+  report.consensus_error = now.consensus_error;
+  report.gradient_norm = now.gradient_norm;
+  return now.gradient_norm <= options_.tolerance && now.consensus_error <= options_.tolerance;
+}
+
 double InnerSolver::automatic_step() {
   // L_i ≈ λ_max(H_i(z_i)) by 30 local power iterations; L = max_i L_i (gathered, one number each).
   const int d = agents_.dim;
@@ -171,14 +180,7 @@ InnerReport InnerSolver::push_diging() {
       gradient_[i] = fresh;
     }
     ++clock_;
-    report.rounds = t;
-    if (t % options_.check_every == 0 || t == options_.rounds) {
-      const InnerReport now = diagnose();
-      report.consensus_error = now.consensus_error;
-      report.gradient_norm = now.gradient_norm;
-      if (now.gradient_norm <= options_.tolerance && now.consensus_error <= options_.tolerance)
-        break;
-    }
+    if (converged(t, report)) break;
   }
   return report;
 }
@@ -217,14 +219,7 @@ InnerReport InnerSolver::gradient_push(bool sgp) {
       }
     }
     ++clock_;
-    report.rounds = t;
-    if (t % options_.check_every == 0 || t == options_.rounds) {
-      const InnerReport now = diagnose();
-      report.consensus_error = now.consensus_error;
-      report.gradient_norm = now.gradient_norm;
-      if (now.gradient_norm <= options_.tolerance && now.consensus_error <= options_.tolerance)
-        break;
-    }
+    if (converged(t, report)) break;
   }
   return report;
 }

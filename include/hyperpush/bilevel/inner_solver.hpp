@@ -53,8 +53,11 @@ class InnerSolver {
   InnerReport push_diging();
   InnerReport gradient_push(bool sgp);
   double automatic_step();
-  // Checks the stopping rule on the current z_ (collective).
+  // The diagnostics of the current z_ (collective).
   InnerReport diagnose() const;
+  // After round t: records t, and every check_every rounds (and at the last) the diagnostics;
+  // true once both are below the tolerance.
+  bool converged(std::int64_t t, InnerReport& report) const;
 
   consensus::Gossip& gossip_;
   const AgentSet& agents_;

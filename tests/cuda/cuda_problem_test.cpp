@@ -1,0 +1,186 @@
+// The cuda backend against the Eigen reference (DESIGN.md's reference rule): every oracle of the
+// logistic and ridge models equal on identical inputs (< 1e-12 relative, double). The device tests
+// skip with "no CUDA device: skipped" on a machine without a GPU; the argument checks and the
+// no-device error run everywhere.
+#include "hyperpush/model/cuda_problem.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <ostream>
+#include <string>
+
+#include "../model/oracle_checks.hpp"
+#include "hyperpush/error.hpp"
+#include "hyperpush/model/linear_problem.hpp"
+
+namespace hyperpush::model {
+namespace {
+
+using test::random_vector;
+using test::relative_error;
+
+#define SKIP_WITHOUT_DEVICE() \
+  if (cuda_device_count() == 0) GTEST_SKIP() << "no CUDA device: skipped"
+
+// m samples of `features` N(0, 1) features and labels uniform in {0, 1}, keyed by seed.
+LabelledData random_part(int m, int features, std::uint64_t seed) {
+  LabelledData part;
+  part.features.resize(m, features);
+  part.labels.resize(m);
+  for (int k = 0; k < m; ++k) {
+    for (int j = 0; j < features; ++j)
+      part.features(k, j) = random_normal(seed, Purpose::initial_value, k, j, 0);
+    part.labels[k] = static_cast<int>(random_bits(seed, Purpose::initial_value, k, features, 1) % 2);
+  }
+  return part;
+}
+
+constexpr int kTrain = 300, kValidation = 70, kTest = 50, kFeatures = 17;
+constexpr double kL2 = 0.05, kSame = 1e-12;
+
+struct Case {
+  LinearKind kind;
+  HyperKind hyper;
+};
+
+std::string name_of(const Case& c) {
+  return std::string(c.kind == LinearKind::logistic ? "logistic" : "ridge") + "_" +
+         (c.hyper == HyperKind::l2 ? "l2" : "per_feature");
+}
+std::string case_name(const testing::TestParamInfo<Case>& info) { return name_of(info.param); }
+void PrintTo(const Case& c, std::ostream* os) { *os << name_of(c); }
+
+LinearSpec spec_of(const Case& c) {
+  LinearSpec spec;
+  spec.kind = c.kind;
+  spec.hyper = c.hyper;
+  spec.l2 = kL2;
+  return spec;
+}
+
+class CudaEqualsEigen : public testing::TestWithParam<Case> {
+ protected:
+  void SetUp() override {
+    SKIP_WITHOUT_DEVICE();
+    const LinearSpec spec = spec_of(GetParam());
+    const auto train = random_part(kTrain, kFeatures, 1);
+    const auto validation = random_part(kValidation, kFeatures, 2);
+    const auto test = random_part(kTest, kFeatures, 3);
+    reference_ = make_linear_problem(spec, train, validation, test);
+    cuda_ = make_cuda_problem(spec, train, validation, test);
+  }
+
+  void expect_same_at(const Vector& x, const Vector& lambda) {
+    const int d = reference_->dim(), p = reference_->hyper_dim();
+    const Eigen::VectorXd w1 = random_vector(d, 11), w2 = random_vector(d, 12);
+    EXPECT_NEAR(cuda_->inner_loss(x, lambda), reference_->inner_loss(x, lambda),
+                kSame * std::abs(reference_->inner_loss(x, lambda)));
+    EXPECT_NEAR(cuda_->outer_loss(x, lambda), reference_->outer_loss(x, lambda),
+                kSame * std::abs(reference_->outer_loss(x, lambda)));
+    Vector a(d), b(d), ap(p), bp(p);
+    cuda_->inner_gradient(x, lambda, a);
+    reference_->inner_gradient(x, lambda, b);
+    EXPECT_LT(relative_error(a, b), kSame);
+    for (const Vector* w : {&w1, &w2, &w1}) {  // repeated and alternating w at one x (the caches)
+      cuda_->hessian_vector(x, lambda, *w, a);
+      reference_->hessian_vector(x, lambda, *w, b);
+      EXPECT_LT(relative_error(a, b), kSame);
+      cuda_->cross_vector(x, lambda, *w, ap);
+      reference_->cross_vector(x, lambda, *w, bp);
+      EXPECT_LT(relative_error(ap, bp), kSame);
+    }
+    cuda_->outer_gradient_x(x, lambda, a);
+    reference_->outer_gradient_x(x, lambda, b);
+    EXPECT_LT(relative_error(a, b), kSame);
+    cuda_->outer_gradient_lambda(x, lambda, ap);
+    EXPECT_EQ(ap, Vector::Zero(p));
+    EXPECT_EQ(cuda_->test_metric(x), reference_->test_metric(x));
+    EXPECT_EQ(cuda_->predict(x, LocalProblem::Part::train),
+              reference_->predict(x, LocalProblem::Part::train));
+    EXPECT_EQ(cuda_->predict(x, LocalProblem::Part::test),
+              reference_->predict(x, LocalProblem::Part::test));
+  }
+
+  std::unique_ptr<LocalProblem> reference_, cuda_;
+};
+
+TEST_P(CudaEqualsEigen, OraclesEqualTheReference) {
+  ASSERT_EQ(cuda_->dim(), reference_->dim());
+  ASSERT_EQ(cuda_->hyper_dim(), reference_->hyper_dim());
+  EXPECT_EQ(cuda_->initial_lambda(), reference_->initial_lambda());
+  const int d = reference_->dim(), p = reference_->hyper_dim();
+  const Vector lambda = random_vector(p, 5, -1.0, 0.5);
+  const Vector x1 = random_vector(d, 6, 0.0, 0.3), x2 = random_vector(d, 7, 0.0, 0.3);
+  expect_same_at(x1, lambda);
+  expect_same_at(x2, lambda);
+  expect_same_at(x1, lambda);  // back to an earlier x: the per-x cache is refreshed
+  expect_same_at(random_vector(d, 8, 0.0, 40.0), lambda);  // logits far in the tails
+}
+
+TEST_P(CudaEqualsEigen, DenseMatricesEqualTheReference) {
+  const int d = reference_->dim(), p = reference_->hyper_dim();
+  const Vector x = random_vector(d, 6, 0.0, 0.3), lambda = random_vector(p, 5, -1.0, 0.5);
+  const Matrix h = cuda_->hessian(x, lambda), reference = reference_->hessian(x, lambda);
+  EXPECT_LT((h - reference).norm() / reference.norm(), kSame);
+  const Matrix j = cuda_->cross_jacobian(x, lambda), jr = reference_->cross_jacobian(x, lambda);
+  EXPECT_LT((j - jr).norm() / jr.norm(), kSame);
+}
+
+INSTANTIATE_TEST_SUITE_P(Cuda, CudaEqualsEigen,
+                         testing::Values(Case{LinearKind::logistic, HyperKind::l2},
+                                         Case{LinearKind::logistic, HyperKind::per_feature},
+                                         Case{LinearKind::ridge, HyperKind::l2},
+                                         Case{LinearKind::ridge, HyperKind::per_feature}),
+                         case_name);
+
+TEST(CudaProblem, EmptyValidationAndTestPartsBehaveLikeTheReference) {
+  SKIP_WITHOUT_DEVICE();
+  const LinearSpec spec = spec_of({LinearKind::logistic, HyperKind::l2});
+  const auto train = random_part(kTrain, kFeatures, 1);
+  const auto reference = make_linear_problem(spec, train, {}, {});
+  const auto cuda = make_cuda_problem(spec, train, {}, {});
+  const Vector x = random_vector(reference->dim(), 6), lambda = reference->initial_lambda();
+  EXPECT_EQ(cuda->outer_loss(x, lambda), 0.0);
+  Vector g(cuda->dim());
+  cuda->outer_gradient_x(x, lambda, g);
+  EXPECT_EQ(g, Vector::Zero(cuda->dim()));
+  EXPECT_TRUE(std::isnan(cuda->test_metric(x)));
+  EXPECT_EQ(cuda->predict(x, LocalProblem::Part::test).size(), 0);
+}
+
+TEST(CudaProblem, WithoutADeviceTheFactoryFailsClearly) {
+  if (cuda_device_count() > 0) GTEST_SKIP() << "a CUDA device is present: nothing to refuse";
+  const auto train = random_part(10, 3, 1);
+  try {
+    make_cuda_problem(LinearSpec{}, train, {}, {});
+    FAIL() << "expected hyperpush::Error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("model.backend = \"cuda\": no CUDA device ("),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(CudaProblem, RefusesWhatItDoesNotImplementAndBadInputs) {
+  const auto train = random_part(10, 3, 1);
+  LinearSpec softmax;
+  softmax.kind = LinearKind::softmax;
+  softmax.classes = 3;
+  EXPECT_THROW(make_cuda_problem(softmax, train, {}, {}), Error);
+  LinearSpec per_sample;
+  per_sample.hyper = HyperKind::per_sample;
+  per_sample.l2 = 1;
+  EXPECT_THROW(make_cuda_problem(per_sample, train, {}, {}), Error);
+  auto bad = train;
+  bad.labels[0] = 2;  // the reference's checks apply before any device is touched
+  try {
+    make_cuda_problem(LinearSpec{}, bad, {}, {});
+    FAIL() << "expected hyperpush::Error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("label 2 of sample 0"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace hyperpush::model
