@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The sanitizer build (ASan + UBSan, Debug, without LibTorch) and the test suite under it.
+# The sanitizer build (ASan + UBSan, Debug, without LibTorch and CUDA) and the test suite under it.
 # Open MPI leaks about 120 KB at exit even in correct programs: tests/lsan.supp suppresses it (full
 # stack unwinding is needed for the suppressions to match frames inside Open MPI's libraries).
 # Usage: scripts/sanitize.sh [ctest arguments, e.g. -R mpi]

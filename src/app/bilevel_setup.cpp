@@ -212,9 +212,8 @@ std::vector<std::unique_ptr<model::LocalProblem>> cuda_problems(
   const int rank = local_rank(comm);
   std::vector<std::unique_ptr<model::LocalProblem>> problems;
   for (auto& part : parts)
-    problems.push_back(model::make_cuda_problem(spec, labelled(part.train),
-                                                labelled(part.validation), labelled(part.test),
-                                                rank));
+    problems.push_back(model::make_cuda_problem(
+        spec, labelled(part.train), labelled(part.validation), labelled(part.test), rank));
   return problems;
 #else
   (void)spec, (void)parts, (void)comm;

@@ -1,6 +1,6 @@
-// Backend `cuda`: a binary linear model (logistic or ridge) as a local bilevel problem with its data
-// on a CUDA device (cuda_problem.hpp). The host side: Eigen vectors in and out, cuBLAS GEMVs, the
-// regularizer on d-vectors; the per-sample math runs in linear_kernels.cu.
+// Backend `cuda`: a binary linear model (logistic or ridge) as a local bilevel problem with its
+// data on a CUDA device (cuda_problem.hpp). The host side: Eigen vectors in and out, cuBLAS GEMVs,
+// the regularizer on d-vectors; the per-sample math runs in linear_kernels.cu.
 #include "hyperpush/model/cuda_problem.hpp"
 
 #include <cublas_v2.h>
@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <sstream>
 #include <string>
 #include <utility>
 
@@ -54,11 +55,13 @@ class DeviceBuffer {
   T* get() const { return data_; }
   void upload(const T* host) {
     if (size_ > 0)
-      check(cudaMemcpy(data_, host, size_ * sizeof(T), cudaMemcpyHostToDevice), "cudaMemcpy to device");
+      check(cudaMemcpy(data_, host, size_ * sizeof(T), cudaMemcpyHostToDevice),
+            "cudaMemcpy to device");
   }
   void download(T* host) const {
     if (size_ > 0)
-      check(cudaMemcpy(host, data_, size_ * sizeof(T), cudaMemcpyDeviceToHost), "cudaMemcpy to host");
+      check(cudaMemcpy(host, data_, size_ * sizeof(T), cudaMemcpyDeviceToHost),
+            "cudaMemcpy to host");
   }
 
  private:
@@ -112,9 +115,10 @@ struct DevicePart {
 
 class CudaLinearProblem final : public LocalProblem {
  public:
-  CudaLinearProblem(const LinearSpec& spec, const RowMajor& train, const Eigen::VectorXi& train_labels,
-                    const RowMajor& validation, const Eigen::VectorXi& validation_labels,
-                    const RowMajor& test, const Eigen::VectorXi& test_labels)
+  CudaLinearProblem(const LinearSpec& spec, const RowMajor& train,
+                    const Eigen::VectorXi& train_labels, const RowMajor& validation,
+                    const Eigen::VectorXi& validation_labels, const RowMajor& test,
+                    const Eigen::VectorXi& test_labels)
       : loss_(spec.kind == LinearKind::ridge ? BinaryLoss::ridge : BinaryLoss::logistic),
         hyper_(spec.hyper),
         l2_(spec.l2),
@@ -159,6 +163,7 @@ class CudaLinearProblem final : public LocalProblem {
                       train_.q, w_.get(), 1, &zero, train_.t.get(), 1),
           "cublasDgemv (A w)");
     cuda_detail::launch_scale(train_.m, train_.curvature.get(), train_.t.get());  // ℓ'' ⊙ A w
+    check(cudaGetLastError(), "the HVP weight kernel");
     check(cublasDgemv(cublas_.get(), CUBLAS_OP_N, train_.q, train_.m, &scale, train_.a.get(),
                       train_.q, train_.t.get(), 1, &zero, result_.get(), 1),
           "cublasDgemv (Aᵀ t)");
@@ -228,7 +233,8 @@ class CudaLinearProblem final : public LocalProblem {
   }
 
   // (1/m) Σ_k v_k for a per-sample vector v of the part at x (a dot product with ones).
-  double mean(const DevicePart& part, const VectorRef& x, DeviceBuffer<double> DevicePart::*v) const {
+  double mean(const DevicePart& part, const VectorRef& x,
+              DeviceBuffer<double> DevicePart::*v) const {
     update(part, x);
     double sum = 0;
     check(cublasDdot(cublas_.get(), part.m, (part.*v).get(), 1, part.ones.get(), 1, &sum),
@@ -272,12 +278,64 @@ class CudaLinearProblem final : public LocalProblem {
   CublasHandle cublas_;
   DevicePart train_, validation_, test_;
   mutable DeviceBuffer<double> x_, w_, result_;  // d each: the loaded x and w, the last result
-  mutable Vector host_x_, host_w_;                // their host copies (what is loaded)
+  mutable Vector host_x_, host_w_;               // their host copies (what is loaded)
   mutable bool x_loaded_ = false, w_loaded_ = false;
   mutable std::uint64_t x_version_ = 0;
 };
 
-// A = [features, 1], row-major (the caller validated the shapes).
+std::string count(Eigen::Index n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
+std::string to_string(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+
+// The reference's checks (linear_problem.cpp, same messages), without its copy of the data: the
+// parts this backend is for can fill most of the host's memory.
+void check_inputs(const LinearSpec& spec, const LabelledData& train, const LabelledData& validation,
+                  const LabelledData& test) {
+  if (!(spec.l2 >= 0 && std::isfinite(spec.l2)))
+    throw Error("linear problem: l2 = " + to_string(spec.l2) + " is invalid; expected l2 >= 0");
+  if (!std::isfinite(spec.initial_log_decay))
+    throw Error("linear problem: initial_log_decay = " + to_string(spec.initial_log_decay) +
+                " is invalid; expected a finite number");
+  if (spec.classes != 2)
+    throw Error(std::string("linear problem: ") +
+                (spec.kind == LinearKind::ridge ? "ridge" : "logistic") +
+                " needs classes = 2, got " + std::to_string(spec.classes) +
+                "; use softmax for more classes");
+  if (train.features.rows() == 0)
+    throw Error("linear problem: the training part is empty; expected at least one sample");
+  const Eigen::Index columns = train.features.cols();
+  const std::pair<const LabelledData*, const char*> parts[] = {
+      {&train, "training"}, {&validation, "validation"}, {&test, "test"}};
+  for (const auto& [part, name] : parts) {
+    const std::string where = std::string("linear problem: ") + name + " part";
+    const Eigen::Index m = part->features.rows();
+    if (m != part->labels.size())
+      throw Error(where + " has " + count(m, "feature row") + " but " +
+                  count(part->labels.size(), "label"));
+    if (m > 0 && part->features.cols() != columns)
+      throw Error(where + " has " + count(part->features.cols(), "feature column") +
+                  ", the training part has " + std::to_string(columns));
+    for (Eigen::Index k = 0; k < m; ++k)
+      if (part->labels[k] < 0 || part->labels[k] >= 2)
+        throw Error(where + ": label " + std::to_string(part->labels[k]) + " of sample " +
+                    std::to_string(k) + " is outside [0, 2)");
+    for (Eigen::Index j = 0; j < columns && m > 0; ++j)
+      for (Eigen::Index k = 0; k < m; ++k)
+        if (!std::isfinite(part->features(k, j)))
+          throw Error(where + ": feature " + std::to_string(j) + " of sample " + std::to_string(k) +
+                      " is " + to_string(part->features(k, j)) + "; expected a finite number");
+  }
+  if (columns + (spec.bias ? 1 : 0) == 0)
+    throw Error("linear problem: the model has no parameters (no features and no bias)");
+}
+
+// A = [features, 1], row-major (check_inputs validated the shapes).
 RowMajor design_matrix(const LabelledData& part, Eigen::Index columns, bool bias) {
   RowMajor design(part.features.rows(), columns + (bias ? 1 : 0));
   if (design.rows() > 0) design.leftCols(columns) = part.features;
@@ -307,16 +365,16 @@ std::unique_ptr<LocalProblem> make_cuda_problem(const LinearSpec& spec, Labelled
     throw Error(
         "model.backend = \"cuda\": model.hyper = \"per-sample\" is not available on the cuda "
         "backend (it has l2 and per-feature); use backend = \"eigen\" or \"torch\"");
-  // The reference checks the inputs (shapes, labels, finite features, l2, …) with its messages.
-  make_linear_problem(spec, train, validation, test);
+  check_inputs(spec, train, validation, test);
 
   int count = 0;
   const cudaError_t probe = cudaGetDeviceCount(&count);
   if (probe != cudaSuccess || count == 0) {
     cudaGetLastError();
-    throw Error(std::string("model.backend = \"cuda\": no CUDA device (") +
-                (probe != cudaSuccess ? cudaGetErrorString(probe) : "the driver reports 0 devices") +
-                "); run on a machine with a GPU or use backend = \"eigen\"");
+    throw Error(
+        std::string("model.backend = \"cuda\": no CUDA device (") +
+        (probe != cudaSuccess ? cudaGetErrorString(probe) : "the driver reports 0 devices") +
+        "); run on a machine with a GPU or use backend = \"eigen\"");
   }
   check(cudaSetDevice(local_rank % count), "cudaSetDevice");
 

@@ -1,7 +1,7 @@
-// Elementwise kernels of the cuda backend; the math is linear_math.hpp's, shared with the CPU tests.
-#include "linear_kernels.hpp"
-
+// Elementwise kernels of the cuda backend; the math is linear_math.hpp's, shared with the CPU
+// tests.
 #include "hyperpush/model/linear_math.hpp"
+#include "linear_kernels.hpp"
 
 namespace hyperpush::model::cuda_detail {
 namespace {
@@ -18,9 +18,9 @@ __global__ void binary_terms(BinaryLoss loss, int m, const double* __restrict__ 
   if (k >= m) return;
   const double zk = z[k];
   const int y = labels[k];
-  const linear_math::SampleTerms t =
-      loss == BinaryLoss::logistic ? linear_math::logistic_terms(zk, y)
-                                   : linear_math::ridge_terms(zk, y);
+  const linear_math::SampleTerms t = loss == BinaryLoss::logistic
+                                         ? linear_math::logistic_terms(zk, y)
+                                         : linear_math::ridge_terms(zk, y);
   loss_out[k] = t.loss;
   slope_out[k] = t.slope;
   curvature_out[k] = t.curvature;

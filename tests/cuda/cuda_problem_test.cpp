@@ -9,6 +9,7 @@
 #include <cmath>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "../model/oracle_checks.hpp"
 #include "hyperpush/error.hpp"
@@ -31,7 +32,8 @@ LabelledData random_part(int m, int features, std::uint64_t seed) {
   for (int k = 0; k < m; ++k) {
     for (int j = 0; j < features; ++j)
       part.features(k, j) = random_normal(seed, Purpose::initial_value, k, j, 0);
-    part.labels[k] = static_cast<int>(random_bits(seed, Purpose::initial_value, k, features, 1) % 2);
+    part.labels[k] =
+        static_cast<int>(random_bits(seed, Purpose::initial_value, k, features, 1) % 2);
   }
   return part;
 }
@@ -172,13 +174,53 @@ TEST(CudaProblem, RefusesWhatItDoesNotImplementAndBadInputs) {
   per_sample.hyper = HyperKind::per_sample;
   per_sample.l2 = 1;
   EXPECT_THROW(make_cuda_problem(per_sample, train, {}, {}), Error);
-  auto bad = train;
-  bad.labels[0] = 2;  // the reference's checks apply before any device is touched
+}
+
+// The message of the Error `make` throws; "" when it throws none.
+template <class Make>
+std::string error_of(Make make) {
   try {
-    make_cuda_problem(LinearSpec{}, bad, {}, {});
-    FAIL() << "expected hyperpush::Error";
+    make();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("label 2 of sample 0"), std::string::npos) << e.what();
+    return e.what();
+  }
+  return "";
+}
+
+TEST(CudaProblem, RefusesBadInputsWithTheReferenceMessages) {
+  // The checks run before any device is touched, so this runs without a GPU too.
+  const auto good = random_part(10, 3, 1), validation = random_part(5, 3, 2);
+  struct Bad {
+    std::string what;
+    LinearSpec spec;
+    LabelledData train, validation, test;
+  };
+  std::vector<Bad> cases;
+  auto add = [&](std::string what) {
+    cases.push_back({std::move(what), LinearSpec{}, good, validation, {}});
+    return &cases.back();
+  };
+  add("label outside {0, 1}")->train.labels[3] = 2;
+  add("negative label")->validation.labels[1] = -1;
+  add("NaN feature")->validation.features(2, 1) = std::nan("");
+  add("infinite feature")->train.features(0, 0) = INFINITY;
+  add("column count")->test = random_part(4, 2, 3);
+  add("rows vs labels")->validation.labels.resize(4);
+  add("empty training part")->train = LabelledData{};
+  add("negative l2")->spec.l2 = -1;
+  add("infinite initial decay")->spec.initial_log_decay = INFINITY;
+  add("three classes")->spec.classes = 3;
+  Bad* none = add("no parameters");
+  none->spec.bias = false;
+  none->train.features.resize(10, 0);
+  none->validation = {};
+  for (const Bad& c : cases) {
+    const std::string reference =
+        error_of([&] { make_linear_problem(c.spec, c.train, c.validation, c.test); });
+    ASSERT_FALSE(reference.empty()) << c.what << ": the reference accepted it";
+    EXPECT_EQ(error_of([&] { make_cuda_problem(c.spec, c.train, c.validation, c.test); }),
+              reference)
+        << c.what;
   }
 }
 
