@@ -10,7 +10,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <sstream>
 #include <string>
 #include <utility>
 
@@ -283,59 +282,7 @@ class CudaLinearProblem final : public LocalProblem {
   mutable std::uint64_t x_version_ = 0;
 };
 
-std::string count(Eigen::Index n, const std::string& noun) {
-  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
-}
-
-std::string to_string(double v) {
-  std::ostringstream s;
-  s << v;
-  return s.str();
-}
-
-// The reference's checks (linear_problem.cpp, same messages), without its copy of the data: the
-// parts this backend is for can fill most of the host's memory.
-void check_inputs(const LinearSpec& spec, const LabelledData& train, const LabelledData& validation,
-                  const LabelledData& test) {
-  if (!(spec.l2 >= 0 && std::isfinite(spec.l2)))
-    throw Error("linear problem: l2 = " + to_string(spec.l2) + " is invalid; expected l2 >= 0");
-  if (!std::isfinite(spec.initial_log_decay))
-    throw Error("linear problem: initial_log_decay = " + to_string(spec.initial_log_decay) +
-                " is invalid; expected a finite number");
-  if (spec.classes != 2)
-    throw Error(std::string("linear problem: ") +
-                (spec.kind == LinearKind::ridge ? "ridge" : "logistic") +
-                " needs classes = 2, got " + std::to_string(spec.classes) +
-                "; use softmax for more classes");
-  if (train.features.rows() == 0)
-    throw Error("linear problem: the training part is empty; expected at least one sample");
-  const Eigen::Index columns = train.features.cols();
-  const std::pair<const LabelledData*, const char*> parts[] = {
-      {&train, "training"}, {&validation, "validation"}, {&test, "test"}};
-  for (const auto& [part, name] : parts) {
-    const std::string where = std::string("linear problem: ") + name + " part";
-    const Eigen::Index m = part->features.rows();
-    if (m != part->labels.size())
-      throw Error(where + " has " + count(m, "feature row") + " but " +
-                  count(part->labels.size(), "label"));
-    if (m > 0 && part->features.cols() != columns)
-      throw Error(where + " has " + count(part->features.cols(), "feature column") +
-                  ", the training part has " + std::to_string(columns));
-    for (Eigen::Index k = 0; k < m; ++k)
-      if (part->labels[k] < 0 || part->labels[k] >= 2)
-        throw Error(where + ": label " + std::to_string(part->labels[k]) + " of sample " +
-                    std::to_string(k) + " is outside [0, 2)");
-    for (Eigen::Index j = 0; j < columns && m > 0; ++j)
-      for (Eigen::Index k = 0; k < m; ++k)
-        if (!std::isfinite(part->features(k, j)))
-          throw Error(where + ": feature " + std::to_string(j) + " of sample " + std::to_string(k) +
-                      " is " + to_string(part->features(k, j)) + "; expected a finite number");
-  }
-  if (columns + (spec.bias ? 1 : 0) == 0)
-    throw Error("linear problem: the model has no parameters (no features and no bias)");
-}
-
-// A = [features, 1], row-major (check_inputs validated the shapes).
+// A = [features, 1], row-major (check_linear_inputs validated the shapes).
 RowMajor design_matrix(const LabelledData& part, Eigen::Index columns, bool bias) {
   RowMajor design(part.features.rows(), columns + (bias ? 1 : 0));
   if (design.rows() > 0) design.leftCols(columns) = part.features;
@@ -365,7 +312,7 @@ std::unique_ptr<LocalProblem> make_cuda_problem(const LinearSpec& spec, Labelled
     throw Error(
         "model.backend = \"cuda\": model.hyper = \"per-sample\" is not available on the cuda "
         "backend (it has l2 and per-feature); use backend = \"eigen\" or \"torch\"");
-  check_inputs(spec, train, validation, test);
+  check_linear_inputs(spec, train, validation, test);  // the reference's checks and messages
 
   int count = 0;
   const cudaError_t probe = cudaGetDeviceCount(&count);

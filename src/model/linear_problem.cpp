@@ -214,9 +214,9 @@ const char* kind_name(LinearKind kind) {
   return "?";
 }
 
-// Checks one part's shapes, labels and values; returns its design matrix A = [features, 1].
-detail::DesignMatrix design_matrix(const LabelledData& part, const std::string& name,
-                                   Eigen::Index columns, int classes, bool bias) {
+// One part's shapes, labels and values.
+void check_part(const LabelledData& part, const std::string& name, Eigen::Index columns,
+                int classes) {
   const std::string where = "linear problem: " + name + " part";
   const Eigen::Index m = part.features.rows();
   if (m != part.labels.size())
@@ -235,6 +235,11 @@ detail::DesignMatrix design_matrix(const LabelledData& part, const std::string& 
       if (!std::isfinite(part.features(k, j)))
         throw Error(where + ": feature " + std::to_string(j) + " of sample " + std::to_string(k) +
                     " is " + to_string(part.features(k, j)) + "; expected a finite number");
+}
+
+// A = [features, 1] of a part check_linear_inputs accepted.
+detail::DesignMatrix design_matrix(const LabelledData& part, Eigen::Index columns, bool bias) {
+  const Eigen::Index m = part.features.rows();
   detail::DesignMatrix design(m, columns + (bias ? 1 : 0));
   if (m > 0) design.leftCols(columns) = part.features;
   if (bias) design.col(columns).setOnes();
@@ -256,8 +261,8 @@ std::unique_ptr<SampleLoss> make_sample_loss(const LinearSpec& spec, detail::Des
 
 }  // namespace
 
-std::unique_ptr<LocalProblem> make_linear_problem(const LinearSpec& spec, LabelledData train,
-                                                  LabelledData validation, LabelledData test) {
+void check_linear_inputs(const LinearSpec& spec, const LabelledData& train,
+                         const LabelledData& validation, const LabelledData& test) {
   if (!(spec.l2 >= 0 && std::isfinite(spec.l2)))
     throw Error("linear problem: l2 = " + to_string(spec.l2) + " is invalid; expected l2 >= 0");
   if (!std::isfinite(spec.initial_log_decay))
@@ -275,17 +280,23 @@ std::unique_ptr<LocalProblem> make_linear_problem(const LinearSpec& spec, Labell
   if (train.features.rows() == 0)
     throw Error("linear problem: the training part is empty; expected at least one sample");
   const Eigen::Index columns = train.features.cols();
-  detail::DesignMatrix train_design =
-      design_matrix(train, "training", columns, spec.classes, spec.bias);
-  detail::DesignMatrix validation_design =
-      design_matrix(validation, "validation", columns, spec.classes, spec.bias);
-  detail::DesignMatrix test_design = design_matrix(test, "test", columns, spec.classes, spec.bias);
-  if (train_design.cols() == 0)
+  check_part(train, "training", columns, spec.classes);
+  check_part(validation, "validation", columns, spec.classes);
+  check_part(test, "test", columns, spec.classes);
+  if (columns + (spec.bias ? 1 : 0) == 0)
     throw Error("linear problem: the model has no parameters (no features and no bias)");
+}
+
+std::unique_ptr<LocalProblem> make_linear_problem(const LinearSpec& spec, LabelledData train,
+                                                  LabelledData validation, LabelledData test) {
+  check_linear_inputs(spec, train, validation, test);
+  const Eigen::Index columns = train.features.cols();
   return std::make_unique<LinearProblem>(
-      spec, make_sample_loss(spec, std::move(train_design), std::move(train.labels)),
-      make_sample_loss(spec, std::move(validation_design), std::move(validation.labels)),
-      make_sample_loss(spec, std::move(test_design), std::move(test.labels)));
+      spec,
+      make_sample_loss(spec, design_matrix(train, columns, spec.bias), std::move(train.labels)),
+      make_sample_loss(spec, design_matrix(validation, columns, spec.bias),
+                       std::move(validation.labels)),
+      make_sample_loss(spec, design_matrix(test, columns, spec.bias), std::move(test.labels)));
 }
 
 }  // namespace hyperpush::model

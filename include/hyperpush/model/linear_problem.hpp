@@ -49,6 +49,11 @@ struct LinearSpec {
 // an empty training part, a part whose feature rows and labels differ in number, a non-empty part
 // whose column count differs from the training part's, a label outside [0, classes), a feature
 // that is not finite, a model without parameters. Validation and test parts may be empty.
+// The checks of make_linear_problem alone (every backend of the linear models calls them, so the
+// messages are the same whatever the backend); throws hyperpush::Error.
+void check_linear_inputs(const LinearSpec& spec, const LabelledData& train,
+                         const LabelledData& validation, const LabelledData& test);
+
 std::unique_ptr<LocalProblem> make_linear_problem(const LinearSpec& spec, LabelledData train,
                                                   LabelledData validation, LabelledData test);
 
