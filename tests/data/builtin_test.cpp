@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "hyperpush/error.hpp"
-#include "scratch_dir.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace hyperpush::data {
 namespace {
@@ -154,7 +154,7 @@ TEST(BuiltinDatasets, RejectsUnknownPart) {
 }
 
 TEST(BuiltinDatasets, MissingFileNamesTheDebianPackage) {
-  ScratchDir root;
+  test::ScratchDir root;
   EXPECT_THAT(
       [&] { read_builtin("fashion-mnist", "test", root.path("")); },
       ThrowsMessage<Error>(StrEq(root.path("usr/share/datasets/fashion-mnist/"

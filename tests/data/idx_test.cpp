@@ -8,7 +8,7 @@
 #include <string>
 
 #include "hyperpush/error.hpp"
-#include "scratch_dir.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace hyperpush::data {
 namespace {
@@ -39,7 +39,7 @@ std::string two_images() {
 std::string two_labels() { return idx(kLabels, {2}, {3, 1}); }
 
 TEST(ReadIdx, ScalesPixelsToUnitIntervalAndCountsClasses) {
-  ScratchDir dir;
+  test::ScratchDir dir;
   const Dataset data =
       read_idx(dir.write("images", two_images()), dir.write("labels", two_labels()));
   EXPECT_EQ(data.source, dir.path("images") + " and " + dir.path("labels"));
@@ -55,7 +55,7 @@ TEST(ReadIdx, ScalesPixelsToUnitIntervalAndCountsClasses) {
 }
 
 TEST(ReadIdx, RejectsMissingFile) {
-  ScratchDir dir;
+  test::ScratchDir dir;
   const std::string images = dir.write("images", two_images());
   EXPECT_THAT([&] { read_idx(images, dir.path("absent")); },
               ThrowsMessage<Error>(StrEq(dir.path("absent") +
@@ -64,7 +64,7 @@ TEST(ReadIdx, RejectsMissingFile) {
 }
 
 TEST(ReadIdx, RejectsEmptyFile) {
-  ScratchDir dir;
+  test::ScratchDir dir;
   EXPECT_THAT([&] { read_idx(dir.write("images", ""), dir.write("labels", two_labels())); },
               ThrowsMessage<Error>(
                   StrEq(dir.path("images") +
@@ -73,7 +73,7 @@ TEST(ReadIdx, RejectsEmptyFile) {
 }
 
 TEST(ReadIdx, RejectsLabelFileGivenAsImages) {
-  ScratchDir dir;
+  test::ScratchDir dir;
   EXPECT_THAT(
       [&] { read_idx(dir.write("images", two_labels()), dir.write("labels", two_labels())); },
       ThrowsMessage<Error>(StrEq(dir.path("images") +
@@ -82,7 +82,7 @@ TEST(ReadIdx, RejectsLabelFileGivenAsImages) {
 }
 
 TEST(ReadIdx, RejectsWrongLabelMagic) {
-  ScratchDir dir;
+  test::ScratchDir dir;
   EXPECT_THAT(
       [&] {
         read_idx(dir.write("images", two_images()),
@@ -94,7 +94,7 @@ TEST(ReadIdx, RejectsWrongLabelMagic) {
 }
 
 TEST(ReadIdx, RejectsTruncatedHeader) {
-  ScratchDir dir;
+  test::ScratchDir dir;
   const std::string header = two_images().substr(0, 10);
   EXPECT_THAT([&] { read_idx(dir.write("images", header), dir.write("labels", two_labels())); },
               ThrowsMessage<Error>(StrEq(
@@ -104,7 +104,7 @@ TEST(ReadIdx, RejectsTruncatedHeader) {
 }
 
 TEST(ReadIdx, RejectsTruncatedPixels) {
-  ScratchDir dir;
+  test::ScratchDir dir;
   const std::string images = two_images().substr(0, 16 + 7);
   EXPECT_THAT([&] { read_idx(dir.write("images", images), dir.write("labels", two_labels())); },
               ThrowsMessage<Error>(StrEq(dir.path("images") +
@@ -113,7 +113,7 @@ TEST(ReadIdx, RejectsTruncatedPixels) {
 }
 
 TEST(ReadIdx, RejectsTruncatedLabels) {
-  ScratchDir dir;
+  test::ScratchDir dir;
   EXPECT_THAT(
       [&] {
         read_idx(dir.write("images", two_images()), dir.write("labels", idx(kLabels, {2}, {3})));
@@ -124,7 +124,7 @@ TEST(ReadIdx, RejectsTruncatedLabels) {
 }
 
 TEST(ReadIdx, RejectsDataAfterTheDeclaredBytes) {
-  ScratchDir dir;
+  test::ScratchDir dir;
   EXPECT_THAT(
       [&] { read_idx(dir.write("images", two_images() + "x"), dir.write("labels", two_labels())); },
       ThrowsMessage<Error>(StrEq(dir.path("images") +
@@ -133,7 +133,7 @@ TEST(ReadIdx, RejectsDataAfterTheDeclaredBytes) {
 }
 
 TEST(ReadIdx, RejectsLabelCountOtherThanImageCount) {
-  ScratchDir dir;
+  test::ScratchDir dir;
   EXPECT_THAT(
       [&] {
         read_idx(dir.write("images", two_images()),
@@ -145,7 +145,7 @@ TEST(ReadIdx, RejectsLabelCountOtherThanImageCount) {
 }
 
 TEST(ReadIdx, RejectsNoImages) {
-  ScratchDir dir;
+  test::ScratchDir dir;
   EXPECT_THAT(
       [&] {
         read_idx(dir.write("images", idx(kImages, {0, 2, 3}, {})),
@@ -156,7 +156,7 @@ TEST(ReadIdx, RejectsNoImages) {
 }
 
 TEST(ReadIdx, RejectsEmptyImageShape) {
-  ScratchDir dir;
+  test::ScratchDir dir;
   EXPECT_THAT(
       [&] {
         read_idx(dir.write("images", idx(kImages, {2, 0, 3}, {})),

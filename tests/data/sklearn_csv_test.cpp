@@ -6,7 +6,7 @@
 #include <string>
 
 #include "hyperpush/error.hpp"
-#include "scratch_dir.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace hyperpush::data {
 namespace {
@@ -154,7 +154,7 @@ TEST(ReadSklearnCsv, RejectsNonNumericField) {
 }
 
 TEST(ReadSklearnCsv, QuotesBinaryAndLongFieldsOnOneLine) {
-  ScratchDir dir;
+  test::ScratchDir dir;
   const std::string path =
       dir.write("binary.csv", "1,2,0\n3,\"\xff\x01" + std::string(50, 'x') + ",1\n5,6,0\n");
   EXPECT_THAT(

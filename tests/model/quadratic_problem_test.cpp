@@ -8,7 +8,7 @@
 
 #include "hyperpush/error.hpp"
 #include "oracle_checks.hpp"
-#include "scratch_dir.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace hyperpush::model {
 namespace {
@@ -141,7 +141,7 @@ class MalformedQuadraticFile : public testing::Test {
     EXPECT_THAT([&] { read_quadratic_file(path); },
                 ThrowsMessage<Error>(StrEq(path + ": " + message)));
   }
-  test::ScratchDir dir_;
+  hyperpush::test::ScratchDir dir_;
 };
 
 TEST_F(MalformedQuadraticFile, TheValidBaseReads) {

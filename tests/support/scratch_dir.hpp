@@ -1,6 +1,6 @@
 #pragma once
-// A fresh directory for the files one test writes (binary IDX fixtures are easier to read as the
-// bytes in the test than as committed files), removed when the test ends.
+// A fresh directory for the files one test writes (fixtures easier to read as bytes in the test
+// than as committed files), removed when the test ends. Shared by the layers' unit tests.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -8,7 +8,7 @@
 #include <fstream>
 #include <string>
 
-namespace hyperpush::data {
+namespace hyperpush::test {
 
 class ScratchDir {
  public:
@@ -16,7 +16,7 @@ class ScratchDir {
     const auto* test = testing::UnitTest::GetInstance()->current_test_info();
     // Test name and process id: ctest runs the tests of this binary in parallel processes.
     root_ = std::filesystem::temp_directory_path() /
-            ("hyperpush_data_" + std::string(test->test_suite_name()) + "_" + test->name() + "_" +
+            ("hyperpush_" + std::string(test->test_suite_name()) + "_" + test->name() + "_" +
              std::to_string(getpid()));
     std::filesystem::remove_all(root_);
     std::filesystem::create_directories(root_);
@@ -40,4 +40,4 @@ class ScratchDir {
   std::filesystem::path root_;
 };
 
-}  // namespace hyperpush::data
+}  // namespace hyperpush::test
