@@ -41,6 +41,7 @@
 #include <string>
 #include <vector>
 
+#include "hyperpush/model/classifier.hpp"
 #include "hyperpush/model/linear_problem.hpp"
 #include "hyperpush/model/local_problem.hpp"
 
@@ -71,6 +72,13 @@ std::unique_ptr<LocalProblem> make_torch_problem(const TorchSpec& spec, Labelled
 
 // The device make_torch_problem would use: "cpu" or "cuda:<k>".
 std::string torch_device_name(const std::string& device, int local_rank);
+
+// The model of `spec` at x (θ = θ0 + x for the networks, θ = x for the linear kinds) as a
+// Classifier (model/classifier.hpp), on spec.device, for inputs of `features` columns.
+// reinitialised(seed) is the same spec with θ0 drawn from that seed and x = 0. Throws
+// hyperpush::Error as make_torch_problem does, and when x is not of the model's size.
+std::unique_ptr<Classifier> make_torch_classifier(const TorchSpec& spec, int features,
+                                                  const Vector& x);
 
 // The number of parameters of an mlp with q input features (d of its shared model).
 int mlp_parameter_count(int features, const std::vector<int>& hidden, int classes);
