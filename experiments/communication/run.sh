@@ -33,29 +33,20 @@ M=${M:-100}
 S=${S:-10}
 OUT=${OUT:-results/communication}
 CFG=experiments/communication/config.toml
-BIN=build/bin/hyperpush
-PY=/usr/bin/python3
+source experiments/lib/runs.sh
 
-[[ -x $BIN ]] || { echo "run.sh: $BIN not found; build first (cmake --build build --target hyperpush)" >&2; exit 2; }
 start=$(date +%s)
 rm -rf "$OUT/runs"
 mkdir -p "$OUT/runs"
 
-# One run: DIR D SEED METHOD S M ALPHA; its stdout/stderr go to DIR.log.
+# One run: DIR D SEED METHOD S M ALPHA.
 run_one() {
-  local dir=$1 d=$2 seed=$3 method=$4 s=$5 m=$6 alpha=$7
-  if ! scripts/mpirun.sh "$NP" "$BIN" run "$CFG" --set seed="$seed" \
-      --set data.mixture_dim=$((d - 1)) --set hypergradient.method="$method" \
-      --set hypergradient.push_rounds="$s" --set hypergradient.depth="$m" \
-      --set hypergradient.alpha="$alpha" --set output.progress=false --out "$dir" \
-      >"$dir.log" 2>&1; then
-    echo "run.sh: run failed: d=$d seed=$seed method=$method (log: $dir.log)" >&2
-    cat "$dir.log" >&2
-    return 255  # makes xargs stop
-  fi
+  hyperpush_run "$NP" "$1" "$CFG" --set seed="$3" --set data.mixture_dim=$(($2 - 1)) \
+    --set hypergradient.method="$4" --set hypergradient.push_rounds="$5" \
+    --set hypergradient.depth="$6" --set hypergradient.alpha="$7"
 }
 export -f run_one
-export BIN CFG NP
+export CFG NP
 
 # 1. alpha per (d, seed), then 2. HGP with that alpha and Hessian exchange.
 echo "calibrating alpha for d in {$D_LIST}, seeds {$SEEDS}"
@@ -67,36 +58,29 @@ done | xargs -P "$JOBS" -L 1 bash -c 'run_one "$@"' _
 echo "running HGP (M = $M, S = $S) and Hessian exchange (S = $S), $JOBS at a time, $NP rank(s) each"
 for d in $D_LIST; do
   for seed in $SEEDS; do
-    alpha=$("$PY" -c 'import json,sys; print(repr(json.load(open(sys.argv[1]))["alpha"]))' \
-      "$OUT/runs/alpha_d${d}_seed$seed/summary.json")
+    alpha=$(json_field "$OUT/runs/alpha_d${d}_seed$seed/summary.json" alpha)
     echo "$OUT/runs/hgp_d${d}_seed$seed $d $seed hgp $S $M $alpha"
     echo "$OUT/runs/hessian-exchange_d${d}_seed$seed $d $seed hessian-exchange $S $M 0"
   done
 done | xargs -P "$JOBS" -L 1 bash -c 'run_one "$@"' _
 
-# 3. the CSV, written to a temporary file and renamed into place.
-"$PY" - "$OUT" "$D_LIST" "$SEEDS" <<'EOF'
-import json, os, sys, tempfile
+# 3. the CSV, written atomically.
+PYTHONPATH=experiments/lib "$PY" - "$OUT" "$D_LIST" "$SEEDS" <<'EOF'
+import sys
+from results import load_run, write_csv
 out, d_list, seeds = sys.argv[1], sorted(map(int, sys.argv[2].split())), sys.argv[3].split()
 rows = []
 for d in d_list:
     for seed in seeds:
         for method in ("hgp", "hessian-exchange"):
-            run = os.path.join(out, "runs", f"{method}_d{d}_seed{seed}")
-            s = json.load(open(os.path.join(run, "summary.json")))
-            t = json.load(open(os.path.join(run, "timings.json")))
+            s, seconds = load_run(out, f"{method}_d{d}_seed{seed}")
             assert s["dim"] == d and s["method"] == method and s["seed"] == int(seed)
             rows.append((d, int(seed), method, s["push_rounds"],
                          s["depth"] if method == "hgp" else "", s["alpha"] if method == "hgp" else "",
                          s["hypergradient_rounds"], s["messages_sent"], s["bytes_sent"],
-                         s["hypergradient_error"], t["seconds_total"]))
-fd, tmp = tempfile.mkstemp(prefix=".bytes.csv.", dir=out)
-with os.fdopen(fd, "w") as f:
-    f.write("d,seed,method,S,M,alpha,rounds,messages_sent,bytes_sent,error,seconds\n")
-    for r in rows:
-        f.write(",".join(repr(x) if isinstance(x, float) else str(x) for x in r) + "\n")
-os.chmod(tmp, 0o644)
-os.replace(tmp, os.path.join(out, "bytes.csv"))
+                         s["hypergradient_error"], seconds))
+write_csv(out, "bytes.csv", "d,seed,method,S,M,alpha,rounds,messages_sent,bytes_sent,error,seconds",
+          rows)
 print(f"wrote {out}/bytes.csv ({len(rows)} rows)")
 EOF
 echo "total $(($(date +%s) - start)) s"

@@ -39,32 +39,21 @@ S_LIST=${S_LIST:-"1 2 5 10 100"}
 M_LIST=${M_LIST:-"1 2 5 10 20 50 100 200"}
 OUT=${OUT:-results/hgp_error_vs_depth}
 CFG=experiments/hgp_error_vs_depth/config.toml
-BIN=build/bin/hyperpush
-PY=/usr/bin/python3
+source experiments/lib/runs.sh
 
-[[ -x $BIN ]] || { echo "run.sh: $BIN not found; build first (cmake --build build --target hyperpush)" >&2; exit 2; }
 start=$(date +%s)
 rm -rf "$OUT/runs"
 mkdir -p "$OUT/runs"
 
-# One run: NP DIR SEED S M ALPHA [extra --set ...]; its stdout/stderr go to DIR.log.
+# One run: NP DIR SEED S M ALPHA [extra --set ...].
 run_one() {
   local np=$1 dir=$2 seed=$3 s=$4 m=$5 alpha=$6
   shift 6
-  if ! scripts/mpirun.sh "$np" "$BIN" run "$CFG" --set seed="$seed" \
-      --set hypergradient.push_rounds="$s" --set hypergradient.depth="$m" \
-      --set hypergradient.alpha="$alpha" --set output.progress=false "$@" --out "$dir" \
-      >"$dir.log" 2>&1; then
-    echo "run.sh: run failed: seed=$seed S=$s M=$m alpha=$alpha (log: $dir.log)" >&2
-    cat "$dir.log" >&2
-    return 255  # makes xargs stop
-  fi
+  hyperpush_run "$np" "$dir" "$CFG" --set seed="$seed" --set hypergradient.push_rounds="$s" \
+    --set hypergradient.depth="$m" --set hypergradient.alpha="$alpha" "$@"
 }
 export -f run_one
-export BIN CFG
-
-# Field of a JSON file, printed with full precision (repr round-trips).
-json_field() { "$PY" -c 'import json,sys; print(repr(json.load(open(sys.argv[1]))[sys.argv[2]]))' "$@"; }
+export CFG
 
 # 1. alpha per seed: automatic alpha with S = 100 (exact averaging), depth 1.
 echo "calibrating alpha (S = 100 power iteration) for seeds: $SEEDS"
@@ -110,38 +99,24 @@ if [[ -d $ref ]]; then
   fi
 fi
 
-# 4. the CSVs, each written to a temporary file and renamed into place.
-"$PY" - "$OUT" "$SEEDS" "$S_LIST" "$M_LIST" <<'EOF'
-import json, os, sys, tempfile
+# 4. the CSVs, written atomically.
+PYTHONPATH=experiments/lib "$PY" - "$OUT" "$SEEDS" "$S_LIST" "$M_LIST" <<'EOF'
+import sys
+from results import load_run, write_csv
 out, seeds, s_list, m_list = sys.argv[1], *(a.split() for a in sys.argv[2:5])
-
-def load(name):
-    d = os.path.join(out, "runs", name)
-    summary = json.load(open(os.path.join(d, "summary.json")))
-    timings = json.load(open(os.path.join(d, "timings.json")))
-    return summary, timings["seconds_total"]
-
-def write(name, header, rows):
-    fd, tmp = tempfile.mkstemp(prefix="." + name + ".", dir=out)
-    with os.fdopen(fd, "w") as f:
-        f.write(header + "\n")
-        for r in rows:
-            f.write(",".join(repr(x) if isinstance(x, float) else str(x) for x in r) + "\n")
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, os.path.join(out, name))
 
 rows, auto = [], []
 for seed in seeds:
     for s in s_list:
         for m in m_list:
-            summ, sec = load(f"seed{seed}_S{s}_M{m}")
+            summ, sec = load_run(out, f"seed{seed}_S{s}_M{m}")
             assert summ["push_rounds"] == int(s) and summ["depth"] == int(m) and summ["seed"] == int(seed)
             rows.append((int(seed), int(s), int(m), summ["hypergradient_error"], summ["bytes_sent"], sec))
-        summ, sec = load(f"auto_seed{seed}_S{s}_M200")
+        summ, sec = load_run(out, f"auto_seed{seed}_S{s}_M200")
         auto.append((int(seed), int(s), 200, summ["alpha"], summ["hypergradient_error"],
                      summ["bytes_sent"], sec))
-write("errors.csv", "seed,S,M,error,bytes_sent,seconds", rows)
-write("errors_auto_alpha.csv", "seed,S,M,alpha,error,bytes_sent,seconds", auto)
+write_csv(out, "errors.csv", "seed,S,M,error,bytes_sent,seconds", rows)
+write_csv(out, "errors_auto_alpha.csv", "seed,S,M,alpha,error,bytes_sent,seconds", auto)
 print(f"wrote {out}/errors.csv ({len(rows)} rows), {out}/errors_auto_alpha.csv ({len(auto)} rows)")
 EOF
 mv -f "$alpha_tmp" "$OUT/alpha.csv"

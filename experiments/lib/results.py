@@ -1,0 +1,23 @@
+"""What the experiments' collectors share: reading a run's result folder, writing a CSV atomically."""
+import json
+import os
+import tempfile
+
+
+def load_run(out, name):
+    """summary.json and timings.json's seconds_total of the run folder out/runs/name."""
+    run = os.path.join(out, "runs", name)
+    summary = json.load(open(os.path.join(run, "summary.json")))
+    timings = json.load(open(os.path.join(run, "timings.json")))
+    return summary, timings["seconds_total"]
+
+
+def write_csv(out, name, header, rows):
+    """out/name with the header line and rows (floats as repr: they round-trip), renamed into place."""
+    fd, tmp = tempfile.mkstemp(prefix="." + name + ".", dir=out)
+    with os.fdopen(fd, "w") as f:
+        f.write(header + "\n")
+        for r in rows:
+            f.write(",".join(repr(x) if isinstance(x, float) else str(x) for x in r) + "\n")
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, os.path.join(out, name))
