@@ -125,6 +125,7 @@ model::LinearSpec linear_spec(const Config& config, int classes) {
   const std::string& hyper = config.string("model.hyper");
   spec.hyper = hyper == "per-feature"  ? model::HyperKind::per_feature
                : hyper == "per-sample" ? model::HyperKind::per_sample
+               : hyper == "per-class"  ? model::HyperKind::per_class
                                        : model::HyperKind::l2;
   spec.classes = classes;
   spec.l2 = config.real("model.l2");
@@ -133,8 +134,9 @@ model::LinearSpec linear_spec(const Config& config, int classes) {
 }
 
 #ifdef HYPERPUSH_WITH_TORCH
-// model.hidden: "64,32" → {64, 32}.
-std::vector<int> hidden_widths(const std::string& text) {
+// model.hidden = "64,32" → {64, 32} (model.channels alike).
+std::vector<int> widths(const Config& config, const std::string& key) {
+  const std::string& text = config.string(key);
   std::vector<int> widths;
   std::size_t start = 0;
   while (start <= text.size()) {
@@ -148,7 +150,7 @@ std::vector<int> hidden_widths(const std::string& text) {
       used = 0;
     }
     if (used == 0 || item.find_first_not_of(" ", used) != std::string::npos || width < 1)
-      throw Error("model.hidden: \"" + text +
+      throw Error(key + ": \"" + text +
                   "\" is invalid; expected widths >= 1 separated by commas, e.g. \"64,32\"");
     widths.push_back(width);
     start = comma + 1;
@@ -165,15 +167,22 @@ std::vector<std::unique_ptr<model::LocalProblem>> torch_problems(
 #ifdef HYPERPUSH_WITH_TORCH
   model::TorchSpec spec;
   const std::string& kind = config.string("model.kind");
-  spec.kind = kind == "mlp"       ? model::TorchKind::mlp
-              : kind == "softmax" ? model::TorchKind::softmax
-              : kind == "ridge"   ? model::TorchKind::ridge
-                                  : model::TorchKind::logistic;
+  spec.kind = kind == "mlp"           ? model::TorchKind::mlp
+              : kind == "cnn"         ? model::TorchKind::cnn
+              : kind == "torchscript" ? model::TorchKind::torchscript
+              : kind == "softmax"     ? model::TorchKind::softmax
+              : kind == "ridge"       ? model::TorchKind::ridge
+                                      : model::TorchKind::logistic;
   spec.hyper = linear.hyper;
   spec.classes = linear.classes;
   spec.l2 = linear.l2;
   spec.initial_log_decay = linear.initial_log_decay;
-  spec.hidden = hidden_widths(config.string("model.hidden"));
+  if (spec.kind == model::TorchKind::mlp) spec.hidden = widths(config, "model.hidden");
+  if (spec.kind == model::TorchKind::cnn) {
+    spec.channels = widths(config, "model.channels");
+    spec.kernel = static_cast<int>(config.integer("model.kernel"));
+  }
+  if (spec.kind == model::TorchKind::torchscript) spec.file = config.path("model.file");
   spec.activation = config.string("model.activation") == "softplus" ? model::Activation::softplus
                                                                     : model::Activation::tanh;
   spec.seed = static_cast<std::uint64_t>(config.integer("seed"));
@@ -249,10 +258,10 @@ bilevel::AgentSet build_agents(const Config& config, consensus::Gossip& gossip,
     const auto spec = linear_spec(config, data.classes);
     if (config.string("model.backend") == "torch") {
       set.problems = torch_problems(config, spec, data.parts, gossip.comm());
-    } else if (config.string("model.kind") == "mlp") {
-      const std::string& backend = config.string("model.backend");
-      throw Error("model.kind: \"mlp\" needs model.backend = \"torch\"; the " + backend +
-                  " backend has logistic" + (backend == "cuda" ? "" : ", softmax") + " and ridge");
+    } else if (const std::string& kind = config.string("model.kind");
+               kind == "mlp" || kind == "cnn" || kind == "torchscript") {
+      throw Error("model.kind: \"" + kind + "\" needs model.backend = \"torch\"; the " +
+                  config.string("model.backend") + " backend has logistic, softmax and ridge");
     } else if (config.string("model.backend") == "cuda") {
       set.problems = cuda_problems(spec, data.parts, gossip.comm());
     } else {

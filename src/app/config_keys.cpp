@@ -70,21 +70,34 @@ const std::vector<KeyDecl>& config_keys() {
            "quadratic: JSON file {\"gamma\", \"agents\": [{\"A\", \"B\", \"c\", \"lambda\"}]}, "
            "relative to the config file's folder."),
 
-      text("model.kind", "logistic", {"logistic", "softmax", "ridge", "mlp"},
-           "Model shared by all agents (x); logistic and ridge need 2 classes; mlp (a network "
-           "with model.hidden layers) needs backend = \"torch\"."),
-      text("model.hyper", "l2", {"l2", "per-feature", "per-sample"},
-           "Private hyperparameters λ_i: L2 decay e^λ, per-feature decays, or per-sample weights."),
+      text("model.kind", "logistic", {"logistic", "softmax", "ridge", "mlp", "cnn", "torchscript"},
+           "Model shared by all agents (x); logistic and ridge need 2 classes; the networks need "
+           "backend = \"torch\": mlp (model.hidden layers), cnn (square one-channel images, "
+           "model.channels, model.kernel), torchscript (a module of your own, model.file)."),
+      text("model.hyper", "l2", {"l2", "per-feature", "per-sample", "per-class"},
+           "Private hyperparameters λ_i: L2 decay e^λ, per-feature decays, per-sample weights, or "
+           "per-class logit weights (λ_c added to the logits of class c in g_i and f_i: "
+           "personalization; softmax or a network with one logit per class)."),
       real("model.l2", 0.0, 0, 1e6, false,
-           "Fixed ridge term ½·l2·‖x‖² added to every g_i (needed > 0 with per-sample weights)."),
+           "Fixed ridge term ½·l2·‖x‖² added to every g_i (needed > 0 with per-sample and "
+           "per-class)."),
       real("model.initial_decay", 0.1, 0, 1e6, true, "Starting decay e^λ(0) for l2 / per-feature."),
       text("model.backend", "eigen", {"eigen", "torch", "cuda"},
            "Oracle backend (`eigen`: the analytic reference; `torch`: LibTorch autograd, CPU or "
-           "CUDA, when built with LibTorch; `cuda`: logistic and ridge with l2 / per-feature decay "
-           "on the GPU (local rank mod device count), cuBLAS, when built with CUDA; no fallback)."),
+           "CUDA, when built with LibTorch; `cuda`: logistic, softmax and ridge with every hyperparameter "
+           "kind on the GPU (local rank mod device count), cuBLAS, when built with CUDA; no fallback)."),
       text("model.hidden", "32", {},
-           "mlp: hidden layer widths, comma-separated (\"64,32\"); tanh between layers."),
-      text("model.activation", "tanh", {"tanh", "softplus"}, "mlp: activation between layers."),
+           "mlp: hidden layer widths, comma-separated (\"64,32\"); model.activation between "
+           "layers."),
+      text("model.channels", "4,8", {},
+           "cnn: output channels of each block conv k×k → activation → 2×2 average pool, "
+           "comma-separated; a linear layer maps the last maps to the logits."),
+      integer("model.kernel", 5, 1, 99, "cnn: odd convolution size k ('same' padding)."),
+      text("model.activation", "tanh", {"tanh", "softplus"},
+           "mlp and cnn: activation between layers."),
+      text("model.file", "", {},
+           "torchscript: a module saved by torch.jit.save (double precision, forward: m × q → "
+           "m × C logits), relative to the config file's folder; its parameters are θ0."),
       text("model.device", "auto", {"auto", "cpu", "cuda"},
            "torch: `auto` = GPU (local rank mod device count) when CUDA works, else CPU; `cpu` "
            "forces the CPU; `cuda` refuses to fall back."),
@@ -191,9 +204,14 @@ const std::vector<KeyDecl>& config_keys() {
       integer("tree.tree_seeds", 1, 1, 1e6,
               "tree grid: tree seeds 0, 1, ... per split (the stable tree's random draws)."),
 
+      text("explain.model", "softmax", {"softmax", "mlp", "cnn", "torchscript"},
+           "explain: the classifier trained and explained: `softmax` (softmax regression, closed "
+           "form) or a torch backend network built from model.hidden, model.activation, "
+           "model.device (mlp), model.channels, model.kernel (cnn), model.file (torchscript)."),
       text("explain.metrics", "grad_cos, grad_dot, if, rif, fk, x_cos, x_dot, x_l2", {},
-           "explain: relevance metrics, comma-separated, of x_l2, x_cos, x_dot, if, rif, fk, "
-           "grad_dot, grad_cos (softmax regression; last_* / all_* need hidden layers)."),
+           "explain: relevance metrics, comma-separated, of x_l2, x_cos, x_dot, last_l2, "
+           "last_cos, last_dot, all_l2, all_cos, all_dot, if, rif, fk, grad_dot, grad_cos "
+           "(last_* / all_* need a model with hidden layers)."),
       integer("explain.test_instances", 500, 1, 1e9,
               "explain: test instances sampled (seeded) for the three tests."),
       integer("explain.top_k", 5, 1, 1000,
@@ -205,11 +223,23 @@ const std::vector<KeyDecl>& config_keys() {
            "explain: damping δ of the Hessian (if, rif) and the empirical Fisher (fk)."),
       integer("explain.dense_max_params", 4096, 1, 1e5,
               "explain: largest gradient dimension whose damped matrix if / rif / fk factor "
-              "densely; above it they need explain.projection_dim."),
+              "densely; above it if solves by conjugate gradient and rif / fk need "
+              "explain.projection_dim."),
+      integer("explain.hessian_samples", 0, 0, 1e9,
+              "explain: training samples the Hessian of if / rif averages over (the first of a "
+              "seeded shuffle); 0 = all. Caps the cost of each CG iteration."),
+      real("explain.cg_tolerance", 1e-6, 0, 1, true,
+           "explain: CG of if above dense_max_params stops at ‖r‖ ≤ tolerance·‖g(z)‖."),
+      integer("explain.cg_iterations", 200, 1, 1e6,
+              "explain: CG of if: Hessian-vector products per query at most."),
       real("explain.l2", 1e-3, 0, 1e6, false,
-           "explain: ridge term ½·l2·‖θ‖² of the softmax regression being explained."),
+           "explain: ridge term ½·l2·‖θ − θ0‖² of the model being explained (θ0 = 0 for "
+           "softmax, a network's initial draw)."),
       integer("explain.train_iterations", 500, 1, 1e7,
-              "explain: L-BFGS iterations at most when training the softmax regression."),
+              "explain: L-BFGS iterations at most when training the model."),
+      integer("explain.examples", 8, 0, 1e6,
+              "explain: explain.json lists, per metric, the top-k training indices of this many "
+              "queries (with their test indices)."),
 
       text("output.dir", "results", {},
            "Folder for the results (`--out` overrides); relative to the working directory."),

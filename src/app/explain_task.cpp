@@ -1,24 +1,31 @@
-// Task `explain`: similarity-based explanation of a softmax regression on the run's data set
-// (specs/explain.md). Trains the model (and the superclass model of the identical subclass test)
-// once, then for every metric of `explain.metrics`: the identical class test, the identical
-// subclass test and the model randomization test on `explain.test_instances` sampled test
-// instances. Writes explain.json and prints a table.
+// Task `explain`: similarity-based explanation of a classifier on the run's data set
+// (specs/explain.md). explain.model picks it: `softmax` (softmax regression, closed form,
+// explain/softmax_model.hpp) or a torch backend network (`mlp`, `cnn`, `torchscript`:
+// model/torch_problem.hpp, from the model.* keys). Trains the model (and the same architecture on
+// the superclass labels of the identical subclass test) once by L-BFGS on
+//   (1/N) Σ ℓ_i(θ0 + x) + ½ explain.l2 ‖x‖²   (θ0 = 0 for softmax, the network's initial draw)
+// then for every metric of `explain.metrics`: the identical class test, the identical subclass
+// test and the model randomization test (against Classifier::reinitialised(seed)) on
+// `explain.test_instances` sampled test instances. Writes explain.json and prints a table.
 //
 // Retrieval is decentralized: agent a owns the training shard [a·N/n, (a+1)·N/n), scores it
 // against the queries and keeps its top-k; the global top-k per query comes from merge consensus
 // over the run's schedule ((n − 1)·B rounds, exact), so the results are the same bytes whatever
-// the rank count. The model, its Hessian and the randomization test's full score vectors are
-// computed from the whole training set on every rank (rank 0 alone for the randomization test):
-// in this task every rank reads the same data; a decentralized Hessian (push-sum Neumann, as for
-// the hyper-gradient) is not implemented.
+// the rank count. The model (trained on rank 0, broadcast), its Hessian and the randomization
+// test's full score vectors are computed from the whole training set on every rank (rank 0 alone
+// for the randomization test): in this task every rank reads the same data; a decentralized
+// Hessian (push-sum Neumann, as for the hyper-gradient) is not implemented.
 #include <mpi.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hyperpush/app/commands.hpp"
@@ -27,6 +34,7 @@
 #include "hyperpush/consensus/gossip.hpp"
 #include "hyperpush/consensus/max_consensus.hpp"
 #include "hyperpush/data/split.hpp"
+#include "hyperpush/data/standardize.hpp"
 #include "hyperpush/error.hpp"
 #include "hyperpush/explain/decentralized_top_k.hpp"
 #include "hyperpush/explain/identical_class_test.hpp"
@@ -35,6 +43,9 @@
 #include "hyperpush/explain/randomization_test.hpp"
 #include "hyperpush/explain/relevance.hpp"
 #include "hyperpush/explain/softmax_training.hpp"
+#include "hyperpush/model/classifier.hpp"
+#include "hyperpush/model/torch_problem.hpp"
+#include "hyperpush/random.hpp"
 
 namespace hyperpush::app {
 namespace {
@@ -45,37 +56,172 @@ using explain::SoftmaxModel;
 using nlohmann::json;
 
 struct ExplainSettings {
+  std::string model = "softmax";
   std::vector<explain::Metric> metrics;
-  int test_instances = 500, top_k = 5;
+  int test_instances = 500, top_k = 5, examples = 8;
   explain::RelevanceOptions relevance;
   explain::SoftmaxTraining training;
 };
 
 ExplainSettings read_settings(const Config& config) {
   ExplainSettings s;
+  s.model = config.string("explain.model");
+#ifndef HYPERPUSH_WITH_TORCH
+  if (s.model != "softmax")
+    throw Error("explain.model = \"" + s.model +
+                "\": this hyperpush was built without LibTorch (CMake did not find Torch); "
+                "install libtorch-dev (or pass Torch_DIR) and rebuild, or use explain.model = "
+                "\"softmax\"");
+#endif
   s.metrics = explain::parse_metrics(config.string("explain.metrics"), "explain.metrics");
+  if (s.model == "softmax")
+    for (const explain::Metric m : s.metrics)
+      if (explain::uses_hidden_layers(m))
+        throw Error("explain.metrics: metric '" + explain::metric_name(m) +
+                    "' needs a model with hidden layers; explain.model = \"softmax\" has none "
+                    "(use \"mlp\" or \"cnn\")");
   s.test_instances = static_cast<int>(config.integer("explain.test_instances"));
   s.top_k = static_cast<int>(config.integer("explain.top_k"));
+  s.examples = static_cast<int>(config.integer("explain.examples"));
   s.relevance.damping = config.real("explain.damping");
   s.relevance.projection_dim = static_cast<int>(config.integer("explain.projection_dim"));
   s.relevance.dense_max_params = static_cast<int>(config.integer("explain.dense_max_params"));
+  s.relevance.hessian_samples = static_cast<int>(config.integer("explain.hessian_samples"));
+  s.relevance.cg_tolerance = config.real("explain.cg_tolerance");
+  s.relevance.cg_iterations = static_cast<int>(config.integer("explain.cg_iterations"));
   s.relevance.seed = static_cast<std::uint64_t>(config.integer("seed"));
   s.training.l2 = config.real("explain.l2");
   s.training.max_iterations = static_cast<int>(config.integer("explain.train_iterations"));
   return s;
 }
 
-// Trained on rank 0, the same weights on every rank.
-SoftmaxModel train_and_share(MPI_Comm comm, int rank, const Samples& train,
-                             const explain::SoftmaxTraining& options) {
-  SoftmaxModel model;
-  model.weights.resize(train.x.cols() + 1, train.classes);
-  if (rank == 0) model = train_softmax(train, options).model;
-  MPI_Bcast(model.weights.data(), static_cast<int>(model.weights.size()), MPI_DOUBLE, 0, comm);
-  return model;
+// A trained classifier and how its training ended.
+struct Trained {
+  std::unique_ptr<model::Classifier> classifier;
+  int iterations = 0;
+  double loss = 0, gradient_norm = 0;
+};
+
+// Softmax regression, trained on rank 0, the same weights on every rank.
+Trained train_softmax_and_share(MPI_Comm comm, int rank, const Samples& train,
+                                const explain::SoftmaxTraining& options) {
+  explain::SoftmaxFit fit;
+  fit.model.weights.resize(train.x.cols() + 1, train.classes);
+  on_all_ranks(comm, [&] {
+    if (rank == 0) fit = train_softmax(train, options);
+  });
+  MPI_Bcast(fit.model.weights.data(), static_cast<int>(fit.model.weights.size()), MPI_DOUBLE, 0,
+            comm);
+  double stats[3] = {static_cast<double>(fit.iterations), fit.loss, fit.gradient_norm};
+  MPI_Bcast(stats, 3, MPI_DOUBLE, 0, comm);
+  Trained out;
+  out.classifier = std::make_unique<SoftmaxModel>(std::move(fit.model));
+  out.iterations = static_cast<int>(stats[0]);
+  out.loss = stats[1];
+  out.gradient_norm = stats[2];
+  return out;
 }
 
-double accuracy(const SoftmaxModel& model, const Samples& s) {
+#ifdef HYPERPUSH_WITH_TORCH
+// A list of widths such as model.hidden = "64,32" → {64, 32} (as the bilevel tasks read it).
+std::vector<int> widths_of(const std::string& key, const std::string& text) {
+  std::vector<int> widths;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    const std::string item = text.substr(start, comma - start);
+    std::size_t used = 0;
+    int width = 0;
+    try {
+      width = std::stoi(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || item.find_first_not_of(" ", used) != std::string::npos || width < 1)
+      throw Error(key + ": \"" + text +
+                  "\" is invalid; expected widths >= 1 separated by commas, e.g. \"64,32\"");
+    widths.push_back(width);
+    start = comma + 1;
+  }
+  return widths;
+}
+
+// The network of explain.model for `classes` classes from the model.* keys: the l2 decay
+// ½ explain.l2 ‖x‖² as the fixed ridge term (λ = −1000 in training: e^λ = 0) and θ0 drawn from
+// random_bits(seed, Purpose::explain, 2, 0, 0), so that the randomization test's
+// reinitialised(seed) is another draw than the training's start.
+model::TorchSpec network_spec(const Config& config, const ExplainSettings& s, int classes,
+                              MPI_Comm comm) {
+  model::TorchSpec spec;
+  spec.kind = s.model == "cnn"           ? model::TorchKind::cnn
+              : s.model == "torchscript" ? model::TorchKind::torchscript
+                                         : model::TorchKind::mlp;
+  spec.hyper = model::HyperKind::l2;
+  spec.classes = classes;
+  spec.l2 = s.training.l2;
+  if (spec.kind == model::TorchKind::mlp)
+    spec.hidden = widths_of("model.hidden", config.string("model.hidden"));
+  if (spec.kind == model::TorchKind::cnn) {
+    spec.channels = widths_of("model.channels", config.string("model.channels"));
+    spec.kernel = static_cast<int>(config.integer("model.kernel"));
+  }
+  if (spec.kind == model::TorchKind::torchscript) spec.file = config.path("model.file");
+  spec.activation = config.string("model.activation") == "softplus" ? model::Activation::softplus
+                                                                    : model::Activation::tanh;
+  spec.seed =
+      random_bits(static_cast<std::uint64_t>(config.integer("seed")), Purpose::explain, 2, 0, 0);
+  spec.device = config.string("model.device");
+  MPI_Comm node;  // the ranks sharing this node: the local rank picks the GPU
+  MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+  MPI_Comm_rank(node, &spec.local_rank);
+  MPI_Comm_free(&node);
+  return spec;
+}
+#endif
+
+// The classifier of explain.model trained on `train` on rank 0, the same on every rank.
+// Collective.
+Trained train_and_share(const Config& config, MPI_Comm comm, int rank, const Samples& train,
+                        const ExplainSettings& s) {
+  if (s.model == "softmax") return train_softmax_and_share(comm, rank, train, s.training);
+#ifdef HYPERPUSH_WITH_TORCH
+  model::TorchSpec spec;
+  std::unique_ptr<model::LocalProblem> problem;
+  on_all_ranks(comm, [&] {
+    spec = network_spec(config, s, train.classes, comm);
+    problem = model::make_torch_problem(spec, {train.x, train.y}, {}, {});
+  });
+  Eigen::VectorXd x = Eigen::VectorXd::Zero(problem->dim());
+  double stats[3] = {0, 0, 0};
+  on_all_ranks(comm, [&] {
+    if (rank != 0) return;
+    explain::InnerTraining inner;
+    inner.max_iterations = s.training.max_iterations;
+    inner.tolerance = s.training.tolerance;
+    const Eigen::VectorXd lambda = Eigen::VectorXd::Constant(problem->hyper_dim(), -1000.0);
+    explain::InnerFit fit = explain::train_inner(*problem, lambda, x, inner);
+    x = std::move(fit.x);
+    stats[0] = fit.iterations, stats[1] = fit.loss, stats[2] = fit.gradient_norm;
+  });
+  MPI_Bcast(x.data(), static_cast<int>(x.size()), MPI_DOUBLE, 0, comm);
+  MPI_Bcast(stats, 3, MPI_DOUBLE, 0, comm);
+  Trained out;
+  on_all_ranks(comm, [&] {
+    out.classifier = model::make_torch_classifier(spec, static_cast<int>(train.x.cols()), x);
+  });
+  out.iterations = static_cast<int>(stats[0]);
+  out.loss = stats[1];
+  out.gradient_norm = stats[2];
+  return out;
+#else
+  (void)config, (void)comm, (void)rank, (void)train;
+  throw Error("explain.model = \"" + s.model +
+              "\": this hyperpush was built without LibTorch (CMake did not find Torch); install "
+              "libtorch-dev (or pass Torch_DIR) and rebuild, or use explain.model = \"softmax\"");
+#endif
+}
+
+double accuracy(const model::Classifier& model, const Samples& s) {
   if (s.x.rows() == 0) return std::nan("");
   return static_cast<double>((model.predict(s.x).array() == s.y.array()).count()) /
          static_cast<double>(s.x.rows());
@@ -134,7 +280,15 @@ void run_explain(RunContext& c) {
   Samples train, test;
   on_all_ranks(c.comm, [&] {
     s = read_settings(c.config);
-    const data::TrainTest data = load_train_test(c.config);
+    data::TrainTest data = load_train_test(c.config);
+    // Networks see standardized features (the training part's moments; a tanh network on raw
+    // pixel values of up to 16 or 255 starts saturated and ends with large negative curvature).
+    // The softmax regression keeps the raw features it was published with.
+    if (s.model != "softmax" && c.config.boolean("data.standardize")) {
+      const data::Standardization st = data::standardization(data::moments(data.train));
+      data::standardize(data.train, st.mean, st.scale);
+      data::standardize(data.test, st.mean, st.scale);
+    }
     if (data.test.rows == 0)
       throw Error("explain: the test part is empty; set data.test_fraction > 0");
     if (data.train.rows < static_cast<std::size_t>(c.agents))
@@ -162,27 +316,29 @@ void run_explain(RunContext& c) {
 
   const auto train_start = Clock::now();
   c.progress.update("explain: training", 0, subclass ? 2 : 1, "models");
-  const SoftmaxModel model = train_and_share(c.comm, c.rank, train, s.training);
+  const Trained trained = train_and_share(c.config, c.comm, c.rank, train, s);
+  const model::Classifier& model = *trained.classifier;
   const std::vector<int> superclass =
       subclass ? explain::random_superclasses(classes, seed) : std::vector<int>{};
   Samples train_super = train;
-  SoftmaxModel super_model;
+  Trained trained_super;
   if (subclass) {
+    c.progress.update("explain: training", 1, 2, "models");
     train_super.y = explain::superclass_labels(train.y, superclass);
     train_super.classes = 2;
-    super_model = train_and_share(c.comm, c.rank, train_super, s.training);
+    trained_super = train_and_share(c.config, c.comm, c.rank, train_super, s);
   }
-  const SoftmaxModel random_model =
-      explain::random_softmax_model(static_cast<int>(train.x.cols()), classes, seed);
+  const std::unique_ptr<model::Classifier> random_model = model.reinitialised(seed);
   const double train_seconds = std::chrono::duration<double>(Clock::now() - train_start).count();
 
   const Eigen::VectorXi predicted = model.predict(query.x);
   const Eigen::VectorXi predicted_super =
-      subclass ? super_model.predict(query.x) : Eigen::VectorXi();
+      subclass ? trained_super.classifier->predict(query.x) : Eigen::VectorXi();
 
   consensus::Gossip gossip(c.comm, c.schedule);
   const Shards shards{c.agents, train.x.rows()};
   const std::int64_t rounds = consensus::flooding_rounds(c.agents, c.schedule_check.b);
+  const Eigen::Index examples = std::min<Eigen::Index>(s.examples, queries);
 
   json metrics = json::object();
   std::vector<std::string> rows;
@@ -195,7 +351,8 @@ void run_explain(RunContext& c) {
     on_all_ranks(c.comm, [&] {
       relevance = std::make_unique<explain::Relevance>(metric, model, train, s.relevance);
     });
-    const Eigen::MatrixXd q_emb = relevance->query_embedding(query.x, predicted);
+    Eigen::MatrixXd q_emb;
+    on_all_ranks(c.comm, [&] { q_emb = relevance->query_embedding(query.x, predicted); });
     const auto top = retrieve(gossip, shards, rounds, *relevance, q_emb, s.top_k);
 
     json entry;
@@ -206,10 +363,18 @@ void run_explain(RunContext& c) {
       entry["identical_class"] = score_json(class_score);
     }
     if (subclass) {
-      const explain::Relevance relevance_super(metric, super_model, train_super, s.relevance);
-      const auto top_super =
-          retrieve(gossip, shards, rounds, relevance_super,
-                   relevance_super.query_embedding(query.x, predicted_super), s.top_k);
+      std::unique_ptr<explain::Relevance> relevance_super;
+      Eigen::MatrixXd q_super;
+      on_all_ranks(c.comm, [&] {
+        try {
+          relevance_super = std::make_unique<explain::Relevance>(metric, *trained_super.classifier,
+                                                                 train_super, s.relevance);
+          q_super = relevance_super->query_embedding(query.x, predicted_super);
+        } catch (const Error& e) {
+          throw Error(std::string(e.what()) + " (the superclass model of the subclass test)");
+        }
+      });
+      const auto top_super = retrieve(gossip, shards, rounds, *relevance_super, q_super, s.top_k);
       if (c.rank == 0) {
         subclass_score = explain::identical_subclass_test(top_super, query.y, predicted_super,
                                                           superclass, train.y, s.top_k);
@@ -219,13 +384,43 @@ void run_explain(RunContext& c) {
       entry["identical_subclass"] = nullptr;
     }
     if (c.rank == 0) {
-      // Each model scores the queries at its own predictions.
-      const explain::Relevance relevance_random(metric, random_model, train, s.relevance);
-      const Eigen::MatrixXd trained_scores = relevance->index().scores(q_emb);
-      const Eigen::MatrixXd random_scores = relevance_random.index().scores(
-          relevance_random.query_embedding(query.x, random_model.predict(query.x)));
-      const double rho = explain::randomization_test(trained_scores, random_scores);
-      entry["randomization"] = {{"spearman", nullable(rho)}};
+      // Each model scores the queries at its own predictions. A re-initialised network's Hessian
+      // may be indefinite beyond the damping: then IF / RIF have no score to correlate (null,
+      // with the reason) and the run goes on.
+      double rho = std::nan("");
+      try {
+        const explain::Relevance relevance_random(metric, *random_model, train, s.relevance);
+        const Eigen::MatrixXd trained_scores = relevance->index().scores(q_emb);
+        const Eigen::MatrixXd random_scores = relevance_random.index().scores(
+            relevance_random.query_embedding(query.x, random_model->predict(query.x)));
+        rho = explain::randomization_test(trained_scores, random_scores);
+        entry["randomization"] = {{"spearman", nullable(rho)}};
+      } catch (const Error& e) {
+        entry["randomization"] = {{"spearman", nullptr}, {"error", e.what()}};
+      }
+      const explain::CgStats& cg = relevance->cg_stats();
+      if (cg.solves > 0)
+        entry["cg"] = {{"solves", cg.solves},
+                       {"not_converged", cg.not_converged},
+                       {"max_iterations", cg.max_iterations},
+                       {"worst_relative_residual", cg.worst_relative_residual}};
+      // The first queries' retrievals: indices into the test and training parts of the run.
+      if (examples > 0) {
+        json list = json::array();
+        for (Eigen::Index q = 0; q < examples; ++q) {
+          json top_list = json::array(), top_labels = json::array();
+          for (const std::int64_t i : top[static_cast<std::size_t>(q)]) {
+            top_list.push_back(i);
+            top_labels.push_back(train.y(i));
+          }
+          list.push_back({{"test_index", order[static_cast<std::size_t>(q)]},
+                          {"label", query.y(q)},
+                          {"predicted", predicted(q)},
+                          {"top", top_list},
+                          {"top_labels", top_labels}});
+        }
+        entry["examples"] = list;
+      }
       metrics[name] = entry;
       char line[200];
       std::snprintf(line, sizeof line, "  %-9s  %8.3f  %8.3f  %8.3f  %8.3f  %8.3f", name.c_str(),
@@ -240,9 +435,14 @@ void run_explain(RunContext& c) {
 
   json superclasses = json::array();
   for (const int v : superclass) superclasses.push_back(v);
-  const json out = {
+  Samples test_super = test;
+  if (subclass) test_super.y = explain::superclass_labels(test.y, superclass);
+  json training = {{"iterations", trained.iterations},
+                   {"loss", trained.loss},
+                   {"gradient_norm", trained.gradient_norm}};
+  json out = {
       {"task", "explain"},
-      {"model", "softmax"},
+      {"model", s.model},
       {"dataset", c.config.string("data.dataset")},
       {"seed", seed},
       {"train_samples", train.x.rows()},
@@ -252,24 +452,32 @@ void run_explain(RunContext& c) {
       {"params", model.params()},
       {"train_accuracy", nullable(accuracy(model, train))},
       {"test_accuracy", nullable(accuracy(model, test))},
+      {"training", training},
       {"superclasses", superclasses},
-      {"superclass_test_accuracy", subclass ? nullable(accuracy(super_model,
-                                                                [&] {
-                                                                  Samples t = test;
-                                                                  t.y = explain::superclass_labels(
-                                                                      test.y, superclass);
-                                                                  return t;
-                                                                }()))
-                                            : json(nullptr)},
+      {"superclass_test_accuracy",
+       subclass ? nullable(accuracy(*trained_super.classifier, test_super)) : json(nullptr)},
       {"queries", queries},
       {"top_k", s.top_k},
       {"projection_dim", s.relevance.projection_dim},
       {"damping", s.relevance.damping},
+      {"hessian_samples", s.relevance.hessian_samples},
       {"l2", s.training.l2},
       {"fisher", "empirical: (1/N) sum_i g_i g_i^T + damping I"},
       {"agents", c.agents},
       {"flooding_rounds_per_retrieval", rounds},
       {"metrics", metrics}};
+  if (s.model == "mlp")
+    out["network"] = {{"hidden", c.config.string("model.hidden")},
+                      {"activation", c.config.string("model.activation")}};
+  if (s.model == "cnn")
+    out["network"] = {{"channels", c.config.string("model.channels")},
+                      {"kernel", c.config.integer("model.kernel")},
+                      {"activation", c.config.string("model.activation")}};
+  if (s.model == "torchscript") out["network"] = {{"file", c.config.string("model.file")}};
+  if (s.model != "softmax") {
+    out["network"]["device"] = c.config.string("model.device");
+    out["network"]["standardized"] = c.config.boolean("data.standardize");
+  }
   c.results->write("explain.json", out.dump(2) + "\n");
   char host[256] = {};
   gethostname(host, sizeof host - 1);
@@ -280,12 +488,21 @@ void run_explain(RunContext& c) {
       {"seconds_training", train_seconds}};
   c.results->write("timings.json", timings.dump(2) + "\n");
 
+  std::string description = "softmax regression";
+  if (s.model == "mlp")
+    description = "mlp (hidden " + c.config.string("model.hidden") + ", " +
+                  c.config.string("model.activation") + ")";
+  if (s.model == "cnn")
+    description = "cnn (channels " + c.config.string("model.channels") + ", kernel " +
+                  std::to_string(c.config.integer("model.kernel")) + ", " +
+                  c.config.string("model.activation") + ")";
+  if (s.model == "torchscript") description = "torchscript module " + c.config.string("model.file");
   std::printf(
-      "hyperpush explain: softmax regression on %s, %lld training / %lld test samples, %d "
-      "parameters, test accuracy %.4f; %lld queries, top-%d, %d agents\n",
-      c.config.string("data.dataset").c_str(), static_cast<long long>(train.x.rows()),
-      static_cast<long long>(test.x.rows()), model.params(), accuracy(model, test),
-      static_cast<long long>(queries), s.top_k, c.agents);
+      "hyperpush explain: %s on %s, %lld training / %lld test samples, %d parameters, test "
+      "accuracy %.4f; %lld queries, top-%d, %d agents\n",
+      description.c_str(), c.config.string("data.dataset").c_str(),
+      static_cast<long long>(train.x.rows()), static_cast<long long>(test.x.rows()), model.params(),
+      accuracy(model, test), static_cast<long long>(queries), s.top_k, c.agents);
   std::printf("  %-9s  %8s  %8s  %8s  %8s  %8s\n", "metric", "class@1", "class@k", "sub@1", "sub@k",
               "rand-rho");
   for (const auto& line : rows) std::printf("%s\n", line.c_str());

@@ -1,6 +1,7 @@
-// Backend `cuda`: a binary linear model (logistic or ridge) as a local bilevel problem with its
-// data on a CUDA device (cuda_problem.hpp). The host side: Eigen vectors in and out, cuBLAS GEMVs,
-// the regularizer on d-vectors; the per-sample math runs in linear_kernels.cu.
+// Backend `cuda`: a linear model (logistic, ridge or softmax) as a local bilevel problem with its
+// data on a CUDA device (cuda_problem.hpp). The host side: Eigen vectors in and out, cuBLAS
+// products with the resident design matrix, the regularizer on d-vectors; the per-sample math runs
+// in linear_kernels.cu.
 #include "hyperpush/model/cuda_problem.hpp"
 
 #include <cublas_v2.h>
@@ -20,7 +21,6 @@ namespace hyperpush::model {
 namespace {
 
 using cuda_detail::BinaryLoss;
-using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 void check(cudaError_t status, const char* what) {
   if (status != cudaSuccess)
@@ -52,16 +52,19 @@ class DeviceBuffer {
   }
 
   T* get() const { return data_; }
-  void upload(const T* host) {
-    if (size_ > 0)
-      check(cudaMemcpy(data_, host, size_ * sizeof(T), cudaMemcpyHostToDevice),
+  // Copies n elements from the host into [offset, offset + n).
+  void upload(const T* host, std::size_t n, std::size_t offset = 0) {
+    if (n > 0)
+      check(cudaMemcpy(data_ + offset, host, n * sizeof(T), cudaMemcpyHostToDevice),
             "cudaMemcpy to device");
   }
-  void download(T* host) const {
-    if (size_ > 0)
-      check(cudaMemcpy(host, data_, size_ * sizeof(T), cudaMemcpyDeviceToHost),
-            "cudaMemcpy to host");
+  void upload(const T* host) { upload(host, size_); }
+  // Copies the first n elements (all by default) to the host.
+  void download(T* host, std::size_t n) const {
+    if (n > 0)
+      check(cudaMemcpy(host, data_, n * sizeof(T), cudaMemcpyDeviceToHost), "cudaMemcpy to host");
   }
+  void download(T* host) const { download(host, size_); }
 
  private:
   void swap(DeviceBuffer& other) noexcept {
@@ -84,134 +87,224 @@ class CublasHandle {
   cublasHandle_t handle_ = nullptr;
 };
 
-// One data part on the device, with what depends on the current x: logits z = A x and, per sample,
-// ℓ, ℓ', ℓ'' and the correct-prediction flag.
+// One data part on the device: A = [features, 1] column-major m × q (the features exactly as
+// Eigen holds them, then the ones: no host copy, no transpose), the labels, the sample weights
+// s (1/m), and what depends on the current x (and λ, for a part with per-class offsets). C is the
+// number of logits per sample: 1 for the binary models, the class count for softmax; per-sample
+// matrices are column-major m × C.
 struct DevicePart {
-  DevicePart(const RowMajor& design, const Eigen::VectorXi& labels_in)
-      : m(static_cast<int>(design.rows())),
-        q(static_cast<int>(design.cols())),
-        a(static_cast<std::size_t>(design.size())),
-        labels(static_cast<std::size_t>(m)),
-        z(m),
-        loss(m),
-        slope(m),
-        curvature(m),
-        correct(m),
+  DevicePart(const LabelledData& data, int q_in, bool bias, int logits_per_sample, bool softmax,
+             bool offsets)
+      : m(static_cast<int>(data.features.rows())),
+        q(q_in),
+        with_offset(offsets),
+        a(static_cast<std::size_t>(m) * q),
+        labels(m),
+        predicted(m),
+        weights(m),
         ones(m),
-        t(m) {
-    a.upload(design.data());  // row-major m × q = column-major q × m (lda = q)
-    labels.upload(labels_in.data());
+        logits(static_cast<std::size_t>(m) * logits_per_sample),
+        prob(softmax ? static_cast<std::size_t>(m) * logits_per_sample : 0),
+        loss(m),
+        slope(softmax ? 0 : m),
+        curvature(softmax ? 0 : m),
+        correct(m),
+        scratch(static_cast<std::size_t>(m) * logits_per_sample) {
+    if (m == 0) return;
+    const std::size_t features = static_cast<std::size_t>(data.features.cols()) * m;
+    a.upload(data.features.data(), features);
     const Vector one = Vector::Ones(m);
+    if (bias) a.upload(one.data(), m, features);
+    labels.upload(data.labels.data());
     ones.upload(one.data());
+    const Vector uniform = Vector::Constant(m, 1.0 / m);
+    weights.upload(uniform.data());
   }
 
   int m, q;
+  bool with_offset;  // the logits in the loss are Z + 1 λᵀ (per-class; training and validation)
   DeviceBuffer<double> a;
-  DeviceBuffer<int> labels;
-  DeviceBuffer<double> z, loss, slope, curvature, correct, ones, t;
-  mutable std::uint64_t version = 0;  // the x version the per-sample terms belong to (0: none)
+  DeviceBuffer<int> labels, predicted;
+  mutable DeviceBuffer<double> weights;  // s: 1/m, or λ/m for per-sample weights (training)
+  DeviceBuffer<double> ones;
+  DeviceBuffer<double> logits, prob, loss, slope, curvature, correct;  // at the current x
+  DeviceBuffer<double> scratch;  // m × C: residuals, A W and the HVP's weights
+  // The x and λ versions the per-sample terms belong to (0: none).
+  mutable std::uint64_t x_version = 0, lambda_version = 0;
 };
 
 class CudaLinearProblem final : public LocalProblem {
  public:
-  CudaLinearProblem(const LinearSpec& spec, const RowMajor& train,
-                    const Eigen::VectorXi& train_labels, const RowMajor& validation,
-                    const Eigen::VectorXi& validation_labels, const RowMajor& test,
-                    const Eigen::VectorXi& test_labels)
-      : loss_(spec.kind == LinearKind::ridge ? BinaryLoss::ridge : BinaryLoss::logistic),
+  CudaLinearProblem(const LinearSpec& spec, const LabelledData& train,
+                    const LabelledData& validation, const LabelledData& test)
+      : kind_(spec.kind),
         hyper_(spec.hyper),
         l2_(spec.l2),
         initial_log_decay_(spec.initial_log_decay),
-        d_(static_cast<int>(train.cols())),
-        train_(train, train_labels),
-        validation_(validation, validation_labels),
-        test_(test, test_labels),
+        q_(static_cast<int>(train.features.cols()) + (spec.bias ? 1 : 0)),
+        classes_(spec.kind == LinearKind::softmax ? spec.classes : 1),
+        d_(q_ * classes_),
+        train_(train, q_, spec.bias, classes_, softmax(), per_class()),
+        validation_(validation, q_, spec.bias, classes_, softmax(), per_class()),
+        test_(test, q_, spec.bias, classes_, softmax(), false),  // accuracy of x alone
         x_(d_),
         w_(d_),
-        result_(d_) {
+        result_(d_),
+        dots_(hyper_ == HyperKind::per_sample ? train_.m : 0),
+        offset_(per_class() ? classes_ : 0) {
     host_x_.resize(d_);
     host_w_.resize(d_);
   }
 
   int dim() const override { return d_; }
-  int hyper_dim() const override { return hyper_ == HyperKind::l2 ? 1 : d_; }
+  int hyper_dim() const override {
+    switch (hyper_) {
+      case HyperKind::l2:
+        return 1;
+      case HyperKind::per_feature:
+        return d_;
+      case HyperKind::per_sample:
+        return train_.m;
+      case HyperKind::per_class:
+        return classes_;
+    }
+    return 0;
+  }
 
   double inner_loss(const VectorRef& x, const VectorRef& lambda) const override {
-    const double data = mean(train_, x, &DevicePart::loss);  // (1/m) Σ_k ℓ_k
+    load_lambda(lambda);
+    update(train_, x);
+    // Σ_k s_k ℓ_k + ½ (e^λ + l2) ‖x‖², ½ Σ_j (e^{λ_j} + l2) x_j² or ½ l2 ‖x‖²
+    const double data = dot(train_, train_.weights, train_.loss);
     if (hyper_ == HyperKind::l2) return data + 0.5 * (std::exp(lambda[0]) + l2_) * x.squaredNorm();
-    return data + 0.5 * ((lambda.array().exp() + l2_) * x.array().square()).sum();
+    if (hyper_ != HyperKind::per_feature) return data + 0.5 * l2_ * x.squaredNorm();
+    const Vector decay = lambda.array().exp() + l2_;
+    return data + 0.5 * decay.dot(x.cwiseAbs2());
   }
 
   void inner_gradient(const VectorRef& x, const VectorRef& lambda, VectorOut out) const override {
-    data_gradient(train_, x, out);  // (1/m) Aᵀ ℓ'
+    load_lambda(lambda);
+    data_gradient(train_, x, out);  // Aᵀ r
     add_decay_times(lambda, x, out);
   }
 
   void hessian_vector(const VectorRef& x, const VectorRef& lambda, const VectorRef& w,
                       VectorOut out) const override {
-    // H w = (1/m) Aᵀ (ℓ'' ⊙ A w) + D(λ) w: two GEMVs over the resident A, one fused kernel; w and
-    // the result are the only transfers (x is loaded already when HGP repeats it).
-    update(train_, x);
-    if (!w_loaded_ || w != host_w_) {
-      host_w_ = w;
-      w_.upload(host_w_.data());
-      w_loaded_ = true;
-    }
-    const double one = 1.0, zero = 0.0, scale = 1.0 / train_.m;
-    check(cublasDgemv(cublas_.get(), CUBLAS_OP_T, train_.q, train_.m, &one, train_.a.get(),
-                      train_.q, w_.get(), 1, &zero, train_.t.get(), 1),
-          "cublasDgemv (A w)");
-    cuda_detail::launch_scale(train_.m, train_.curvature.get(), train_.t.get());  // ℓ'' ⊙ A w
-    check(cudaGetLastError(), "the HVP weight kernel");
-    check(cublasDgemv(cublas_.get(), CUBLAS_OP_N, train_.q, train_.m, &scale, train_.a.get(),
-                      train_.q, train_.t.get(), 1, &zero, result_.get(), 1),
-          "cublasDgemv (Aᵀ t)");
-    download_result(out);
+    // H w = Aᵀ (weights ⊙ A W) + D(λ) w: two cuBLAS products over the resident A and one kernel;
+    // w and the result are the only transfers (x is loaded already when HGP repeats it).
+    load_lambda(lambda);
+    hvp_weights(x, w);
+    times_a_transposed(train_, train_.scratch.get(), result_.get());  // Aᵀ U
+    download(result_, d_, out);
     add_decay_times(lambda, w, out);
   }
 
   void cross_vector(const VectorRef& x, const VectorRef& lambda, const VectorRef& w,
                     VectorOut out) const override {
-    if (hyper_ == HyperKind::l2)  // ∂/∂λ (e^λ + l2) xᵀw = e^λ xᵀw
+    if (hyper_ == HyperKind::l2) {  // ∂/∂λ (e^λ + l2) xᵀw = e^λ xᵀw
       out[0] = std::exp(lambda[0]) * x.dot(w);
-    else  // e^λ ⊙ x ⊙ w
+    } else if (hyper_ == HyperKind::per_feature) {  // e^λ ⊙ x ⊙ w
       out = (lambda.array().exp() * x.array() * w.array()).matrix();
+    } else if (hyper_ == HyperKind::per_class) {  // (1/m) Σ_k R_k = Uᵀ 1 after the HVP's weights
+      load_lambda(lambda);
+      hvp_weights(x, w);
+      column_sums(train_, train_.scratch.get(), out);
+    } else {  // per-sample: ∂/∂λ_k (λ_k/m) ∇ℓ_kᵀ w = ∇ℓ_kᵀ w / m, from U = A W
+      update(train_, x);
+      load_w(w);
+      times_a(train_, w_.get(), train_.scratch.get());
+      if (softmax())
+        cuda_detail::launch_softmax_gradient_dots(train_.m, classes_, train_.prob.get(),
+                                                  train_.labels.get(), train_.scratch.get(),
+                                                  dots_.get());
+      else
+        cuda_detail::launch_binary_gradient_dots(train_.m, train_.slope.get(), train_.scratch.get(),
+                                                 dots_.get());
+      check(cudaGetLastError(), "the per-sample gradient kernel");
+      download(dots_, train_.m, out);
+    }
   }
 
-  double outer_loss(const VectorRef& x, const VectorRef&) const override {
-    return validation_.m == 0 ? 0.0 : mean(validation_, x, &DevicePart::loss);
+  double outer_loss(const VectorRef& x, const VectorRef& lambda) const override {
+    if (validation_.m == 0) return 0.0;
+    load_lambda(lambda);
+    update(validation_, x);
+    return dot(validation_, validation_.weights, validation_.loss);
   }
-  void outer_gradient_x(const VectorRef& x, const VectorRef&, VectorOut out) const override {
+  void outer_gradient_x(const VectorRef& x, const VectorRef& lambda, VectorOut out) const override {
     if (validation_.m == 0) {
       out.setZero();
       return;
     }
+    load_lambda(lambda);
     data_gradient(validation_, x, out);
   }
-  void outer_gradient_lambda(const VectorRef&, const VectorRef&, VectorOut out) const override {
-    out.setZero();  // f does not depend on λ
+  void outer_gradient_lambda(const VectorRef& x, const VectorRef& lambda,
+                             VectorOut out) const override {
+    if (hyper_ != HyperKind::per_class || validation_.m == 0) {
+      out.setZero();  // only per-class offsets put λ in f
+      return;
+    }
+    // (1/m_val) Σ_k (P_k − Y_k): the column sums of the gradient's residual
+    load_lambda(lambda);
+    residual(validation_, x);
+    column_sums(validation_, validation_.scratch.get(), out);
   }
 
   double test_metric(const VectorRef& x) const override {
     if (test_.m == 0) return std::numeric_limits<double>::quiet_NaN();
-    return mean(test_, x, &DevicePart::correct);
+    update(test_, x);
+    return dot(test_, test_.correct, test_.ones) / test_.m;  // an exact count, then one division
   }
 
   Eigen::VectorXi predict(const VectorRef& x, Part part) const override {
     const DevicePart& p = part == Part::train ? train_ : test_;
     if (p.m == 0) return {};
     update(p, x);
-    Vector z(p.m);
-    p.z.download(z.data());
-    return (z.array() > 0).cast<int>();
+    Eigen::VectorXi predicted(p.m);
+    p.predicted.download(predicted.data());
+    return predicted;
   }
 
   Vector initial_lambda() const override {
+    if (hyper_ == HyperKind::per_sample) return Vector::Ones(train_.m);
+    if (hyper_ == HyperKind::per_class) return Vector::Zero(classes_);
     return Vector::Constant(hyper_dim(), initial_log_decay_);
   }
 
  private:
-  // Loads x (one host→device copy when it changed) and the part's per-sample terms at x.
+  bool softmax() const { return kind_ == LinearKind::softmax; }
+  bool per_class() const { return hyper_ == HyperKind::per_class; }
+
+  // out (m × C) = A V, V q × C (column-major, as x): a GEMV for one logit, else a GEMM.
+  void times_a(const DevicePart& part, const double* v, double* out) const {
+    const double one = 1.0, zero = 0.0;
+    if (classes_ == 1)
+      check(cublasDgemv(cublas_.get(), CUBLAS_OP_N, part.m, part.q, &one, part.a.get(), part.m, v,
+                        1, &zero, out, 1),
+            "cublasDgemv (A v)");
+    else
+      check(cublasDgemm(cublas_.get(), CUBLAS_OP_N, CUBLAS_OP_N, part.m, classes_, part.q, &one,
+                        part.a.get(), part.m, v, part.q, &zero, out, part.m),
+            "cublasDgemm (A V)");
+  }
+
+  // out (q × C) = Aᵀ R, R m × C.
+  void times_a_transposed(const DevicePart& part, const double* r, double* out) const {
+    const double one = 1.0, zero = 0.0;
+    if (classes_ == 1)
+      check(cublasDgemv(cublas_.get(), CUBLAS_OP_T, part.m, part.q, &one, part.a.get(), part.m, r,
+                        1, &zero, out, 1),
+            "cublasDgemv (Aᵀ r)");
+    else
+      check(cublasDgemm(cublas_.get(), CUBLAS_OP_T, CUBLAS_OP_N, part.q, classes_, part.m, &one,
+                        part.a.get(), part.m, r, part.m, &zero, out, part.q),
+            "cublasDgemm (Aᵀ R)");
+  }
+
+  // Loads x (one host→device copy when it changed) and the part's per-sample terms at x (and
+  // the loaded λ, for per-class offsets): the logits Z = A X, then ℓ, its derivatives (or P), the
+  // predictions.
   void update(const DevicePart& part, const VectorRef& x) const {
     if (!x_loaded_ || x != host_x_) {
       host_x_ = x;
@@ -219,76 +312,138 @@ class CudaLinearProblem final : public LocalProblem {
       x_loaded_ = true;
       ++x_version_;
     }
-    if (part.version == x_version_ || part.m == 0) return;
-    const double one = 1.0, zero = 0.0;
-    check(cublasDgemv(cublas_.get(), CUBLAS_OP_T, part.q, part.m, &one, part.a.get(), part.q,
-                      x_.get(), 1, &zero, part.z.get(), 1),
-          "cublasDgemv (z = A x)");
-    cuda_detail::launch_binary_terms(loss_, part.m, part.z.get(), part.labels.get(),
-                                     part.loss.get(), part.slope.get(), part.curvature.get(),
-                                     part.correct.get());
+    if (part.m == 0) return;
+    if (part.x_version != x_version_) {
+      times_a(part, x_.get(), part.logits.get());
+    } else if (!part.with_offset || part.lambda_version == lambda_version_) {
+      return;  // Z and every term at (x, λ) are there
+    }
+    if (softmax())
+      cuda_detail::launch_softmax_terms(part.m, classes_, part.logits.get(),
+                                        part.with_offset ? offset_.get() : nullptr,
+                                        part.labels.get(), part.prob.get(), part.loss.get(),
+                                        part.predicted.get(), part.correct.get());
+    else
+      cuda_detail::launch_binary_terms(
+          kind_ == LinearKind::ridge ? BinaryLoss::ridge : BinaryLoss::logistic, part.m,
+          part.logits.get(), part.labels.get(), part.loss.get(), part.slope.get(),
+          part.curvature.get(), part.predicted.get(), part.correct.get());
     check(cudaGetLastError(), "the per-sample kernel");
-    part.version = x_version_;
+    part.x_version = x_version_;
+    part.lambda_version = lambda_version_;
   }
 
-  // (1/m) Σ_k v_k for a per-sample vector v of the part at x (a dot product with ones).
-  double mean(const DevicePart& part, const VectorRef& x,
-              DeviceBuffer<double> DevicePart::*v) const {
-    update(part, x);
-    double sum = 0;
-    check(cublasDdot(cublas_.get(), part.m, (part.*v).get(), 1, part.ones.get(), 1, &sum),
-          "cublasDdot");
-    return sum / part.m;
-  }
-
-  // out = (1/m) Aᵀ ℓ'.
-  void data_gradient(const DevicePart& part, const VectorRef& x, VectorOut out) const {
-    update(part, x);
-    const double zero = 0.0, scale = 1.0 / part.m;
-    check(cublasDgemv(cublas_.get(), CUBLAS_OP_N, part.q, part.m, &scale, part.a.get(), part.q,
-                      part.slope.get(), 1, &zero, result_.get(), 1),
-          "cublasDgemv (Aᵀ ℓ')");
-    download_result(out);
-  }
-
-  void download_result(VectorOut out) const {
-    if (out.innerStride() == 1) {
-      result_.download(out.data());
+  // The λ the device needs, uploaded when it changed: per-sample weights (the training part's
+  // s = λ/m, m doubles) or per-class logit offsets (C doubles); nothing for the decays, which act
+  // on the host.
+  void load_lambda(const VectorRef& lambda) const {
+    if (hyper_ != HyperKind::per_sample && hyper_ != HyperKind::per_class) return;
+    if (lambda_version_ > 0 && lambda == host_lambda_) return;
+    host_lambda_ = lambda;
+    if (per_class()) {
+      offset_.upload(host_lambda_.data());
     } else {
-      Vector host(d_);
-      result_.download(host.data());
+      const Vector s = lambda / train_.m;
+      train_.weights.upload(s.data());
+    }
+    ++lambda_version_;
+  }
+
+  void load_w(const VectorRef& w) const {
+    if (w_loaded_ && w == host_w_) return;
+    host_w_ = w;
+    w_.upload(host_w_.data());
+    w_loaded_ = true;
+  }
+
+  // Σ_k u_k v_k over the part's m samples (on the device; the scalar comes back).
+  double dot(const DevicePart& part, const DeviceBuffer<double>& u,
+             const DeviceBuffer<double>& v) const {
+    double sum = 0;
+    check(cublasDdot(cublas_.get(), part.m, u.get(), 1, v.get(), 1, &sum), "cublasDdot");
+    return sum;
+  }
+
+  // The part's scratch ← the gradient's residual at x: r = s ⊙ ℓ' (binary) or s ⊙ (P − Y)
+  // (softmax), so that ∇_x Σ_k s_k ℓ_k = Aᵀ r.
+  void residual(const DevicePart& part, const VectorRef& x) const {
+    update(part, x);
+    if (softmax())
+      cuda_detail::launch_softmax_residual(part.m, classes_, part.weights.get(), part.prob.get(),
+                                           part.labels.get(), part.scratch.get());
+    else
+      cuda_detail::launch_binary_residual(part.m, part.weights.get(), part.slope.get(),
+                                          part.scratch.get());
+    check(cudaGetLastError(), "the residual kernel");
+  }
+
+  // out = ∇_x Σ_k s_k ℓ_k = Aᵀ r.
+  void data_gradient(const DevicePart& part, const VectorRef& x, VectorOut out) const {
+    residual(part, x);
+    times_a_transposed(part, part.scratch.get(), result_.get());
+    download(result_, d_, out);
+  }
+
+  // The training part's scratch ← U = A W with the HVP's weights applied, so that the data term's
+  // H w = Aᵀ U: u ← s ⊙ ℓ'' ⊙ u (binary), U ← s ⊙ P ⊙ (U − rowsum(P ⊙ U)) (softmax). λ loaded.
+  void hvp_weights(const VectorRef& x, const VectorRef& w) const {
+    update(train_, x);
+    load_w(w);
+    times_a(train_, w_.get(), train_.scratch.get());  // U = A W
+    if (softmax())
+      cuda_detail::launch_softmax_hvp_weights(train_.m, classes_, train_.weights.get(),
+                                              train_.prob.get(), train_.scratch.get());
+    else
+      cuda_detail::launch_binary_hvp_weights(train_.m, train_.weights.get(), train_.curvature.get(),
+                                             train_.scratch.get());
+    check(cudaGetLastError(), "the HVP weight kernel");
+  }
+
+  // out (C) = Rᵀ 1, the column sums of an m × C matrix R on the device (a GEMV with ones).
+  void column_sums(const DevicePart& part, const double* r, VectorOut out) const {
+    const double one = 1.0, zero = 0.0;
+    check(cublasDgemv(cublas_.get(), CUBLAS_OP_T, part.m, classes_, &one, r, part.m,
+                      part.ones.get(), 1, &zero, result_.get(), 1),
+          "cublasDgemv (column sums)");
+    download(result_, classes_, out);
+  }
+
+  // out (n) ← the first n elements of a device buffer.
+  static void download(const DeviceBuffer<double>& from, int n, VectorOut out) {
+    if (out.innerStride() == 1) {
+      from.download(out.data(), n);
+    } else {
+      Vector host(n);
+      from.download(host.data(), n);
       out = host;
     }
   }
 
-  // out += D(λ) v: (e^λ + l2) v, or (e^λ + l2) ⊙ v per feature.
+  // out += D(λ) v: (e^λ + l2) v, (e^λ + l2) ⊙ v per feature, l2 v for per-sample weights and
+  // per-class offsets.
   void add_decay_times(const VectorRef& lambda, const VectorRef& v, VectorOut out) const {
     if (hyper_ == HyperKind::l2)
       out += (std::exp(lambda[0]) + l2_) * v;
-    else
+    else if (hyper_ == HyperKind::per_feature)
       out += ((lambda.array().exp() + l2_) * v.array()).matrix();
+    else
+      out += l2_ * v;
   }
 
-  BinaryLoss loss_;
+  LinearKind kind_;
   HyperKind hyper_;
   double l2_;
   double initial_log_decay_;
-  int d_;
+  int q_, classes_, d_;  // d = q C
   CublasHandle cublas_;
   DevicePart train_, validation_, test_;
-  mutable DeviceBuffer<double> x_, w_, result_;  // d each: the loaded x and w, the last result
-  mutable Vector host_x_, host_w_;               // their host copies (what is loaded)
+  mutable DeviceBuffer<double> x_, w_, result_;   // d each: the loaded x and w, the last result
+  mutable DeviceBuffer<double> dots_;             // m: the per-sample cross product
+  mutable DeviceBuffer<double> offset_;           // C: the per-class logit offsets λ
+  mutable Vector host_x_, host_w_, host_lambda_;  // host copies of what is loaded
   mutable bool x_loaded_ = false, w_loaded_ = false;
-  mutable std::uint64_t x_version_ = 0;
+  mutable std::uint64_t x_version_ = 0, lambda_version_ = 0;  // 0: none loaded yet
 };
-
-// A = [features, 1], row-major (check_linear_inputs validated the shapes).
-RowMajor design_matrix(const LabelledData& part, Eigen::Index columns, bool bias) {
-  RowMajor design(part.features.rows(), columns + (bias ? 1 : 0));
-  if (design.rows() > 0) design.leftCols(columns) = part.features;
-  if (bias) design.col(columns).setOnes();
-  return design;
-}
 
 }  // namespace
 
@@ -304,14 +459,6 @@ int cuda_device_count() {
 std::unique_ptr<LocalProblem> make_cuda_problem(const LinearSpec& spec, LabelledData train,
                                                 LabelledData validation, LabelledData test,
                                                 int local_rank) {
-  if (spec.kind == LinearKind::softmax)
-    throw Error(
-        "model.backend = \"cuda\": model.kind = \"softmax\" is not available on the cuda backend "
-        "(it has logistic and ridge); use backend = \"eigen\" or \"torch\"");
-  if (spec.hyper == HyperKind::per_sample)
-    throw Error(
-        "model.backend = \"cuda\": model.hyper = \"per-sample\" is not available on the cuda "
-        "backend (it has l2 and per-feature); use backend = \"eigen\" or \"torch\"");
   check_linear_inputs(spec, train, validation, test);  // the reference's checks and messages
 
   int count = 0;
@@ -324,12 +471,7 @@ std::unique_ptr<LocalProblem> make_cuda_problem(const LinearSpec& spec, Labelled
         "); run on a machine with a GPU or use backend = \"eigen\"");
   }
   check(cudaSetDevice(local_rank % count), "cudaSetDevice");
-
-  const Eigen::Index columns = train.features.cols();
-  return std::make_unique<CudaLinearProblem>(
-      spec, design_matrix(train, columns, spec.bias), train.labels,
-      design_matrix(validation, columns, spec.bias), validation.labels,
-      design_matrix(test, columns, spec.bias), test.labels);
+  return std::make_unique<CudaLinearProblem>(spec, train, validation, test);
 }
 
 }  // namespace hyperpush::model

@@ -1,16 +1,82 @@
 #include "hyperpush/explain/relevance.hpp"
 
 #include <Eigen/Cholesky>
+#include <Eigen/Eigenvalues>
+#include <algorithm>
+#include <cstdio>
 #include <string>
+#include <vector>
 
+#include "hyperpush/data/split.hpp"
 #include "hyperpush/error.hpp"
+#include "hyperpush/explain/conjugate_gradient.hpp"
 #include "hyperpush/explain/gradient_projection.hpp"
+#include "hyperpush/explain/softmax_model.hpp"
 
 namespace hyperpush::explain {
+namespace {
 
-Relevance::Relevance(Metric metric, const SoftmaxModel& model, const Samples& train,
+using Representation = model::Classifier::Representation;
+
+// The samples H averages over: the first n of shuffled_indices(N, seed, 103), in training order.
+Samples hessian_subset(const Samples& train, int n, std::uint64_t seed) {
+  const auto rows = static_cast<std::size_t>(train.x.rows());
+  if (n <= 0 || static_cast<std::size_t>(n) >= rows) return train;
+  auto order = data::shuffled_indices(rows, seed, 103);
+  order.resize(static_cast<std::size_t>(n));
+  std::sort(order.begin(), order.end());
+  Samples out;
+  out.classes = train.classes;
+  out.x.resize(n, train.x.cols());
+  out.y.resize(n);
+  for (int i = 0; i < n; ++i) {
+    out.x.row(i) = train.x.row(static_cast<Eigen::Index>(order[i]));
+    out.y(i) = train.y(static_cast<Eigen::Index>(order[i]));
+  }
+  return out;
+}
+
+// R H Rᵀ (k × k): closed form for the softmax regression, else k Hessian-vector products
+// H (Rᵀ e_j), symmetrised.
+Eigen::MatrixXd projected_hessian(const model::Classifier& model, const Samples& s,
+                                  const Eigen::MatrixXd& r) {
+  if (const auto* softmax = dynamic_cast<const SoftmaxModel*>(&model))
+    return softmax->projected_mean_loss_hessian(s.x, r);
+  Eigen::MatrixXd hr(r.cols(), r.rows());  // H Rᵀ
+  for (Eigen::Index j = 0; j < r.rows(); ++j)
+    hr.col(j) = model.mean_loss_hessian_vector(s.x, s.y, r.row(j).transpose());
+  const Eigen::MatrixXd h = r * hr;
+  return (h + h.transpose()) / 2;
+}
+
+Representation representation_of(Metric metric) {
+  return metric == Metric::last_l2 || metric == Metric::last_cos || metric == Metric::last_dot
+             ? Representation::last
+             : Representation::all;
+}
+
+std::string real(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", v);
+  return buffer;
+}
+
+}  // namespace
+
+Relevance::Relevance(Metric metric, const model::Classifier& model, const Samples& train,
                      const RelevanceOptions& options)
-    : metric_(metric), model_(model) {
+    : metric_(metric), model_(&model) {
+  if (uses_hidden_layers(metric)) {
+    const Representation representation = representation_of(metric);
+    train_ = model.hidden(train.x, representation);
+    if (train_.cols() == 0)
+      throw Error("explain: metric '" + metric_name(metric) +
+                  "' needs a model with hidden layers; this model has none");
+    variant_ = (representation == Representation::last ? "last hidden layer (width "
+                                                       : "all hidden layers (width ") +
+               std::to_string(train_.cols()) + ")";
+    return;
+  }
   if (!uses_gradients(metric)) {
     train_ = train.x;
     variant_ = "raw inputs";
@@ -26,7 +92,7 @@ Relevance::Relevance(Metric metric, const SoftmaxModel& model, const Samples& tr
                                         : "full gradients (P = " + std::to_string(p) + ")";
   if (!uses_curvature(metric)) return;
 
-  if (dim > options.dense_max_params)
+  if (dim > options.dense_max_params && metric != Metric::if_)
     throw Error("explain: metric '" + metric_name(metric) + "' factors a " + std::to_string(dim) +
                 " x " + std::to_string(dim) + " matrix, above explain.dense_max_params = " +
                 std::to_string(options.dense_max_params) +
@@ -34,6 +100,23 @@ Relevance::Relevance(Metric metric, const SoftmaxModel& model, const Samples& tr
                 "or raise explain.dense_max_params");
   if (!(options.damping > 0))
     throw Error("explain: metric '" + metric_name(metric) + "' needs explain.damping > 0");
+  damping_ = options.damping;
+  const bool subset = options.hessian_samples > 0 && options.hessian_samples < train.x.rows();
+  const std::string on_samples = subset ? " on N = " + std::to_string(options.hessian_samples) +
+                                              " of " + std::to_string(train.x.rows()) +
+                                              " training samples"
+                                        : "";
+  if (dim > options.dense_max_params) {  // IF by CG
+    iterative_ = true;
+    hessian_samples_ = hessian_subset(train, options.hessian_samples, options.seed);
+    cg_tolerance_ = options.cg_tolerance;
+    cg_iterations_ = options.cg_iterations;
+    variant_ += "; CG with HVPs on N = " + std::to_string(hessian_samples_.x.rows()) +
+                " samples, tol " + real(cg_tolerance_) + ", at most " +
+                std::to_string(cg_iterations_) + " iterations: (" +
+                (projection_.size() > 0 ? "R H R^T" : "H") + " + delta I) v = g(z) per query";
+    return;
+  }
   Eigen::MatrixXd m;
   if (metric == Metric::fk) {
     // F̃ = (1/N) GᵀG + δ I
@@ -41,17 +124,29 @@ Relevance::Relevance(Metric metric, const SoftmaxModel& model, const Samples& tr
     variant_ += "; dense damped empirical Fisher (1/N) sum g g^T + delta I, Cholesky";
   } else {
     // H̃ = H + δ I (or R H Rᵀ + δ I)
-    m = projection_.size() > 0 ? model.projected_mean_loss_hessian(train.x, projection_)
-                               : model.mean_loss_hessian(train.x);
-    variant_ += projection_.size() > 0 ? "; dense damped projected Hessian R H R^T + delta I, "
-                                         "Cholesky"
-                                       : "; dense damped Hessian H + delta I, Cholesky";
+    const Samples hs = hessian_subset(train, options.hessian_samples, options.seed);
+    m = projection_.size() > 0 ? projected_hessian(model, hs, projection_)
+                               : model.mean_loss_hessian(hs.x, hs.y);
+    variant_ +=
+        projection_.size() > 0
+            ? "; dense damped projected Hessian R H R^T + delta I" + on_samples + ", Cholesky"
+            : "; dense damped Hessian H + delta I" + on_samples + ", Cholesky";
   }
   m.diagonal().array() += options.damping;
   curvature_.compute(m);
-  if (curvature_.info() != Eigen::Success)
+  if (curvature_.info() != Eigen::Success) {
+    // Only a Hessian can fail (the Fisher is PSD): a network away from a minimum, or at random
+    // parameters, has negative curvature. Say how much damping would do (one eigensolve).
+    const double lowest = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(m, Eigen::EigenvaluesOnly)
+                              .eigenvalues()
+                              .minCoeff() -
+                          options.damping;
     throw Error("explain: the damped matrix of metric '" + metric_name(metric) +
-                "' is not positive definite; raise explain.damping");
+                "' is not positive definite: the smallest eigenvalue of the (projected) Hessian "
+                "is " +
+                real(lowest) + "; set explain.damping above " + real(-lowest) +
+                ", or train closer to a minimum (explain.train_iterations)");
+  }
   // rif: train rows L⁻¹ g_i
   if (metric == Metric::rif) train_ = curvature_.matrixL().solve(train_.transpose()).transpose();
 }
@@ -59,8 +154,12 @@ Relevance::Relevance(Metric metric, const SoftmaxModel& model, const Samples& tr
 Similarity Relevance::similarity() const {
   switch (metric_) {
     case Metric::x_l2:
+    case Metric::last_l2:
+    case Metric::all_l2:
       return Similarity::negative_l2;
     case Metric::x_cos:
+    case Metric::last_cos:
+    case Metric::all_cos:
     case Metric::rif:
     case Metric::grad_cos:
       return Similarity::cosine;
@@ -71,14 +170,39 @@ Similarity Relevance::similarity() const {
 
 Eigen::MatrixXd Relevance::gradients(const Eigen::MatrixXd& x,
                                      const Eigen::VectorXi& labels) const {
-  return projection_.size() > 0 ? model_.projected_loss_gradients(x, labels, projection_)
-                                : model_.loss_gradients(x, labels);
+  return projection_.size() > 0 ? model_->projected_loss_gradients(x, labels, projection_)
+                                : model_->loss_gradients(x, labels);
+}
+
+void Relevance::damped_hessian_vector(const Eigen::VectorXd& v, Eigen::VectorXd& out) const {
+  const Samples& s = hessian_samples_;
+  if (projection_.size() > 0)
+    out = projection_ * model_->mean_loss_hessian_vector(s.x, s.y, projection_.transpose() * v);
+  else
+    out = model_->mean_loss_hessian_vector(s.x, s.y, v);
+  out += damping_ * v;
 }
 
 Eigen::MatrixXd Relevance::query_embedding(const Eigen::MatrixXd& x,
                                            const Eigen::VectorXi& labels) const {
+  if (uses_hidden_layers(metric_)) return model_->hidden(x, representation_of(metric_));
   if (!uses_gradients(metric_)) return x;
   Eigen::MatrixXd g = gradients(x, labels);
+  if (iterative_) {
+    const auto apply = [this](const Eigen::VectorXd& v, Eigen::VectorXd& out) {
+      damped_hessian_vector(v, out);
+    };
+    for (Eigen::Index q = 0; q < g.rows(); ++q) {
+      const CgResult r =
+          conjugate_gradient(apply, g.row(q).transpose(), cg_tolerance_, cg_iterations_);
+      g.row(q) = r.v.transpose();
+      ++cg_.solves;
+      cg_.not_converged += r.converged ? 0 : 1;
+      cg_.max_iterations = std::max(cg_.max_iterations, r.iterations);
+      cg_.worst_relative_residual = std::max(cg_.worst_relative_residual, r.relative_residual);
+    }
+    return g;
+  }
   switch (metric_) {
     case Metric::if_:
     case Metric::fk:

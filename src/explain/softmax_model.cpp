@@ -1,6 +1,8 @@
 #include "hyperpush/explain/softmax_model.hpp"
 
 #include <cmath>
+#include <memory>
+#include <string>
 
 #include "hyperpush/error.hpp"
 #include "hyperpush/random.hpp"
@@ -118,6 +120,46 @@ Matrix SoftmaxModel::projected_mean_loss_hessian(const Matrix& x, const Matrix& 
   }
   h.noalias() -= vr.transpose() * vr;
   return h / static_cast<double>(m);
+}
+
+Matrix SoftmaxModel::mean_loss_hessian(const Matrix& x, const Eigen::VectorXi& labels) const {
+  if (labels.size() != x.rows())
+    throw Error("softmax model: " + std::to_string(labels.size()) + " labels for " +
+                std::to_string(x.rows()) + " samples");
+  return mean_loss_hessian(x);
+}
+
+model::Vector SoftmaxModel::mean_loss_hessian_vector(const Matrix& x, const Eigen::VectorXi& labels,
+                                                     const model::VectorRef& v) const {
+  if (labels.size() != x.rows())
+    throw Error("softmax model: " + std::to_string(labels.size()) + " labels for " +
+                std::to_string(x.rows()) + " samples");
+  if (v.size() != params())
+    throw Error("softmax model: Hessian-vector product with a vector of " +
+                std::to_string(v.size()) + " entries, the model has " + std::to_string(params()) +
+                " parameters");
+  const Matrix a = augmented(x, features());
+  const Matrix p = softmax_rows(a * weights);
+  const Eigen::Map<const Matrix> w(v.data(), weights.rows(), weights.cols());
+  // z_k = Vᵀ x̃_k
+  const Matrix z = a * w;
+  // R_k = p_k ∘ z_k − p_k (p_kᵀ z_k): the softmax Jacobian diag p − p pᵀ applied to z_k
+  const Eigen::VectorXd pz = (p.array() * z.array()).rowwise().sum();
+  const Matrix r = p.array() * (z.colwise() - pz).array();
+  // H vec(V) = (1/m) vec(X̃ᵀ R)
+  const Matrix hv = a.transpose() * r / static_cast<double>(a.rows());
+  return Eigen::Map<const model::Vector>(hv.data(), hv.size());
+}
+
+Matrix SoftmaxModel::hidden(const Matrix& x, Representation) const {
+  if (x.cols() != features())
+    throw Error("softmax model: samples have " + std::to_string(x.cols()) +
+                " features, the model " + std::to_string(features()));
+  return Matrix(x.rows(), 0);
+}
+
+std::unique_ptr<model::Classifier> SoftmaxModel::reinitialised(std::uint64_t seed) const {
+  return std::make_unique<SoftmaxModel>(random_softmax_model(features(), classes(), seed));
 }
 
 SoftmaxModel random_softmax_model(int features, int classes, std::uint64_t seed) {

@@ -2,26 +2,24 @@
 
 #include <cmath>
 #include <deque>
+#include <string>
+#include <utility>
 #include <vector>
 
+#include "hyperpush/error.hpp"
 #include "hyperpush/model/linear_problem.hpp"
 
 namespace hyperpush::explain {
 
-SoftmaxFit train_softmax(const Samples& train, const SoftmaxTraining& options) {
-  model::LinearSpec spec;
-  spec.kind = model::LinearKind::softmax;
-  spec.hyper = model::HyperKind::l2;
-  spec.classes = train.classes;
-  spec.l2 = options.l2;
-  const auto problem = model::make_linear_problem(spec, {train.x, train.y}, {}, {});
-  // e^λ = e^{-1000} = 0: the fixed ridge term alone regularises.
-  const Eigen::VectorXd lambda = Eigen::VectorXd::Constant(1, -1000.0);
-  const int d = problem->dim();
-
-  Eigen::VectorXd x = Eigen::VectorXd::Zero(d), g(d), x_next(d), g_next(d);
-  double f = problem->inner_loss(x, lambda);
-  problem->inner_gradient(x, lambda, g);
+InnerFit train_inner(const model::LocalProblem& problem, const Eigen::VectorXd& lambda,
+                     const Eigen::VectorXd& start, const InnerTraining& options) {
+  const int d = problem.dim();
+  if (start.size() != d)
+    throw Error("explain training: start of " + std::to_string(start.size()) +
+                " entries for a model of " + std::to_string(d));
+  Eigen::VectorXd x = start, g(d), x_next(d), g_next(d);
+  double f = problem.inner_loss(x, lambda);
+  problem.inner_gradient(x, lambda, g);
   std::deque<Eigen::VectorXd> s_hist, y_hist;
   std::deque<double> rho_hist;
   int it = 0;
@@ -52,10 +50,10 @@ SoftmaxFit train_softmax(const Samples& train, const SoftmaxTraining& options) {
     double t = 1.0, f_next = 0;
     for (int backtrack = 0; backtrack < 60; ++backtrack, t *= 0.5) {
       x_next = x + t * dir;
-      f_next = problem->inner_loss(x_next, lambda);
+      f_next = problem.inner_loss(x_next, lambda);
       if (f_next <= f + 1e-4 * t * slope) break;
     }
-    problem->inner_gradient(x_next, lambda, g_next);
+    problem.inner_gradient(x_next, lambda, g_next);
     Eigen::VectorXd s = x_next - x, y = g_next - g;
     const double sy = s.dot(y);
     if (sy > 1e-12 * s.norm() * y.norm()) {
@@ -69,11 +67,33 @@ SoftmaxFit train_softmax(const Samples& train, const SoftmaxTraining& options) {
     if (f - f_next <= 0 && t < 1e-15) break;  // no progress possible at double precision
     f = f_next;
   }
-  SoftmaxFit fit;
-  fit.model.weights = Eigen::Map<const Matrix>(x.data(), d / train.classes, train.classes);
+  InnerFit fit;
   fit.iterations = it;
-  fit.loss = problem->inner_loss(x, lambda);
+  fit.loss = problem.inner_loss(x, lambda);
   fit.gradient_norm = g.norm();
+  fit.x = std::move(x);
+  return fit;
+}
+
+SoftmaxFit train_softmax(const Samples& train, const SoftmaxTraining& options) {
+  model::LinearSpec spec;
+  spec.kind = model::LinearKind::softmax;
+  spec.hyper = model::HyperKind::l2;
+  spec.classes = train.classes;
+  spec.l2 = options.l2;
+  const auto problem = model::make_linear_problem(spec, {train.x, train.y}, {}, {});
+  // e^λ = e^{-1000} = 0: the fixed ridge term alone regularises.
+  const Eigen::VectorXd lambda = Eigen::VectorXd::Constant(1, -1000.0);
+  const int d = problem->dim();
+  InnerTraining inner;
+  inner.max_iterations = options.max_iterations;
+  inner.tolerance = options.tolerance;
+  const InnerFit x = train_inner(*problem, lambda, Eigen::VectorXd::Zero(d), inner);
+  SoftmaxFit fit;
+  fit.model.weights = Eigen::Map<const Matrix>(x.x.data(), d / train.classes, train.classes);
+  fit.iterations = x.iterations;
+  fit.loss = x.loss;
+  fit.gradient_norm = x.gradient_norm;
   return fit;
 }
 

@@ -1,6 +1,7 @@
 // A linear model as a local bilevel problem: the data term of sample_loss.hpp on the training part
-// plus the regularizer of the hyperparameter kind (linear_problem.hpp), the same data term without
-// λ on the validation part, accuracy on the test part.
+// plus the regularizer of the hyperparameter kind (linear_problem.hpp), the same data term on the
+// validation part (with λ as logit offsets for per-class, else without λ), accuracy on the test
+// part.
 #include "hyperpush/model/linear_problem.hpp"
 
 #include <algorithm>
@@ -22,6 +23,7 @@ class LinearProblem final : public LocalProblem {
   LinearProblem(const LinearSpec& spec, std::unique_ptr<SampleLoss> train,
                 std::unique_ptr<SampleLoss> validation, std::unique_ptr<SampleLoss> test)
       : hyper_(spec.hyper),
+        classes_(spec.classes),
         l2_(spec.l2),
         initial_log_decay_(spec.initial_log_decay),
         train_(std::move(train)),
@@ -45,6 +47,8 @@ class LinearProblem final : public LocalProblem {
         return dim();
       case HyperKind::per_sample:
         return train_->samples();
+      case HyperKind::per_class:
+        return classes_;
     }
     return 0;
   }
@@ -57,6 +61,7 @@ class LinearProblem final : public LocalProblem {
       case HyperKind::per_feature:  // ½ Σ_j (e^{λ_j} + l2) x_j²
         return data + 0.5 * feature_decay(lambda).dot(x.cwiseAbs2());
       case HyperKind::per_sample:  // ½ l2 ‖x‖²
+      case HyperKind::per_class:
         return data + 0.5 * l2_ * x.squaredNorm();
     }
     return data;
@@ -86,17 +91,26 @@ class LinearProblem final : public LocalProblem {
         train_->sample_gradient_dots(x, w, out);
         out /= train_->samples();
         return;
+      case HyperKind::per_class:  // (1/m) Σ_k R_k (sample_loss.hpp)
+        train_->offset_cross_vector(x, sample_weights(lambda), w, out);
+        return;
     }
   }
 
-  double outer_loss(const VectorRef& x, const VectorRef&) const override {
-    return validation_->value(x, validation_uniform_);
+  double outer_loss(const VectorRef& x, const VectorRef& lambda) const override {
+    return validation_at(lambda).value(x, validation_uniform_);
   }
-  void outer_gradient_x(const VectorRef& x, const VectorRef&, VectorOut out) const override {
-    validation_->gradient(x, validation_uniform_, out);
+  void outer_gradient_x(const VectorRef& x, const VectorRef& lambda, VectorOut out) const override {
+    validation_at(lambda).gradient(x, validation_uniform_, out);
   }
-  void outer_gradient_lambda(const VectorRef&, const VectorRef&, VectorOut out) const override {
-    out.setZero();  // f does not depend on λ
+  void outer_gradient_lambda(const VectorRef& x, const VectorRef& lambda,
+                             VectorOut out) const override {
+    if (hyper_ != HyperKind::per_class) {
+      out.setZero();  // f does not depend on λ
+      return;
+    }
+    // (1/m_val) Σ_k (P_k − Y_k); 0 without validation samples
+    validation_at(lambda).offset_gradient(x, validation_uniform_, out);
   }
 
   Matrix hessian(const VectorRef& x, const VectorRef& lambda) const override {
@@ -109,6 +123,7 @@ class LinearProblem final : public LocalProblem {
         h.diagonal() += feature_decay(lambda);
         break;
       case HyperKind::per_sample:
+      case HyperKind::per_class:
         h.diagonal().array() += l2_;
         break;
     }
@@ -125,6 +140,8 @@ class LinearProblem final : public LocalProblem {
       }
       case HyperKind::per_sample:  // row k: ∇ℓ_k(x)ᵀ / m
         return train_->sample_gradients(x) / train_->samples();
+      case HyperKind::per_class:  // d products J e_j (LocalProblem's default)
+        return LocalProblem::cross_jacobian(x, lambda);
     }
     return {};
   }
@@ -142,16 +159,26 @@ class LinearProblem final : public LocalProblem {
         return Vector::Constant(dim(), initial_log_decay_);
       case HyperKind::per_sample:
         return Vector::Ones(train_->samples());
+      case HyperKind::per_class:
+        return Vector::Zero(classes_);
     }
     return {};
   }
 
  private:
-  // s: 1/m per sample, or λ_k/m for per-sample weights.
+  // s: 1/m per sample, or λ_k/m for per-sample weights. For per-class, sets the training loss's
+  // logit offsets to λ as well: every oracle on the training part goes through here.
   const Vector& sample_weights(const VectorRef& lambda) const {
+    if (hyper_ == HyperKind::per_class) train_->set_logit_offset(lambda);
     if (hyper_ != HyperKind::per_sample) return train_uniform_;
     sample_weight_ = lambda / train_->samples();
     return sample_weight_;
+  }
+
+  // The validation loss, with λ as its logit offsets for per-class.
+  const SampleLoss& validation_at(const VectorRef& lambda) const {
+    if (hyper_ == HyperKind::per_class) validation_->set_logit_offset(lambda);
+    return *validation_;
   }
 
   // e^λ + l2 for per-feature decay, kept with the λ it belongs to (HVPs repeat the same λ).
@@ -174,12 +201,14 @@ class LinearProblem final : public LocalProblem {
         out += feature_decay(lambda).cwiseProduct(v);
         return;
       case HyperKind::per_sample:
+      case HyperKind::per_class:
         out += l2_ * v;
         return;
     }
   }
 
   HyperKind hyper_;
+  int classes_;
   double l2_;
   double initial_log_decay_;
   std::unique_ptr<SampleLoss> train_, validation_, test_;
@@ -276,6 +305,13 @@ void check_linear_inputs(const LinearSpec& spec, const LabelledData& train,
                 "; use softmax for more classes");
   if (spec.hyper == HyperKind::per_sample && spec.l2 <= 0)
     throw Error("linear problem: per-sample weights need l2 > 0 (got " + to_string(spec.l2) +
+                ") to keep the inner problem strongly convex");
+  if (spec.hyper == HyperKind::per_class && spec.kind != LinearKind::softmax)
+    throw Error(
+        std::string("linear problem: per-class logit weights need softmax (C >= 2 logits); ") +
+        kind_name(spec.kind) + " has one logit per sample");
+  if (spec.hyper == HyperKind::per_class && spec.l2 <= 0)
+    throw Error("linear problem: per-class logit weights need l2 > 0 (got " + to_string(spec.l2) +
                 ") to keep the inner problem strongly convex");
   if (train.features.rows() == 0)
     throw Error("linear problem: the training part is empty; expected at least one sample");

@@ -47,7 +47,18 @@ class SampleLoss {
                                     VectorOut out) const = 0;
   virtual Matrix sample_gradients(const VectorRef& x) const = 0;
 
-  // The predicted class of every sample: the largest logit (logit > 0 for two classes).
+  // Per-class logit offsets b ∈ R^C added to every sample's logits, Z = A X + 1 bᵀ (the per-class
+  // hyperparameter kind); 0 until set. The value and derivatives above then hold at Z + 1 bᵀ, and
+  //   offset_gradient:     ∂L/∂b = Σ_k s_k (P_k − Y_k)
+  //   offset_cross_vector: ∂/∂b ⟨∇_x L, w⟩ = Σ_k s_k R_k,  R = P ⊙ (U − rowsum(P ⊙ U)), U = A W
+  // Only the softmax loss has offsets; the others throw hyperpush::Error (one logit per sample).
+  virtual void set_logit_offset(const VectorRef& offset) const;
+  virtual void offset_gradient(const VectorRef& x, const VectorRef& s, VectorOut out) const;
+  virtual void offset_cross_vector(const VectorRef& x, const VectorRef& s, const VectorRef& w,
+                                   VectorOut out) const;
+
+  // The predicted class of every sample by the shared model alone (offsets left out): the largest
+  // logit (logit > 0 for two classes).
   virtual Eigen::VectorXi predictions(const VectorRef& x) const = 0;
   // Fraction of samples whose predicted class equals the label; NaN without samples.
   double accuracy(const VectorRef& x) const {

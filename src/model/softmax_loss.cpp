@@ -4,6 +4,9 @@
 //   ∇²L w = vec(Aᵀ (s ⊙ R)),  U = A W, R = P ⊙ U − P ⊙ rowsum(P ⊙ U),  W = reshape(w, q, C)
 //   ∇²L block (c, c') = Aᵀ diag(s ⊙ (P_c δ_cc' − P_c ⊙ P_c')) A
 //   ∇ℓ_kᵀ w = Σ_c U_kc (P_kc − Y_kc)
+// With per-class logit offsets b (Z = A X + 1 bᵀ), P is the softmax of the offset logits and
+//   ∂L/∂b = Σ_k s_k (P_k − Y_k),   ∂/∂b ⟨∇L, w⟩ = Σ_k s_k R_k    (∂P_kc/∂b_c' = P_kc (δ_cc' −
+//   P_kc'))
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -22,6 +25,7 @@ class SoftmaxLoss final : public SampleLoss {
       : SampleLoss(std::move(design), std::move(labels)), classes_(classes) {
     const Eigen::Index m = design_.rows();
     cached_x_.resize(dim());
+    offset_ = Vector::Zero(classes_);
     logit_.resize(m, classes_);
     prob_.resize(m, classes_);
     loss_.resize(m);
@@ -114,13 +118,42 @@ class SoftmaxLoss final : public SampleLoss {
     return g;
   }
 
+  void set_logit_offset(const VectorRef& offset) const override {
+    if (offset == offset_) return;
+    offset_ = offset;
+    cached_ = false;  // the cache holds logits with the old offsets
+  }
+
+  void offset_gradient(const VectorRef& x, const VectorRef& s, VectorOut out) const override {
+    update(x);
+    out.noalias() = prob_.transpose() * s;                                      // Σ_k s_k P_k
+    for (Eigen::Index k = 0; k < design_.rows(); ++k) out[labels_[k]] -= s[k];  // − Σ_k s_k Y_k
+  }
+
+  void offset_cross_vector(const VectorRef& x, const VectorRef& s, const VectorRef& w,
+                           VectorOut out) const override {
+    update(x);
+    const auto v = input(w);
+    for (int c = 0; c < classes_; ++c) product_.col(c).noalias() = design_ * v.col(c);  // U = A W
+    rowdot_ = prob_.cwiseProduct(product_).rowwise().sum();  // rowsum(P ⊙ U)
+    product_.array().colwise() -= rowdot_.array();
+    product_.array() *= prob_.array();         // R
+    out.noalias() = product_.transpose() * s;  // Σ_k s_k R_k
+  }
+
   Eigen::VectorXi predictions(const VectorRef& x) const override {
     if (design_.rows() == 0) return {};
     update(x);
-    Eigen::VectorXi out(logit_.rows());
-    for (Eigen::Index k = 0; k < logit_.rows(); ++k) {
+    const Matrix* logits = &logit_;
+    if ((offset_.array() != 0).any()) {  // the shared model alone: Z = A X without the offsets
+      const auto v = input(x);
+      for (int c = 0; c < classes_; ++c) product_.col(c).noalias() = design_ * v.col(c);
+      logits = &product_;
+    }
+    Eigen::VectorXi out(logits->rows());
+    for (Eigen::Index k = 0; k < logits->rows(); ++k) {
       Eigen::Index predicted = 0;
-      logit_.row(k).maxCoeff(&predicted);  // the first largest logit
+      logits->row(k).maxCoeff(&predicted);  // the first largest logit
       out[k] = static_cast<int>(predicted);
     }
     return out;
@@ -137,7 +170,10 @@ class SoftmaxLoss final : public SampleLoss {
     if (cached_ && x == cached_x_) return;
     cached_x_ = x;
     const auto v = input(x);
-    for (int c = 0; c < classes_; ++c) logit_.col(c).noalias() = design_ * v.col(c);  // Z = A X
+    for (int c = 0; c < classes_; ++c) {
+      logit_.col(c).noalias() = design_ * v.col(c);              // Z = A X
+      if (offset_[c] != 0) logit_.col(c).array() += offset_[c];  // + 1 bᵀ
+    }
     for (Eigen::Index k = 0; k < logit_.rows(); ++k) {
       const double top = logit_.row(k).maxCoeff();
       prob_.row(k) = (logit_.row(k).array() - top).exp();
@@ -152,7 +188,8 @@ class SoftmaxLoss final : public SampleLoss {
 
   int classes_;
   mutable bool cached_ = false;
-  mutable Vector cached_x_;  // q C: the x the cache below belongs to
+  mutable Vector offset_;    // C: b, the per-class logit offsets (0 unless set)
+  mutable Vector cached_x_;  // q C: the x the cache below belongs to (at offset_)
   mutable Matrix logit_;     // m × C: Z
   mutable Matrix prob_;      // m × C: P
   mutable Vector loss_;      // m: ℓ_k

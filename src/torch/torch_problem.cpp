@@ -1,10 +1,9 @@
-// Backend `torch` (torch_problem.hpp): the models' forward passes written once with ATen
-// operations, every derivative by autograd. The only translation unit that includes LibTorch.
+// Backend `torch` (torch_problem.hpp): a local bilevel problem over a Network (network.hpp), the
+// model's forward pass as a function of θ; every derivative by autograd.
 #include "hyperpush/model/torch_problem.hpp"
 
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/autograd.h>
-#include <torch/cuda.h>
 #include <torch/types.h>
 #include <torch/utils.h>
 
@@ -15,53 +14,18 @@
 #include <utility>
 
 #include "hyperpush/error.hpp"
-#include "hyperpush/random.hpp"
+#include "network.hpp"
 
 namespace hyperpush::model {
 namespace {
 
 using at::Tensor;
+using torch_backend::Network;
 
 std::string number(double v) {
   std::ostringstream s;
   s << v;
   return s.str();
-}
-
-const char* kind_name(TorchKind kind) {
-  switch (kind) {
-    case TorchKind::logistic:
-      return "logistic";
-    case TorchKind::softmax:
-      return "softmax";
-    case TorchKind::ridge:
-      return "ridge";
-    case TorchKind::mlp:
-      return "mlp";
-  }
-  return "?";
-}
-
-torch::Device pick_device(const std::string& request, int local_rank) {
-  if (request != "auto" && request != "cpu" && request != "cuda")
-    throw Error("torch problem: device = \"" + request +
-                "\" is unknown; expected \"auto\", \"cpu\" or \"cuda\"");
-  if (request == "cpu") return torch::kCPU;
-  // Without a driver cudaGetDeviceCount returns an error rather than 0: any failure = no GPU.
-  int count = 0;
-  try {
-    count = torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0;
-  } catch (...) {
-    count = 0;
-  }
-  if (count <= 0) {
-    if (request == "cuda")
-      throw Error(
-          "torch problem: device = \"cuda\" but no CUDA device is usable (LibTorch built "
-          "without CUDA, no driver or no GPU); use \"auto\" or \"cpu\"");
-    return torch::kCPU;
-  }
-  return {torch::kCUDA, static_cast<c10::DeviceIndex>(std::max(local_rank, 0) % count)};
 }
 
 // One data part on the device: features (m × q, row per sample) and labels.
@@ -72,9 +36,9 @@ struct DataPart {
   std::int64_t rows = 0;
 };
 
-// Checks one part like make_linear_problem does; returns [features, 1] (bias) or the features.
+// Checks one part like make_linear_problem does (the same messages); copies it to the device.
 DataPart make_part(const LabelledData& part, const std::string& name, Eigen::Index columns,
-                   int classes, bool bias, TorchKind kind, const torch::Device& device) {
+                   int classes, bool ridge, const torch::Device& device) {
   const std::string where = "torch problem: " + name + " part";
   const Eigen::Index m = part.features.rows();
   if (m != part.labels.size())
@@ -93,10 +57,8 @@ DataPart make_part(const LabelledData& part, const std::string& name, Eigen::Ind
         throw Error(where + ": feature " + std::to_string(j) + " of sample " + std::to_string(k) +
                     " is " + number(part.features(k, j)) + "; expected a finite number");
   using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  const bool ones = bias && kind != TorchKind::mlp;
-  RowMajor design(m, columns + (ones ? 1 : 0));
-  if (m > 0) design.leftCols(columns) = part.features;
-  if (ones) design.col(columns).setOnes();
+  RowMajor design(m, columns);
+  if (m > 0) design = part.features;
   std::vector<std::int64_t> labels(part.labels.data(), part.labels.data() + m);
   const auto cpu_double = torch::TensorOptions().dtype(torch::kFloat64);
   DataPart out;
@@ -107,43 +69,28 @@ DataPart make_part(const LabelledData& part, const std::string& name, Eigen::Ind
                    .clone()
                    .to(device);
   out.targets = out.labels.to(torch::kFloat64);
-  if (kind == TorchKind::ridge) out.targets = 2 * out.targets - 1;
+  if (ridge) out.targets = 2 * out.targets - 1;
   return out;
 }
 
-struct Layer {
-  std::int64_t in, out, weight, bias;  // widths; offsets of W (out × in) and b in θ
-};
-
 class TorchProblem final : public LocalProblem {
  public:
-  TorchProblem(const TorchSpec& spec, torch::Device device, DataPart train, DataPart validation,
-               DataPart test, std::int64_t features)
-      : kind_(spec.kind),
-        hyper_(spec.hyper),
+  TorchProblem(const TorchSpec& spec, std::unique_ptr<Network> network, torch::Device device,
+               DataPart train, DataPart validation, DataPart test)
+      : hyper_(spec.hyper),
+        ridge_(spec.kind == TorchKind::ridge),
         classes_(spec.classes),
-        activation_(spec.activation),
         l2_(spec.l2),
         initial_log_decay_(spec.initial_log_decay),
         device_(device),
+        network_(std::move(network)),
+        dim_(network_->dim()),
         train_(std::move(train)),
         validation_(std::move(validation)),
         test_(std::move(test)) {
     const auto options = torch::TensorOptions().dtype(torch::kFloat64).device(device_);
-    if (kind_ == TorchKind::mlp) {
-      std::int64_t in = features, offset = 0;
-      std::vector<int> widths = spec.hidden;
-      widths.push_back(binary() ? 1 : classes_);
-      for (const int out : widths) {
-        layers_.push_back({in, out, offset, offset + in * out});
-        offset += in * out + out;
-        in = out;
-      }
-      dim_ = offset;
-      theta0_ = initial_parameters(spec.seed).to(device_);
-    } else {
-      dim_ = train_.features.size(1) * (kind_ == TorchKind::softmax ? classes_ : 1);
-    }
+    if (torch_backend::has_initial_parameters(spec.kind))
+      theta0_ = network_->initial_parameters(spec.seed).to(device_);
     x_ = torch::zeros({dim_}, options).requires_grad_(true);
     lambda_ = torch::zeros({hyper_dim()}, options).requires_grad_(true);
     w_ = torch::zeros({dim_}, options);
@@ -158,6 +105,8 @@ class TorchProblem final : public LocalProblem {
         return dim();
       case HyperKind::per_sample:
         return static_cast<int>(train_.rows);
+      case HyperKind::per_class:
+        return classes_;
     }
     return 0;
   }
@@ -209,8 +158,14 @@ class TorchProblem final : public LocalProblem {
     copy_out(torch::autograd::grad({outer_objective()}, {x_})[0], out);
   }
 
-  void outer_gradient_lambda(const VectorRef&, const VectorRef&, VectorOut out) const override {
-    out.setZero();  // f does not depend on λ
+  void outer_gradient_lambda(const VectorRef& x, const VectorRef& lambda,
+                             VectorOut out) const override {
+    if (hyper_ != HyperKind::per_class || validation_.rows == 0) {
+      out.setZero();  // f does not depend on λ
+      return;
+    }
+    load(x, lambda);
+    copy_out(torch::autograd::grad({outer_objective()}, {lambda_})[0], out);
   }
 
   double test_metric(const VectorRef& x) const override {
@@ -237,77 +192,36 @@ class TorchProblem final : public LocalProblem {
         return Vector::Constant(dim(), initial_log_decay_);
       case HyperKind::per_sample:
         return Vector::Ones(train_.rows);
+      case HyperKind::per_class:
+        return Vector::Zero(classes_);
     }
     return {};
   }
 
  private:
-  bool binary() const { return kind_ != TorchKind::softmax && classes_ == 2; }
-
-  // Glorot-uniform W_l, zero b_l, from hyperpush's counter-based generator.
-  Tensor initial_parameters(std::uint64_t seed) const {
-    Vector theta = Vector::Zero(dim_);
-    for (std::size_t l = 0; l < layers_.size(); ++l) {
-      const Layer& layer = layers_[l];
-      const double bound = std::sqrt(6.0 / static_cast<double>(layer.in + layer.out));
-      for (std::int64_t e = 0; e < layer.in * layer.out; ++e)
-        theta[layer.weight + e] =
-            bound * (2 * random_uniform(seed, Purpose::mlp_initial, l, e, 0) - 1);
-    }
-    return torch::from_blob(theta.data(), {dim_}, torch::TensorOptions().dtype(torch::kFloat64))
-        .clone();
-  }
-
   // Predicted class of every sample of a part: z > 0 for one logit, else the first largest logit.
   Tensor predicted_classes(const VectorRef& x, const DataPart& data) const {
     const Tensor point = torch::from_blob(const_cast<double*>(x.data()), {x.size()},
                                           torch::TensorOptions().dtype(torch::kFloat64))
                              .to(device_);  // not the leaf: it keeps the loaded point
-    const Tensor logit = logits(parameters(point), data.features);
+    // The shared model alone: per-class offsets are not part of it.
+    const Tensor logit = network_->logits(parameters(point), data.features);
     return logit.dim() == 1 ? logit.gt(0).to(torch::kInt64) : logit.argmax(1);
   }
 
-  // θ: x, or θ0 + x for the mlp.
-  Tensor parameters(const Tensor& x) const { return kind_ == TorchKind::mlp ? theta0_ + x : x; }
+  // θ: θ0 + x for the networks, x for the linear kinds.
+  Tensor parameters(const Tensor& x) const { return theta0_.defined() ? theta0_ + x : x; }
 
-  // Logits of every sample of a part: m (one per sample) or m × C.
-  Tensor logits(const Tensor& theta, const Tensor& features) const {
-    switch (kind_) {
-      case TorchKind::logistic:
-      case TorchKind::ridge:
-        return features.mv(theta);  // z = A x
-      case TorchKind::softmax:      // Z = A X, X = reshape(x, q, C) column-major
-        return features.mm(theta.view({classes_, features.size(1)}).t());
-      case TorchKind::mlp: {
-        Tensor h = features;
-        for (std::size_t l = 0; l < layers_.size(); ++l) {
-          const Layer& layer = layers_[l];
-          const Tensor w = theta.narrow(0, layer.weight, layer.in * layer.out)
-                               .view({layer.out, layer.in});  // views into θ
-          const Tensor b = theta.narrow(0, layer.bias, layer.out);
-          h = torch::addmm(b, h, w.t());  // h W_lᵀ + b_lᵀ
-          if (l + 1 < layers_.size())
-            h = activation_ == Activation::tanh ? torch::tanh(h) : torch::softplus(h);
-        }
-        return binary() ? h.squeeze(1) : h;
-      }
-    }
-    return {};
-  }
-
-  // ℓ_k of every sample of a part.
-  Tensor sample_losses(const Tensor& theta, const DataPart& part) const {
-    const Tensor z = logits(theta, part.features);
-    if (kind_ == TorchKind::ridge) return 0.5 * (z - part.targets).square();  // ½ (z − t)²
-    if (z.dim() == 1)  // log(1 + e^z) − y z, with log(1 + e^z) = −log σ(−z) (stable)
-      return -torch::log_sigmoid(-z) - part.targets * z;
-    // logsumexp(Z_k·) − Z_{k,y_k}
-    return -torch::log_softmax(z, 1).gather(1, part.labels.unsqueeze(1)).squeeze(1);
+  // ℓ_k of every sample of a part at the loaded λ: per-class weights add λ to every logit row.
+  Tensor losses(const Tensor& theta, const DataPart& part) const {
+    Tensor z = network_->logits(theta, part.features);
+    if (hyper_ == HyperKind::per_class) z = z + lambda_;  // Z + 1 λᵀ
+    return torch_backend::sample_losses(z, part.labels, part.targets, ridge_);
   }
 
   // g(x, λ) at the loaded leaves.
   Tensor inner_objective() const {
-    const Tensor losses = sample_losses(parameters(x_), train_);
+    const Tensor losses = this->losses(parameters(x_), train_);
     switch (hyper_) {
       case HyperKind::l2:  // mean ℓ + ½ (e^λ + l2) ‖x‖²
         return losses.mean() + 0.5 * (lambda_.exp().squeeze(0) + l2_) * x_.dot(x_);
@@ -315,14 +229,16 @@ class TorchProblem final : public LocalProblem {
         return losses.mean() + 0.5 * ((lambda_.exp() + l2_) * x_.square()).sum();
       case HyperKind::per_sample:  // (1/m) Σ_k λ_k ℓ_k + ½ l2 ‖x‖²
         return lambda_.dot(losses) / static_cast<double>(train_.rows) + 0.5 * l2_ * x_.dot(x_);
+      case HyperKind::per_class:  // mean ℓ(Z + 1 λᵀ) + ½ l2 ‖x‖²
+        return losses.mean() + 0.5 * l2_ * x_.dot(x_);
     }
     return {};
   }
 
-  // f(x) = mean ℓ on the validation part; 0 without samples.
+  // f(x, λ) = mean ℓ on the validation part (λ in it for per-class only); 0 without samples.
   Tensor outer_objective() const {
     if (validation_.rows == 0) return torch::zeros({}, x_.options());
-    return sample_losses(parameters(x_), validation_).mean();
+    return losses(parameters(x_), validation_).mean();
   }
 
   // Copies v into the leaf (one host→device copy on a GPU).
@@ -370,17 +286,16 @@ class TorchProblem final : public LocalProblem {
                                  /*create_graph=*/false, /*allow_unused=*/true)[0];
   }
 
-  TorchKind kind_;
   HyperKind hyper_;
+  bool ridge_;
   int classes_;
-  Activation activation_;
   double l2_;
   double initial_log_decay_;
   torch::Device device_;
+  std::unique_ptr<Network> network_;
+  std::int64_t dim_;
   DataPart train_, validation_, test_;
-  std::vector<Layer> layers_;  // mlp
-  std::int64_t dim_ = 0;
-  Tensor theta0_;            // mlp: θ0 (d)
+  Tensor theta0_;            // networks: θ0 (d); undefined for the linear kinds (θ = x)
   Tensor x_;                 // leaf, d: the loaded x
   Tensor lambda_;            // leaf, p: the loaded λ
   Tensor w_;                 // d: the direction of the last product
@@ -393,7 +308,7 @@ class TorchProblem final : public LocalProblem {
 }  // namespace
 
 std::string torch_device_name(const std::string& device, int local_rank) {
-  return pick_device(device, local_rank).str();
+  return torch_backend::pick_device(device, local_rank).str();
 }
 
 int mlp_parameter_count(int features, const std::vector<int>& hidden, int classes) {
@@ -409,44 +324,31 @@ int mlp_parameter_count(int features, const std::vector<int>& hidden, int classe
 
 std::unique_ptr<LocalProblem> make_torch_problem(const TorchSpec& spec, LabelledData train,
                                                  LabelledData validation, LabelledData test) {
-  if (!(spec.l2 >= 0 && std::isfinite(spec.l2)))
-    throw Error("torch problem: l2 = " + number(spec.l2) + " is invalid; expected l2 >= 0");
-  if (!std::isfinite(spec.initial_log_decay))
-    throw Error("torch problem: initial_log_decay = " + number(spec.initial_log_decay) +
-                " is invalid; expected a finite number");
-  if ((spec.kind == TorchKind::softmax || spec.kind == TorchKind::mlp) && spec.classes < 2)
-    throw Error(std::string("torch problem: ") + kind_name(spec.kind) +
-                " needs classes >= 2, got " + std::to_string(spec.classes));
-  if ((spec.kind == TorchKind::logistic || spec.kind == TorchKind::ridge) && spec.classes != 2)
-    throw Error(std::string("torch problem: ") + kind_name(spec.kind) + " needs classes = 2, got " +
-                std::to_string(spec.classes) + "; use softmax or mlp for more classes");
-  if (spec.hyper == HyperKind::per_sample && spec.l2 <= 0)
-    throw Error("torch problem: per-sample weights need l2 > 0 (got " + number(spec.l2) +
-                ") to keep the inner problem strongly convex");
-  if (spec.kind == TorchKind::mlp) {
-    if (spec.hidden.empty()) throw Error("torch problem: an mlp needs at least one hidden layer");
-    for (const int width : spec.hidden)
-      if (width < 1)
-        throw Error("torch problem: hidden layer width " + std::to_string(width) +
-                    " is invalid; expected >= 1");
-  }
+  const std::string where = "torch problem";
+  torch_backend::check_spec(spec, where);
   if (train.features.rows() == 0)
     throw Error("torch problem: the training part is empty; expected at least one sample");
-  const torch::Device device = pick_device(spec.device, spec.local_rank);
+  const torch::Device device = torch_backend::pick_device(spec.device, spec.local_rank);
   if (device.is_cpu() && spec.threads > 0) at::set_num_threads(spec.threads);
   const Eigen::Index columns = train.features.cols();
+  const bool ridge = spec.kind == TorchKind::ridge;
   try {
-    DataPart train_part =
-        make_part(train, "training", columns, spec.classes, spec.bias, spec.kind, device);
+    DataPart train_part = make_part(train, "training", columns, spec.classes, ridge, device);
     DataPart validation_part =
-        make_part(validation, "validation", columns, spec.classes, spec.bias, spec.kind, device);
-    DataPart test_part =
-        make_part(test, "test", columns, spec.classes, spec.bias, spec.kind, device);
-    if (train_part.features.size(1) == 0)
+        make_part(validation, "validation", columns, spec.classes, ridge, device);
+    DataPart test_part = make_part(test, "test", columns, spec.classes, ridge, device);
+    auto network = torch_backend::make_network(spec, columns, device, where);
+    if (network->dim() == 0)
       throw Error("torch problem: the model has no parameters (no features and no bias)");
-    return std::make_unique<TorchProblem>(spec, device, std::move(train_part),
-                                          std::move(validation_part), std::move(test_part),
-                                          columns);
+    if (spec.hyper == HyperKind::per_class && spec.kind == TorchKind::torchscript) {
+      torch::NoGradGuard no_grad;  // the module's output shape: one logit per sample or C
+      const Tensor theta = network->initial_parameters(spec.seed).to(device);
+      if (network->logits(theta, train_part.features.narrow(0, 0, 1)).dim() == 1)
+        throw Error("torch problem: per-class logit weights need a model with C >= 2 logits; " +
+                    spec.file + " has one logit per sample");
+    }
+    return std::make_unique<TorchProblem>(spec, std::move(network), device, std::move(train_part),
+                                          std::move(validation_part), std::move(test_part));
   } catch (const c10::Error& e) {
     throw Error(std::string("torch problem: LibTorch failed: ") + e.what_without_backtrace());
   }

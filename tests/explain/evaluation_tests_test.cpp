@@ -82,10 +82,14 @@ TEST(Metrics, ParsesListsAndRefusesUnknownNames) {
     FAIL();
   } catch (const Error& e) {
     EXPECT_STREQ(e.what(),
-                 "explain.metrics: unknown metric 'gc'; valid: x_l2, x_cos, x_dot, if, rif, fk, "
-                 "grad_dot, grad_cos");
+                 "explain.metrics: unknown metric 'gc'; valid: x_l2, x_cos, x_dot, last_l2, "
+                 "last_cos, last_dot, all_l2, all_cos, all_dot, if, rif, fk, grad_dot, grad_cos");
   }
-  EXPECT_THROW(parse_metrics("last_cos", "k"), Error);
+  EXPECT_EQ(parse_metrics("all_dot,last_cos", "k"),
+            (std::vector<Metric>{Metric::all_dot, Metric::last_cos}));
+  EXPECT_TRUE(uses_hidden_layers(Metric::last_l2));
+  EXPECT_FALSE(uses_gradients(Metric::all_cos));
+  EXPECT_FALSE(uses_hidden_layers(Metric::grad_cos));
   EXPECT_THROW(parse_metrics("x_l2,x_l2", "k"), Error);
   EXPECT_THROW(parse_metrics("", "k"), Error);
 }

@@ -153,15 +153,18 @@ TEST(GradientCosine, ProjectionKeepsCosinesApproximately) {
   EXPECT_NE(b.variant().find("projected to k = 2000"), std::string::npos);
 }
 
-TEST(Relevance, CurvatureMetricsRefuseLargeDenseMatrices) {
+TEST(Relevance, AboveTheDenseLimitIfTakesConjugateGradientAndRifFkRefuse) {
   const Samples train = test::random_samples(10, 5, 3, 41);
   const SoftmaxModel m = test::random_model(5, 3, 42);
   RelevanceOptions options;
   options.dense_max_params = 10;  // P = 18
-  EXPECT_THROW(Relevance(Metric::if_, m, train, options), Error);
+  EXPECT_THROW(Relevance(Metric::rif, m, train, options), Error);
+  EXPECT_THROW(Relevance(Metric::fk, m, train, options), Error);
   EXPECT_NO_THROW(Relevance(Metric::grad_cos, m, train, options));
+  EXPECT_NE(Relevance(Metric::if_, m, train, options).variant().find("CG with HVPs"),
+            std::string::npos);
   options.projection_dim = 8;
-  const Relevance r(Metric::if_, m, train, options);
+  const Relevance r(Metric::rif, m, train, options);
   EXPECT_NE(r.variant().find("projected Hessian"), std::string::npos);
 }
 

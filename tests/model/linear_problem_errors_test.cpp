@@ -104,6 +104,20 @@ TEST(MakeLinearProblem, RejectsPerSampleWeightsWithoutL2) {
                                       kTrain, kValidation, {}));
 }
 
+TEST(MakeLinearProblem, RejectsPerClassWeightsWithOneLogitOrWithoutL2) {
+  expect_error(spec(LinearKind::logistic, HyperKind::per_class, 2, 1e-3), kTrain, kValidation, {},
+               "linear problem: per-class logit weights need softmax (C >= 2 logits); logistic "
+               "has one logit per sample");
+  expect_error(spec(LinearKind::ridge, HyperKind::per_class, 2, 1e-3), kTrain, kValidation, {},
+               "linear problem: per-class logit weights need softmax (C >= 2 logits); ridge has "
+               "one logit per sample");
+  expect_error(spec(LinearKind::softmax, HyperKind::per_class, 2, 0.0), kTrain, kValidation, {},
+               "linear problem: per-class logit weights need l2 > 0 (got 0) to keep the inner "
+               "problem strongly convex");
+  EXPECT_NO_THROW(make_linear_problem(spec(LinearKind::softmax, HyperKind::per_class, 2, 1e-3),
+                                      kTrain, kValidation, {}));
+}
+
 TEST(MakeLinearProblem, RejectsNegativeOrNonFiniteL2) {
   expect_error(spec(LinearKind::logistic, HyperKind::l2, 2, -0.1), kTrain, kValidation, {},
                "linear problem: l2 = -0.1 is invalid; expected l2 >= 0");

@@ -44,7 +44,7 @@ struct Case {
 
 std::string name_of(const Case& c) {
   const char* kinds[] = {"logistic", "softmax", "ridge"};
-  const char* hypers[] = {"l2", "per_feature", "per_sample"};
+  const char* hypers[] = {"l2", "per_feature", "per_sample", "per_class"};
   return std::string(kinds[static_cast<int>(c.kind)]) + "_" + hypers[static_cast<int>(c.hyper)];
 }
 std::string case_name(const testing::TestParamInfo<Case>& info) { return name_of(info.param); }
@@ -106,6 +106,10 @@ TEST_P(LinearProblemOracles, DimensionsAndInitialLambdaFollowTheKinds) {
       EXPECT_EQ(p->hyper_dim(), kTrain);
       EXPECT_EQ(initial, Vector::Ones(kTrain));
       break;
+    case HyperKind::per_class:
+      EXPECT_EQ(p->hyper_dim(), classes());
+      EXPECT_EQ(initial, Vector::Zero(classes()));
+      break;
   }
 }
 
@@ -144,7 +148,10 @@ TEST_P(LinearProblemOracles, OuterGradientsMatchFiniteDifferences) {
     test::expect_outer_gradients_match_differences(*p, x, lambda);
     Vector gl(p->hyper_dim());
     p->outer_gradient_lambda(x, lambda, gl);
-    EXPECT_EQ(gl, Vector::Zero(p->hyper_dim()));  // f has no λ
+    if (GetParam().hyper == HyperKind::per_class)  // the offsets enter f: ∇_λ f ≠ 0
+      EXPECT_GT(gl.norm(), 1e-3);
+    else
+      EXPECT_EQ(gl, Vector::Zero(p->hyper_dim()));  // f has no λ
   }
 }
 
@@ -208,6 +215,7 @@ INSTANTIATE_TEST_SUITE_P(AllKinds, LinearProblemOracles,
                                          Case{LinearKind::softmax, HyperKind::l2},
                                          Case{LinearKind::softmax, HyperKind::per_feature},
                                          Case{LinearKind::softmax, HyperKind::per_sample},
+                                         Case{LinearKind::softmax, HyperKind::per_class},
                                          Case{LinearKind::ridge, HyperKind::l2},
                                          Case{LinearKind::ridge, HyperKind::per_feature},
                                          Case{LinearKind::ridge, HyperKind::per_sample}),
@@ -338,6 +346,34 @@ TEST(SoftmaxProblem, HugeLogitsNeitherOverflowNorLoseTheLoss) {
   EXPECT_DOUBLE_EQ(p->outer_loss(x, lambda), 2000.0);  // logits −1000, 0, 1000; label 0
   EXPECT_TRUE(test::inner_gradient(*p, x, lambda).allFinite());
   EXPECT_TRUE(test::hessian_vector(*p, x, lambda, Vector::Ones(6)).allFinite());
+}
+
+// Per-class logit weights: at x = 0 every logit vector is λ, so P_k = softmax(λ) for every sample,
+// g = logsumexp(λ) − mean_k λ_{y_k} + 0 and ∇_λ f = softmax(λ) − (validation label frequencies);
+// predictions see x alone.
+TEST(SoftmaxProblem, PerClassWeightsAreLogitOffsets) {
+  const int c = 3;
+  const LabelledData validation = random_part(kValidation, kFeatures, c, 12);
+  const auto p = problem_of(spec_of(LinearKind::softmax, HyperKind::per_class, c));
+  const Vector zero = Vector::Zero(p->dim());
+  const Vector lambda = Eigen::Vector3d(0.5, -1.0, 2.0);
+  const Vector softmax = lambda.array().exp() / lambda.array().exp().sum();
+  Vector frequency = Vector::Zero(c);
+  for (Eigen::Index k = 0; k < validation.labels.size(); ++k)
+    frequency[validation.labels[k]] += 1.0 / kValidation;
+  EXPECT_NEAR(p->outer_loss(zero, lambda),
+              std::log(lambda.array().exp().sum()) - frequency.dot(lambda), 1e-14);
+  Vector gl(c);
+  p->outer_gradient_lambda(zero, lambda, gl);
+  EXPECT_LT(relative_error(gl, Vector(softmax - frequency)), 1e-14);
+  // Large offsets move no prediction of the shared model.
+  const Vector x = test::random_vector(p->dim(), 101, 0.0, 0.5);
+  const auto before = p->predict(x, LocalProblem::Part::train);
+  p->inner_loss(x, Eigen::Vector3d(100, -100, 0));
+  EXPECT_EQ(p->predict(x, LocalProblem::Part::train), before);
+  EXPECT_EQ(p->predict(x, LocalProblem::Part::train),
+            problem_of(spec_of(LinearKind::softmax, HyperKind::l2, c))
+                ->predict(x, LocalProblem::Part::train));
 }
 
 TEST(LinearProblem, TestMetricIsAccuracyOnTheTestPart) {

@@ -49,8 +49,11 @@ Run hgp(bool torch, model::LinearKind kind, model::HyperKind hyper, double alpha
   bilevel::AgentSet agents;
   agents.agents = kAgents;
   agents.first = 0;
+  // Per-class logit weights need a fixed ridge term (and start at λ = 0: the agents differ by l2).
+  const bool per_class = hyper == model::HyperKind::per_class;
   for (int i = 0; i < kAgents; ++i) {
     const double decay = std::log(0.05 + 0.05 * i);
+    const double l2 = per_class ? 0.05 + 0.02 * i : 0.0;
     if (torch) {
       model::TorchSpec spec;
       spec.kind = kind == model::LinearKind::softmax ? model::TorchKind::softmax
@@ -58,6 +61,7 @@ Run hgp(bool torch, model::LinearKind kind, model::HyperKind hyper, double alpha
       spec.hyper = hyper;
       spec.classes = classes;
       spec.initial_log_decay = decay;
+      spec.l2 = l2;
       spec.device = "cpu";
       agents.problems.push_back(model::make_torch_problem(
           spec, draw(i, 0, classes), draw(i, 1, classes), draw(i, 2, classes)));
@@ -67,6 +71,7 @@ Run hgp(bool torch, model::LinearKind kind, model::HyperKind hyper, double alpha
       spec.hyper = hyper;
       spec.classes = classes;
       spec.initial_log_decay = decay;
+      spec.l2 = l2;
       agents.problems.push_back(model::make_linear_problem(
           spec, draw(i, 0, classes), draw(i, 1, classes), draw(i, 2, classes)));
     }
@@ -106,6 +111,13 @@ TEST(TorchHypergradient, SoftmaxPerFeatureWithPowerIterationEqualsEigen) {
   const auto reference = hgp(false, model::LinearKind::softmax, model::HyperKind::per_feature, 0);
   const auto fast = hgp(true, model::LinearKind::softmax, model::HyperKind::per_feature, 0);
   EXPECT_NEAR(fast.alpha, reference.alpha, 1e-9 * reference.alpha);
+  expect_same(fast, reference, 1e-9);
+}
+
+// Per-class logit weights: λ_i ∈ R^C enters f_i too, so v_i starts at ∇_λ f_i ≠ 0.
+TEST(TorchHypergradient, SoftmaxPerClassEqualsEigen) {
+  const auto reference = hgp(false, model::LinearKind::softmax, model::HyperKind::per_class, 0.5);
+  const auto fast = hgp(true, model::LinearKind::softmax, model::HyperKind::per_class, 0.5);
   expect_same(fast, reference, 1e-9);
 }
 

@@ -10,8 +10,14 @@
 //   l2           g = (1/m) Σ_k ℓ_k + ½ e^{λ} ‖x‖² + ½ l2 ‖x‖²                  λ ∈ R
 //   per-feature  g = (1/m) Σ_k ℓ_k + ½ Σ_j e^{λ_j} x_j² + ½ l2 ‖x‖²           λ ∈ R^d
 //   per-sample   g = (1/m) Σ_k λ_k ℓ_k + ½ l2 ‖x‖²  (l2 > 0 keeps g strongly convex)   λ ∈ R^m
-// Outer loss: f = (1/m_val) Σ_k ℓ_k on the validation part (no λ in it: ∇_λ f = 0); f = 0 when the
-// validation part is empty.
+//   per-class    g = (1/m) Σ_k ℓ_k(Z + 1 λᵀ) + ½ l2 ‖x‖²  (softmax only, l2 > 0)       λ ∈ R^C
+// Outer loss: f = (1/m_val) Σ_k ℓ_k on the validation part; f = 0 when the validation part is
+// empty. Only per-class puts λ in it (∇_λ f = 0 for the other kinds).
+// Per-class logit weights (personalization, specs/hgp.md "Hyperparameter kinds"): λ_c is added to
+// every logit of class c in both the inner and the outer loss, a learned per-agent log-prior over
+// the classes, starting at λ = 0. With P = softmax(Z + 1 λᵀ), R = P ⊙ (U − rowsum(P ⊙ U)), U = A W:
+//   ∇_λ f = (1/m_val) Σ_k (P_k − Y_k),   J w = (1/m) Σ_k R_k   (C numbers each)
+// test_metric and predict judge the shared model x alone (LocalProblem::test_metric has no λ).
 // test_metric: accuracy on the test part (predicted class: largest logit; z > 0 for logistic and
 // ridge); NaN when the test part is empty.
 // Per-feature decay has one λ_j per entry of x: d = q for logistic and ridge, q·C for softmax.
@@ -28,7 +34,7 @@
 namespace hyperpush::model {
 
 enum class LinearKind { logistic, softmax, ridge };
-enum class HyperKind { l2, per_feature, per_sample };
+enum class HyperKind { l2, per_feature, per_sample, per_class };
 
 struct LabelledData {
   Matrix features;         // m × (number of raw features), one sample per row
@@ -38,14 +44,15 @@ struct LabelledData {
 struct LinearSpec {
   LinearKind kind = LinearKind::logistic;
   HyperKind hyper = HyperKind::l2;
-  int classes = 2;                                // softmax: C; logistic and ridge need 2
-  bool bias = true;                               // append a column of ones
-  double l2 = 0.0;                                // fixed ridge term, ≥ 0 (> 0 for per-sample)
+  int classes = 2;   // softmax: C; logistic and ridge need 2
+  bool bias = true;  // append a column of ones
+  double l2 = 0.0;   // fixed ridge term, ≥ 0 (> 0 for per-sample, per-class)
   double initial_log_decay = -2.302585092994046;  // λ(0) for l2 / per-feature: log 0.1
 };
 
 // Throws hyperpush::Error on inconsistent inputs: l2 < 0 or not finite, initial_log_decay not
-// finite, logistic or ridge with classes != 2, softmax with classes < 2, per-sample with l2 = 0,
+// finite, logistic or ridge with classes != 2, softmax with classes < 2, per-sample or per-class
+// with l2 = 0, per-class with logistic or ridge (one logit),
 // an empty training part, a part whose feature rows and labels differ in number, a non-empty part
 // whose column count differs from the training part's, a label outside [0, classes), a feature
 // that is not finite, a model without parameters. Validation and test parts may be empty.
