@@ -14,29 +14,18 @@
 #include "../model/oracle_checks.hpp"
 #include "hyperpush/error.hpp"
 #include "hyperpush/model/linear_problem.hpp"
+#include "support/random_part.hpp"
 
 namespace hyperpush::model {
 namespace {
+
+using test::random_part;
 
 using test::random_vector;
 using test::relative_error;
 
 #define SKIP_WITHOUT_DEVICE() \
   if (cuda_device_count() == 0) GTEST_SKIP() << "no CUDA device: skipped"
-
-// m samples of `features` N(0, 1) features and labels uniform in [0, classes), keyed by seed.
-LabelledData random_part(int m, int features, std::uint64_t seed, int classes = 2) {
-  LabelledData part;
-  part.features.resize(m, features);
-  part.labels.resize(m);
-  for (int k = 0; k < m; ++k) {
-    for (int j = 0; j < features; ++j)
-      part.features(k, j) = random_normal(seed, Purpose::initial_value, k, j, 0);
-    part.labels[k] =
-        static_cast<int>(random_bits(seed, Purpose::initial_value, k, features, 1) % classes);
-  }
-  return part;
-}
 
 constexpr int kTrain = 300, kValidation = 70, kTest = 50, kFeatures = 17, kClasses = 3;
 constexpr double kL2 = 0.05, kSame = 1e-12;
@@ -80,9 +69,9 @@ class CudaEqualsEigen : public testing::TestWithParam<Case> {
   void SetUp() override {
     SKIP_WITHOUT_DEVICE();
     const LinearSpec spec = spec_of(GetParam());
-    const auto train = random_part(kTrain, kFeatures, 1, spec.classes);
-    const auto validation = random_part(kValidation, kFeatures, 2, spec.classes);
-    const auto test = random_part(kTest, kFeatures, 3, spec.classes);
+    const auto train = random_part(kTrain, kFeatures, spec.classes, 1);
+    const auto validation = random_part(kValidation, kFeatures, spec.classes, 2);
+    const auto test = random_part(kTest, kFeatures, spec.classes, 3);
     reference_ = make_linear_problem(spec, train, validation, test);
     cuda_ = make_cuda_problem(spec, train, validation, test);
   }
@@ -167,7 +156,7 @@ TEST(CudaProblem, EmptyValidationAndTestPartsBehaveLikeTheReference) {
                        Case{LinearKind::softmax, HyperKind::per_class}}) {
     SCOPED_TRACE(name_of(c));
     const LinearSpec spec = spec_of(c);
-    const auto train = random_part(kTrain, kFeatures, 1, spec.classes);
+    const auto train = random_part(kTrain, kFeatures, spec.classes, 1);
     const auto reference = make_linear_problem(spec, train, {}, {});
     const auto cuda = make_cuda_problem(spec, train, {}, {});
     const Vector x = random_vector(reference->dim(), 6), lambda = reference->initial_lambda();
@@ -184,7 +173,7 @@ TEST(CudaProblem, EmptyValidationAndTestPartsBehaveLikeTheReference) {
 
 TEST(CudaProblem, WithoutADeviceTheFactoryFailsClearly) {
   if (cuda_device_count() > 0) GTEST_SKIP() << "a CUDA device is present: nothing to refuse";
-  const auto train = random_part(10, 3, 1);
+  const auto train = random_part(10, 3, 2, 1);
   try {
     make_cuda_problem(LinearSpec{}, train, {}, {});
     FAIL() << "expected hyperpush::Error";
@@ -208,7 +197,7 @@ std::string error_of(Make make) {
 
 TEST(CudaProblem, RefusesBadInputsWithTheReferenceMessages) {
   // The checks run before any device is touched, so this runs without a GPU too.
-  const auto good = random_part(10, 3, 1), validation = random_part(5, 3, 2);
+  const auto good = random_part(10, 3, 2, 1), validation = random_part(5, 3, 2, 2);
   struct Bad {
     std::string what;
     LinearSpec spec;
@@ -223,7 +212,7 @@ TEST(CudaProblem, RefusesBadInputsWithTheReferenceMessages) {
   add("negative label")->validation.labels[1] = -1;
   add("NaN feature")->validation.features(2, 1) = std::nan("");
   add("infinite feature")->train.features(0, 0) = INFINITY;
-  add("column count")->test = random_part(4, 2, 3);
+  add("column count")->test = random_part(4, 2, 2, 3);
   add("rows vs labels")->validation.labels.resize(4);
   add("empty training part")->train = LabelledData{};
   add("negative l2")->spec.l2 = -1;

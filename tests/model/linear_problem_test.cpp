@@ -7,25 +7,14 @@
 #include <string>
 
 #include "oracle_checks.hpp"
+#include "support/random_part.hpp"
 
 namespace hyperpush::model {
 namespace {
 
-using test::relative_error;
+using test::random_part;
 
-// m samples of `features` N(0, 1) features and labels uniform in [0, classes), keyed by seed.
-LabelledData random_part(int m, int features, int classes, std::uint64_t seed) {
-  LabelledData part;
-  part.features.resize(m, features);
-  part.labels.resize(m);
-  for (int k = 0; k < m; ++k) {
-    for (int j = 0; j < features; ++j)
-      part.features(k, j) = random_normal(seed, Purpose::initial_value, k, j, 0);
-    part.labels[k] =
-        static_cast<int>(random_bits(seed, Purpose::initial_value, k, features, 1) % classes);
-  }
-  return part;
-}
+using test::relative_error;
 
 // A = [features, 1].
 Matrix design(const LabelledData& part) {
@@ -430,7 +419,8 @@ TEST(LinearProblemPredict, LargestLogitOnTheAskedPart) {
   auto problem = hyperpush::model::make_linear_problem(spec, train, train, test);
   const hyperpush::model::Vector x{{1.0, 0.5, -0.25}};  // z = w·a + b
   using Part = hyperpush::model::LocalProblem::Part;
-  EXPECT_EQ(problem->predict(x, Part::train), (Eigen::VectorXi{{1, 0, 0}}));  // z = .75, -1.25, -1.75
-  EXPECT_EQ(problem->predict(x, Part::test), (Eigen::VectorXi{{0, 1}}));      // z = -1.25, 4.25
+  EXPECT_EQ(problem->predict(x, Part::train),
+            (Eigen::VectorXi{{1, 0, 0}}));                                // z = .75, -1.25, -1.75
+  EXPECT_EQ(problem->predict(x, Part::test), (Eigen::VectorXi{{0, 1}}));  // z = -1.25, 4.25
   EXPECT_DOUBLE_EQ(problem->test_metric(x), 0.5);
 }

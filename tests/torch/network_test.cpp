@@ -14,11 +14,13 @@
 
 #include "../model/oracle_checks.hpp"
 #include "hyperpush/model/torch_problem.hpp"
+#include "support/random_part.hpp"
 
 namespace hyperpush::model {
 namespace {
 
 using at::Tensor;
+using test::random_part;
 
 const std::string kExamples = std::string(HYPERPUSH_SOURCE_DIR) + "/examples/torchscript/";
 
@@ -74,20 +76,6 @@ TEST(Networks, ReinitialisedTorchScriptClassifierIsHyperpushsNetworkAtThatSeed) 
   for (int k = 0; k < 3; ++k) x.row(k) = test::random_vector(784, 30 + k);
   const Eigen::VectorXi y = Eigen::Vector3i(1, 4, 9);
   EXPECT_LT(test::relative_error(random->loss_gradients(x, y), ours->loss_gradients(x, y)), 1e-12);
-}
-
-// m samples of `features` N(0, 1) features and labels uniform in [0, classes), keyed by seed.
-LabelledData random_part(int m, int features, int classes, std::uint64_t seed) {
-  LabelledData part;
-  part.features.resize(m, features);
-  part.labels.resize(m);
-  for (int k = 0; k < m; ++k) {
-    for (int j = 0; j < features; ++j)
-      part.features(k, j) = random_normal(seed, Purpose::initial_value, k, j, 0);
-    part.labels[k] =
-        static_cast<int>(random_bits(seed, Purpose::initial_value, k, features, 1) % classes);
-  }
-  return part;
 }
 
 // A TorchScript module with C = 10 logits (examples/torchscript/digits_mlp.pt, 64 → 16 → 10) takes

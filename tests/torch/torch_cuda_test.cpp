@@ -14,9 +14,12 @@
 #include "hyperpush/error.hpp"
 #include "hyperpush/model/linear_problem.hpp"
 #include "hyperpush/model/torch_problem.hpp"
+#include "support/random_part.hpp"
 
 namespace hyperpush::model {
 namespace {
+
+using test::random_part;
 
 using test::relative_error;
 
@@ -28,20 +31,6 @@ bool torch_has_cuda() {
   } catch (const Error&) {
     return false;
   }
-}
-
-// m samples of `features` N(0, 1) features and labels uniform in [0, classes), keyed by seed.
-LabelledData random_part(int m, int features, int classes, std::uint64_t seed) {
-  LabelledData part;
-  part.features.resize(m, features);
-  part.labels.resize(m);
-  for (int k = 0; k < m; ++k) {
-    for (int j = 0; j < features; ++j)
-      part.features(k, j) = random_normal(seed, Purpose::initial_value, k, j, 0);
-    part.labels[k] =
-        static_cast<int>(random_bits(seed, Purpose::initial_value, k, features, 1) % classes);
-  }
-  return part;
 }
 
 constexpr int kTrain = 300, kValidation = 70, kTest = 50, kFeatures = 17, kClasses = 3;

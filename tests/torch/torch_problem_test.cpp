@@ -12,25 +12,14 @@
 #include "../model/oracle_checks.hpp"
 #include "hyperpush/error.hpp"
 #include "hyperpush/model/linear_problem.hpp"
+#include "support/random_part.hpp"
 
 namespace hyperpush::model {
 namespace {
 
-using test::relative_error;
+using test::random_part;
 
-// m samples of `features` N(0, 1) features and labels uniform in [0, classes), keyed by seed.
-LabelledData random_part(int m, int features, int classes, std::uint64_t seed) {
-  LabelledData part;
-  part.features.resize(m, features);
-  part.labels.resize(m);
-  for (int k = 0; k < m; ++k) {
-    for (int j = 0; j < features; ++j)
-      part.features(k, j) = random_normal(seed, Purpose::initial_value, k, j, 0);
-    part.labels[k] =
-        static_cast<int>(random_bits(seed, Purpose::initial_value, k, features, 1) % classes);
-  }
-  return part;
-}
+using test::relative_error;
 
 constexpr int kTrain = 30, kValidation = 20, kTest = 10, kFeatures = 4;
 constexpr double kL2 = 0.05, kSame = 1e-10;
