@@ -83,8 +83,11 @@ void run_hypergradient(RunContext& c) {
     exact_at_optimum = bilevel::exact_hypergradient(c.comm, gossip.map(), agents, solver.z());
   }
   const auto v = comm::gather_ragged_agents(c.comm, gossip.map(), as_rows(result.v));
-  const auto e = comm::gather_ragged_agents(c.comm, gossip.map(), as_rows(exact));
-  const auto e_star = comm::gather_ragged_agents(c.comm, gossip.map(), as_rows(exact_at_optimum));
+  std::vector<std::vector<double>> e, e_star;  // `small` is the same on every rank
+  if (small) {
+    e = comm::gather_ragged_agents(c.comm, gossip.map(), as_rows(exact));
+    e_star = comm::gather_ragged_agents(c.comm, gossip.map(), as_rows(exact_at_optimum));
+  }
   if (c.rank != 0) return;
 
   std::int64_t messages = 0, bytes = 0;

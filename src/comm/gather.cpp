@@ -7,6 +7,22 @@
 namespace hyperpush::comm {
 namespace {
 
+int rank_of(MPI_Comm comm) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  return rank;
+}
+
+// A rank passing other than its agents' rows would leave the root waiting for numbers that never
+// come: refuse it instead (callers pass the same shape on every rank, so every rank throws).
+void check_local(const AgentMap& map, int rank, std::size_t numbers, int width) {
+  const std::size_t expected = static_cast<std::size_t>(map.count(rank)) * width;
+  if (numbers != expected)
+    throw Error("gather: rank " + std::to_string(rank) + " passes " + std::to_string(numbers) +
+                " numbers for its " + std::to_string(map.count(rank)) + " agents, expected " +
+                std::to_string(expected));
+}
+
 void layout(const AgentMap& map, int width, std::vector<int>& counts, std::vector<int>& displs) {
   counts.resize(map.ranks());
   displs.resize(map.ranks());
@@ -23,6 +39,7 @@ void layout(const AgentMap& map, int width, std::vector<int>& counts, std::vecto
 
 std::vector<double> allgather_agents(MPI_Comm comm, const AgentMap& map,
                                      const std::vector<double>& local, int width) {
+  check_local(map, rank_of(comm), local.size(), width);
   std::vector<int> counts, displs;
   layout(map, width, counts, displs);
   std::vector<double> all(static_cast<std::size_t>(map.agents()) * width);
@@ -33,10 +50,10 @@ std::vector<double> allgather_agents(MPI_Comm comm, const AgentMap& map,
 
 std::vector<double> gather_agents(MPI_Comm comm, const AgentMap& map,
                                   const std::vector<double>& local, int width) {
+  const int rank = rank_of(comm);
+  check_local(map, rank, local.size(), width);
   std::vector<int> counts, displs;
   layout(map, width, counts, displs);
-  int rank = 0;
-  MPI_Comm_rank(comm, &rank);
   std::vector<double> all(rank == 0 ? static_cast<std::size_t>(map.agents()) * width : 0);
   MPI_Gatherv(local.data(), static_cast<int>(local.size()), MPI_DOUBLE, all.data(), counts.data(),
               displs.data(), MPI_DOUBLE, 0, comm);
@@ -45,14 +62,14 @@ std::vector<double> gather_agents(MPI_Comm comm, const AgentMap& map,
 
 std::vector<std::vector<double>> gather_ragged_agents(
     MPI_Comm comm, const AgentMap& map, const std::vector<std::vector<double>>& local) {
+  const int rank = rank_of(comm);
+  check_local(map, rank, local.size(), 1);
   std::vector<double> lengths, flat;
   for (const auto& row : local) {
     lengths.push_back(static_cast<double>(row.size()));
     flat.insert(flat.end(), row.begin(), row.end());
   }
   const auto all_lengths = gather_agents(comm, map, lengths, 1);
-  int rank = 0;
-  MPI_Comm_rank(comm, &rank);
   std::vector<int> counts(map.ranks(), 0), displs(map.ranks(), 0);
   long long total = 0;
   if (rank == 0) {

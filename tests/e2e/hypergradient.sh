@@ -57,3 +57,15 @@ for s in 1 2; do
   /usr/bin/python3 "$src/tests/e2e/hgp_replay.py" "$src/experiments/problems/quadratic-3agents.json" \
     "$tmp/schedule.txt" 0.4 $m $s "$tmp/replay/hypergradients.json"
 done
+
+# 4. a problem too large for the exact oracle (n·d² > 5e7: softmax on Fashion-MNIST, d = 7850) on 2
+#    ranks: the run ends (it once waited forever gathering the skipped exact rows), writes no error,
+#    and gives the same hyper-gradients as on 1 rank.
+large=(--set problem.kind=model --set data.dataset=fashion-mnist --set data.max_train=200
+       --set model.kind=softmax --set inner.solver=sgp --set inner.rounds=1 --set hypergradient.depth=1)
+for np in 1 2; do timeout 120 "$src/scripts/mpirun.sh" $np "$bin" run "$cfg" --set output.progress=false \
+  --out "$tmp/large$np" "${large[@]}" >/dev/null || { echo "FAIL: the large run on $np ranks did not end"; exit 1; }; done
+[[ $(field "$tmp/large2/summary.json" hypergradient_error) == None ]] \
+  || { echo "FAIL: an exact error was reported without the exact oracle"; exit 1; }
+cmp "$tmp/large1/hypergradients.json" "$tmp/large2/hypergradients.json"
+echo "d = 7850 on 1 and 2 ranks (no exact oracle): ends, identical hyper-gradients"

@@ -11,7 +11,8 @@
 
 namespace hyperpush::comm {
 
-// `local` holds map.count(rank) rows of `width` numbers; returns map.agents() rows on every rank.
+// `local` holds map.count(rank) rows of `width` numbers (else hyperpush::Error, on the rank that
+// passes the wrong shape); returns map.agents() rows on every rank.
 std::vector<double> allgather_agents(MPI_Comm comm, const AgentMap& map,
                                      const std::vector<double>& local, int width);
 
@@ -19,7 +20,7 @@ std::vector<double> allgather_agents(MPI_Comm comm, const AgentMap& map,
 std::vector<double> gather_agents(MPI_Comm comm, const AgentMap& map,
                                   const std::vector<double>& local, int width);
 
-// Rows of different lengths (one per local agent), delivered on rank 0 in agent order (other ranks
+// Rows of different lengths (exactly one per local agent), delivered on rank 0 in agent order (other ranks
 // get an empty vector).
 std::vector<std::vector<double>> gather_ragged_agents(
     MPI_Comm comm, const AgentMap& map, const std::vector<std::vector<double>>& local);
