@@ -14,7 +14,6 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <memory>
-#include <utility>
 
 #include "hyperpush/model/classifier.hpp"
 
@@ -24,9 +23,6 @@ using Matrix = Eigen::MatrixXd;
 
 class SoftmaxModel : public model::Classifier {
  public:
-  SoftmaxModel() = default;
-  explicit SoftmaxModel(Matrix w) : weights(std::move(w)) {}
-
   Matrix weights;  // q × C, the last row is the bias
 
   int features() const override { return static_cast<int>(weights.rows()) - 1; }
