@@ -133,33 +133,6 @@ model::LinearSpec linear_spec(const Config& config, int classes) {
   return spec;
 }
 
-#ifdef HYPERPUSH_WITH_TORCH
-// model.hidden = "64,32" → {64, 32} (model.channels alike).
-std::vector<int> widths(const Config& config, const std::string& key) {
-  const std::string& text = config.string(key);
-  std::vector<int> widths;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const std::size_t comma = std::min(text.find(',', start), text.size());
-    const std::string item = text.substr(start, comma - start);
-    std::size_t used = 0;
-    int width = 0;
-    try {
-      width = std::stoi(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || item.find_first_not_of(" ", used) != std::string::npos || width < 1)
-      throw Error(key + ": \"" + text +
-                  "\" is invalid; expected widths >= 1 separated by commas, e.g. \"64,32\"");
-    widths.push_back(width);
-    start = comma + 1;
-  }
-  return widths;
-}
-
-#endif
-
 // Backend `torch`: the agents' problems on this rank's device (local rank mod device count).
 std::vector<std::unique_ptr<model::LocalProblem>> torch_problems(
     const Config& config, const model::LinearSpec& linear, std::vector<data::AgentSplit>& parts,
@@ -177,9 +150,9 @@ std::vector<std::unique_ptr<model::LocalProblem>> torch_problems(
   spec.classes = linear.classes;
   spec.l2 = linear.l2;
   spec.initial_log_decay = linear.initial_log_decay;
-  if (spec.kind == model::TorchKind::mlp) spec.hidden = widths(config, "model.hidden");
+  if (spec.kind == model::TorchKind::mlp) spec.hidden = config.widths("model.hidden");
   if (spec.kind == model::TorchKind::cnn) {
-    spec.channels = widths(config, "model.channels");
+    spec.channels = config.widths("model.channels");
     spec.kernel = static_cast<int>(config.integer("model.kernel"));
   }
   if (spec.kind == model::TorchKind::torchscript) spec.file = config.path("model.file");

@@ -123,29 +123,6 @@ Trained train_softmax_and_share(MPI_Comm comm, int rank, const Samples& train,
 }
 
 #ifdef HYPERPUSH_WITH_TORCH
-// A list of widths such as model.hidden = "64,32" → {64, 32} (as the bilevel tasks read it).
-std::vector<int> widths_of(const std::string& key, const std::string& text) {
-  std::vector<int> widths;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const std::size_t comma = std::min(text.find(',', start), text.size());
-    const std::string item = text.substr(start, comma - start);
-    std::size_t used = 0;
-    int width = 0;
-    try {
-      width = std::stoi(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || item.find_first_not_of(" ", used) != std::string::npos || width < 1)
-      throw Error(key + ": \"" + text +
-                  "\" is invalid; expected widths >= 1 separated by commas, e.g. \"64,32\"");
-    widths.push_back(width);
-    start = comma + 1;
-  }
-  return widths;
-}
-
 // The network of explain.model for `classes` classes from the model.* keys: the l2 decay
 // ½ explain.l2 ‖x‖² as the fixed ridge term (λ = −1000 in training: e^λ = 0) and θ0 drawn from
 // random_bits(seed, Purpose::explain, 2, 0, 0), so that the randomization test's
@@ -160,9 +137,9 @@ model::TorchSpec network_spec(const Config& config, const ExplainSettings& s, in
   spec.classes = classes;
   spec.l2 = s.training.l2;
   if (spec.kind == model::TorchKind::mlp)
-    spec.hidden = widths_of("model.hidden", config.string("model.hidden"));
+    spec.hidden = config.widths("model.hidden");
   if (spec.kind == model::TorchKind::cnn) {
-    spec.channels = widths_of("model.channels", config.string("model.channels"));
+    spec.channels = config.widths("model.channels");
     spec.kernel = static_cast<int>(config.integer("model.kernel"));
   }
   if (spec.kind == model::TorchKind::torchscript) spec.file = config.path("model.file");

@@ -89,3 +89,12 @@ status=0
 grep -qF "$tmp/none.pt: no such file; expected a TorchScript module" "$tmp/refused.err" &&
   ((status == 2)) || { cat "$tmp/refused.err"; echo "FAIL: missing module: exit $status"; exit 1; }
 echo "missing TorchScript module refused: $(cat "$tmp/refused.err")"
+
+# A malformed width list is refused with the key and what is valid, before any data is read.
+status=0
+"$bin" run "$cfg" --set model.backend=torch --set model.kind=mlp --set model.hidden=64,x \
+  --out "$tmp/widths" >/dev/null 2>"$tmp/widths.err" || status=$?
+expected='hyperpush: error: model.hidden: "64,x" is invalid; expected widths >= 1 separated by commas, e.g. "64,32"'
+[[ $(cat "$tmp/widths.err") == "$expected" ]] && ((status == 2)) \
+  || { cat "$tmp/widths.err"; echo "FAIL: model.hidden = 64,x: exit $status"; exit 1; }
+echo "bad model.hidden refused: $expected"

@@ -53,6 +53,9 @@ class Config {
   // A path from the config, resolved against the config file's folder when relative (against the
   // working directory when it came from --set).
   std::string path(const std::string& key) const;
+  // A text key holding positive integers separated by commas ("64,32": network widths); throws
+  // hyperpush::Error naming the key otherwise.
+  std::vector<int> widths(const std::string& key) const;
   const std::string& base_dir() const { return base_dir_; }
   const std::string& source() const { return source_; }
 
