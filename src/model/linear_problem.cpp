@@ -243,27 +243,9 @@ const char* kind_name(LinearKind kind) {
   return "?";
 }
 
-// One part's shapes, labels and values.
 void check_part(const LabelledData& part, const std::string& name, Eigen::Index columns,
                 int classes) {
-  const std::string where = "linear problem: " + name + " part";
-  const Eigen::Index m = part.features.rows();
-  if (m != part.labels.size())
-    throw Error(where + " has " + count(m, "feature row") + " but " +
-                count(part.labels.size(), "label"));
-  if (m > 0 && part.features.cols() != columns)
-    throw Error(where + " has " + count(part.features.cols(), "feature column") +
-                ", the training part has " + std::to_string(columns));
-  for (Eigen::Index k = 0; k < m; ++k) {
-    if (part.labels[k] < 0 || part.labels[k] >= classes)
-      throw Error(where + ": label " + std::to_string(part.labels[k]) + " of sample " +
-                  std::to_string(k) + " is outside [0, " + std::to_string(classes) + ")");
-  }
-  for (Eigen::Index j = 0; j < columns && m > 0; ++j)
-    for (Eigen::Index k = 0; k < m; ++k)
-      if (!std::isfinite(part.features(k, j)))
-        throw Error(where + ": feature " + std::to_string(j) + " of sample " + std::to_string(k) +
-                    " is " + to_string(part.features(k, j)) + "; expected a finite number");
+  check_labelled_part(part, "linear problem: " + name + " part", columns, classes);
 }
 
 // A = [features, 1] of a part check_linear_inputs accepted.
@@ -289,6 +271,27 @@ std::unique_ptr<SampleLoss> make_sample_loss(const LinearSpec& spec, detail::Des
 }
 
 }  // namespace
+
+void check_labelled_part(const LabelledData& part, const std::string& where, Eigen::Index columns,
+                         int classes) {
+  const Eigen::Index m = part.features.rows();
+  if (m != part.labels.size())
+    throw Error(where + " has " + count(m, "feature row") + " but " +
+                count(part.labels.size(), "label"));
+  if (m > 0 && part.features.cols() != columns)
+    throw Error(where + " has " + count(part.features.cols(), "feature column") +
+                ", the training part has " + std::to_string(columns));
+  for (Eigen::Index k = 0; k < m; ++k) {
+    if (part.labels[k] < 0 || part.labels[k] >= classes)
+      throw Error(where + ": label " + std::to_string(part.labels[k]) + " of sample " +
+                  std::to_string(k) + " is outside [0, " + std::to_string(classes) + ")");
+  }
+  for (Eigen::Index j = 0; j < columns && m > 0; ++j)
+    for (Eigen::Index k = 0; k < m; ++k)
+      if (!std::isfinite(part.features(k, j)))
+        throw Error(where + ": feature " + std::to_string(j) + " of sample " + std::to_string(k) +
+                    " is " + to_string(part.features(k, j)) + "; expected a finite number");
+}
 
 void check_linear_inputs(const LinearSpec& spec, const LabelledData& train,
                          const LabelledData& validation, const LabelledData& test) {

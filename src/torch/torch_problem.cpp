@@ -10,7 +10,6 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <sstream>
 #include <utility>
 
 #include "hyperpush/error.hpp"
@@ -21,12 +20,6 @@ namespace {
 
 using at::Tensor;
 using torch_backend::Network;
-
-std::string number(double v) {
-  std::ostringstream s;
-  s << v;
-  return s.str();
-}
 
 // One data part on the device: features (m × q, row per sample) and labels.
 struct DataPart {
@@ -39,23 +32,8 @@ struct DataPart {
 // Checks one part like make_linear_problem does (the same messages); copies it to the device.
 DataPart make_part(const LabelledData& part, const std::string& name, Eigen::Index columns,
                    int classes, bool ridge, const torch::Device& device) {
-  const std::string where = "torch problem: " + name + " part";
+  check_labelled_part(part, "torch problem: " + name + " part", columns, classes);
   const Eigen::Index m = part.features.rows();
-  if (m != part.labels.size())
-    throw Error(where + " has " + std::to_string(m) + " feature rows but " +
-                std::to_string(part.labels.size()) + " labels");
-  if (m > 0 && part.features.cols() != columns)
-    throw Error(where + " has " + std::to_string(part.features.cols()) +
-                " feature columns, the training part has " + std::to_string(columns));
-  for (Eigen::Index k = 0; k < m; ++k)
-    if (part.labels[k] < 0 || part.labels[k] >= classes)
-      throw Error(where + ": label " + std::to_string(part.labels[k]) + " of sample " +
-                  std::to_string(k) + " is outside [0, " + std::to_string(classes) + ")");
-  for (Eigen::Index j = 0; j < columns && m > 0; ++j)
-    for (Eigen::Index k = 0; k < m; ++k)
-      if (!std::isfinite(part.features(k, j)))
-        throw Error(where + ": feature " + std::to_string(j) + " of sample " + std::to_string(k) +
-                    " is " + number(part.features(k, j)) + "; expected a finite number");
   using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   RowMajor design(m, columns);
   if (m > 0) design = part.features;

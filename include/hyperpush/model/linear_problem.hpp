@@ -28,6 +28,7 @@
 // HVPs at one x with many w (HGP) do not recompute it. Not thread-safe (see local_problem.hpp).
 #include <Eigen/Core>
 #include <memory>
+#include <string>
 
 #include "hyperpush/model/local_problem.hpp"
 
@@ -60,6 +61,11 @@ struct LinearSpec {
 // messages are the same whatever the backend); throws hyperpush::Error.
 void check_linear_inputs(const LinearSpec& spec, const LabelledData& train,
                          const LabelledData& validation, const LabelledData& test);
+
+// One data part's checks alone (rows and labels agree, `columns` feature columns when not empty,
+// labels in [0, classes), finite features); messages start with `where`. Every backend's parts.
+void check_labelled_part(const LabelledData& part, const std::string& where, Eigen::Index columns,
+                         int classes);
 
 std::unique_ptr<LocalProblem> make_linear_problem(const LinearSpec& spec, LabelledData train,
                                                   LabelledData validation, LabelledData test);
