@@ -18,9 +18,7 @@
 #include "hyperpush/error.hpp"
 #include "hyperpush/model/linear_problem.hpp"
 #include "hyperpush/model/quadratic_problem.hpp"
-#ifdef HYPERPUSH_WITH_TORCH
-#include "hyperpush/model/torch_problem.hpp"
-#endif
+#include "torch_spec.hpp"
 #ifdef HYPERPUSH_WITH_CUDA
 #include "hyperpush/model/cuda_problem.hpp"
 #endif
@@ -138,32 +136,21 @@ std::vector<std::unique_ptr<model::LocalProblem>> torch_problems(
     const Config& config, const model::LinearSpec& linear, std::vector<data::AgentSplit>& parts,
     MPI_Comm comm) {
 #ifdef HYPERPUSH_WITH_TORCH
-  model::TorchSpec spec;
   const std::string& kind = config.string("model.kind");
-  spec.kind = kind == "mlp"           ? model::TorchKind::mlp
-              : kind == "cnn"         ? model::TorchKind::cnn
-              : kind == "torchscript" ? model::TorchKind::torchscript
-              : kind == "softmax"     ? model::TorchKind::softmax
-              : kind == "ridge"       ? model::TorchKind::ridge
-                                      : model::TorchKind::logistic;
+  model::TorchSpec spec = torch_network_spec(
+      config,
+      kind == "mlp"           ? model::TorchKind::mlp
+      : kind == "cnn"         ? model::TorchKind::cnn
+      : kind == "torchscript" ? model::TorchKind::torchscript
+      : kind == "softmax"     ? model::TorchKind::softmax
+      : kind == "ridge"       ? model::TorchKind::ridge
+                              : model::TorchKind::logistic,
+      comm);
   spec.hyper = linear.hyper;
   spec.classes = linear.classes;
   spec.l2 = linear.l2;
   spec.initial_log_decay = linear.initial_log_decay;
-  if (spec.kind == model::TorchKind::mlp) spec.hidden = config.widths("model.hidden");
-  if (spec.kind == model::TorchKind::cnn) {
-    spec.channels = config.widths("model.channels");
-    spec.kernel = static_cast<int>(config.integer("model.kernel"));
-  }
-  if (spec.kind == model::TorchKind::torchscript) spec.file = config.path("model.file");
-  spec.activation = config.string("model.activation") == "softplus" ? model::Activation::softplus
-                                                                    : model::Activation::tanh;
   spec.seed = static_cast<std::uint64_t>(config.integer("seed"));
-  spec.device = config.string("model.device");
-  MPI_Comm node;  // the ranks sharing this node: the local rank picks the GPU
-  MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
-  MPI_Comm_rank(node, &spec.local_rank);
-  MPI_Comm_free(&node);
   std::vector<std::unique_ptr<model::LocalProblem>> problems;
   for (auto& part : parts)
     problems.push_back(model::make_torch_problem(spec, labelled(part.train),
@@ -175,16 +162,6 @@ std::vector<std::unique_ptr<model::LocalProblem>> torch_problems(
       "model.backend = \"torch\": this hyperpush was built without LibTorch (CMake did not find "
       "Torch); install libtorch-dev (or pass Torch_DIR) and rebuild, or use backend = \"eigen\"");
 #endif
-}
-
-// This rank's index among the ranks sharing its node: it picks the GPU (local rank mod count).
-[[maybe_unused]] int local_rank(MPI_Comm comm) {
-  MPI_Comm node;
-  MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
-  int rank = 0;
-  MPI_Comm_rank(node, &rank);
-  MPI_Comm_free(&node);
-  return rank;
 }
 
 // Backend `cuda`: the agents' linear problems with their data on this rank's GPU.

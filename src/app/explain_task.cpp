@@ -46,6 +46,7 @@
 #include "hyperpush/model/classifier.hpp"
 #include "hyperpush/model/torch_problem.hpp"
 #include "hyperpush/random.hpp"
+#include "torch_spec.hpp"
 
 namespace hyperpush::app {
 namespace {
@@ -129,29 +130,16 @@ Trained train_softmax_and_share(MPI_Comm comm, int rank, const Samples& train,
 // reinitialised(seed) is another draw than the training's start.
 model::TorchSpec network_spec(const Config& config, const ExplainSettings& s, int classes,
                               MPI_Comm comm) {
-  model::TorchSpec spec;
-  spec.kind = s.model == "cnn"           ? model::TorchKind::cnn
-              : s.model == "torchscript" ? model::TorchKind::torchscript
-                                         : model::TorchKind::mlp;
+  model::TorchSpec spec = torch_network_spec(config,
+                                             s.model == "cnn"           ? model::TorchKind::cnn
+                                             : s.model == "torchscript" ? model::TorchKind::torchscript
+                                                                        : model::TorchKind::mlp,
+                                             comm);
   spec.hyper = model::HyperKind::l2;
   spec.classes = classes;
   spec.l2 = s.training.l2;
-  if (spec.kind == model::TorchKind::mlp)
-    spec.hidden = config.widths("model.hidden");
-  if (spec.kind == model::TorchKind::cnn) {
-    spec.channels = config.widths("model.channels");
-    spec.kernel = static_cast<int>(config.integer("model.kernel"));
-  }
-  if (spec.kind == model::TorchKind::torchscript) spec.file = config.path("model.file");
-  spec.activation = config.string("model.activation") == "softplus" ? model::Activation::softplus
-                                                                    : model::Activation::tanh;
   spec.seed =
       random_bits(static_cast<std::uint64_t>(config.integer("seed")), Purpose::explain, 2, 0, 0);
-  spec.device = config.string("model.device");
-  MPI_Comm node;  // the ranks sharing this node: the local rank picks the GPU
-  MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
-  MPI_Comm_rank(node, &spec.local_rank);
-  MPI_Comm_free(&node);
   return spec;
 }
 #endif

@@ -11,7 +11,6 @@
 #include "hyperpush/error.hpp"
 #include "hyperpush/explain/conjugate_gradient.hpp"
 #include "hyperpush/explain/gradient_projection.hpp"
-#include "hyperpush/explain/softmax_model.hpp"
 
 namespace hyperpush::explain {
 namespace {
@@ -34,19 +33,6 @@ Samples hessian_subset(const Samples& train, int n, std::uint64_t seed) {
     out.y(i) = train.y(static_cast<Eigen::Index>(order[i]));
   }
   return out;
-}
-
-// R H Rᵀ (k × k): closed form for the softmax regression, else k Hessian-vector products
-// H (Rᵀ e_j), symmetrised.
-Eigen::MatrixXd projected_hessian(const model::Classifier& model, const Samples& s,
-                                  const Eigen::MatrixXd& r) {
-  if (const auto* softmax = dynamic_cast<const SoftmaxModel*>(&model))
-    return softmax->projected_mean_loss_hessian(s.x, r);
-  Eigen::MatrixXd hr(r.cols(), r.rows());  // H Rᵀ
-  for (Eigen::Index j = 0; j < r.rows(); ++j)
-    hr.col(j) = model.mean_loss_hessian_vector(s.x, s.y, r.row(j).transpose());
-  const Eigen::MatrixXd h = r * hr;
-  return (h + h.transpose()) / 2;
 }
 
 Representation representation_of(Metric metric) {
@@ -125,7 +111,7 @@ Relevance::Relevance(Metric metric, const model::Classifier& model, const Sample
   } else {
     // H̃ = H + δ I (or R H Rᵀ + δ I)
     const Samples hs = hessian_subset(train, options.hessian_samples, options.seed);
-    m = projection_.size() > 0 ? projected_hessian(model, hs, projection_)
+    m = projection_.size() > 0 ? model.projected_mean_loss_hessian(hs.x, hs.y, projection_)
                                : model.mean_loss_hessian(hs.x, hs.y);
     variant_ +=
         projection_.size() > 0

@@ -21,11 +21,15 @@ Matrix augmented(const Matrix& x, int features) {
   return a;
 }
 
+void check_label_count(const Matrix& x, const Eigen::VectorXi& labels) {
+  if (labels.size() != x.rows())
+    throw Error("softmax model: " + std::to_string(labels.size()) + " labels for " +
+                std::to_string(x.rows()) + " samples");
+}
+
 // P − Y: probabilities minus the one-hot labels.
 Matrix residuals(const Matrix& p, const Eigen::VectorXi& labels) {
-  if (labels.size() != p.rows())
-    throw Error("softmax model: " + std::to_string(labels.size()) + " labels for " +
-                std::to_string(p.rows()) + " samples");
+  check_label_count(p, labels);
   Matrix r = p;
   for (Eigen::Index k = 0; k < r.rows(); ++k) {
     if (labels(k) < 0 || labels(k) >= r.cols())
@@ -104,7 +108,9 @@ Matrix SoftmaxModel::mean_loss_hessian(const Matrix& x) const {
   return h / static_cast<double>(m);
 }
 
-Matrix SoftmaxModel::projected_mean_loss_hessian(const Matrix& x, const Matrix& projection) const {
+Matrix SoftmaxModel::projected_mean_loss_hessian(const Matrix& x, const Eigen::VectorXi& labels,
+                                                 const Matrix& projection) const {
+  check_label_count(x, labels);
   if (projection.cols() != params())
     throw Error("softmax model: projection has " + std::to_string(projection.cols()) +
                 " columns, the model " + std::to_string(params()) + " parameters");
@@ -123,17 +129,13 @@ Matrix SoftmaxModel::projected_mean_loss_hessian(const Matrix& x, const Matrix& 
 }
 
 Matrix SoftmaxModel::mean_loss_hessian(const Matrix& x, const Eigen::VectorXi& labels) const {
-  if (labels.size() != x.rows())
-    throw Error("softmax model: " + std::to_string(labels.size()) + " labels for " +
-                std::to_string(x.rows()) + " samples");
+  check_label_count(x, labels);
   return mean_loss_hessian(x);
 }
 
 model::Vector SoftmaxModel::mean_loss_hessian_vector(const Matrix& x, const Eigen::VectorXi& labels,
                                                      const model::VectorRef& v) const {
-  if (labels.size() != x.rows())
-    throw Error("softmax model: " + std::to_string(labels.size()) + " labels for " +
-                std::to_string(x.rows()) + " samples");
+  check_label_count(x, labels);
   if (v.size() != params())
     throw Error("softmax model: Hessian-vector product with a vector of " +
                 std::to_string(v.size()) + " entries, the model has " + std::to_string(params()) +

@@ -6,11 +6,19 @@
 
 namespace hyperpush::model {
 
+namespace {
+
+void check_projection(const Classifier& model, const Matrix& projection) {
+  if (projection.cols() != model.params())
+    throw Error("classifier: projection has " + std::to_string(projection.cols()) +
+                " columns, the model " + std::to_string(model.params()) + " parameters");
+}
+
+}  // namespace
+
 Matrix Classifier::projected_loss_gradients(const Matrix& x, const Eigen::VectorXi& labels,
                                             const Matrix& projection) const {
-  if (projection.cols() != params())
-    throw Error("classifier: projection has " + std::to_string(projection.cols()) +
-                " columns, the model " + std::to_string(params()) + " parameters");
+  check_projection(*this, projection);
   constexpr Eigen::Index block = 256;
   Matrix out(x.rows(), projection.rows());
   for (Eigen::Index begin = 0; begin < x.rows(); begin += block) {
@@ -31,6 +39,16 @@ Matrix Classifier::mean_loss_hessian(const Matrix& x, const Eigen::VectorXi& lab
     h.col(j) = mean_loss_hessian_vector(x, labels, e);
     e[j] = 0;
   }
+  return (h + h.transpose()) / 2;
+}
+
+Matrix Classifier::projected_mean_loss_hessian(const Matrix& x, const Eigen::VectorXi& labels,
+                                               const Matrix& projection) const {
+  check_projection(*this, projection);
+  Matrix hr(params(), projection.rows());  // H Rᵀ
+  for (Eigen::Index j = 0; j < projection.rows(); ++j)
+    hr.col(j) = mean_loss_hessian_vector(x, labels, projection.row(j).transpose());
+  const Matrix h = projection * hr;
   return (h + h.transpose()) / 2;
 }
 

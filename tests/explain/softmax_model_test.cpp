@@ -59,7 +59,7 @@ TEST(SoftmaxModel, ProjectedFormsEqualProjectingTheFullOnes) {
   const Matrix g = m.loss_gradients(s.x, s.y);
   EXPECT_LT((m.projected_loss_gradients(s.x, s.y, r) - g * r.transpose()).norm(), 1e-12 * g.norm());
   const Matrix h = m.mean_loss_hessian(s.x);
-  EXPECT_LT((m.projected_mean_loss_hessian(s.x, r) - r * h * r.transpose()).norm(),
+  EXPECT_LT((m.projected_mean_loss_hessian(s.x, s.y, r) - r * h * r.transpose()).norm(),
             1e-12 * h.norm());
 }
 

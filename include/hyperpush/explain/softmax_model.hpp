@@ -43,7 +43,8 @@ class SoftmaxModel : public model::Classifier {
   // depend on the labels.
   Matrix mean_loss_hessian(const Matrix& x) const;
   Matrix mean_loss_hessian(const Matrix& x, const Eigen::VectorXi& labels) const override;
-  Matrix projected_mean_loss_hessian(const Matrix& x, const Matrix& projection) const;
+  Matrix projected_mean_loss_hessian(const Matrix& x, const Eigen::VectorXi& labels,
+                                     const Matrix& projection) const override;
   model::Vector mean_loss_hessian_vector(const Matrix& x, const Eigen::VectorXi& labels,
                                          const model::VectorRef& v) const override;
   // m × 0: no hidden layers.

@@ -40,6 +40,10 @@ class Classifier {
                                           const VectorRef& v) const = 0;
   // Dense H (P × P). Default: P Hessian-vector products (symmetrised).
   virtual Matrix mean_loss_hessian(const Matrix& x, const Eigen::VectorXi& labels) const;
+  // R H Rᵀ (k × k) for a projection R (k × P). Default: k Hessian-vector products H (Rᵀ e_j)
+  // (symmetrised).
+  virtual Matrix projected_mean_loss_hessian(const Matrix& x, const Eigen::VectorXi& labels,
+                                             const Matrix& projection) const;
 
   // Hidden representations: `last` = the input of the final linear layer (φ_last), `all` = every
   // hidden layer's activations concatenated (φ_all); m × width. A model without hidden layers

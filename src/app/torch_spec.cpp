@@ -1,0 +1,30 @@
+#include "torch_spec.hpp"
+
+namespace hyperpush::app {
+
+int local_rank(MPI_Comm comm) {
+  MPI_Comm node;
+  MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+  int rank = 0;
+  MPI_Comm_rank(node, &rank);
+  MPI_Comm_free(&node);
+  return rank;
+}
+
+model::TorchSpec torch_network_spec(const Config& config, model::TorchKind kind, MPI_Comm comm) {
+  model::TorchSpec spec;
+  spec.kind = kind;
+  if (kind == model::TorchKind::mlp) spec.hidden = config.widths("model.hidden");
+  if (kind == model::TorchKind::cnn) {
+    spec.channels = config.widths("model.channels");
+    spec.kernel = static_cast<int>(config.integer("model.kernel"));
+  }
+  if (kind == model::TorchKind::torchscript) spec.file = config.path("model.file");
+  spec.activation = config.string("model.activation") == "softplus" ? model::Activation::softplus
+                                                                    : model::Activation::tanh;
+  spec.device = config.string("model.device");
+  spec.local_rank = local_rank(comm);
+  return spec;
+}
+
+}  // namespace hyperpush::app
