@@ -161,7 +161,7 @@ const std::vector<KeyDecl>& config_keys() {
       text("outer.optimizer", "adam", {"adam", "sgd"}, "hpo: per-agent update of λ_i."),
       real("outer.lr", 0.05, 0, 1e6, true, "hpo: learning rate of the λ update."),
       flag("outer.surrogate_tree", false,
-           "hpo: after the loop each agent fits a [tree] learner to the shared model's predictions "
+           "hpo: after the loop each agent fits a [tree] learner to its model's predictions "
            "on its data and reports fidelity and sensitivity."),
       flag("outer.baseline_local", false,
            "hpo: also run the local-only baseline (hyper-gradients without communication)."),

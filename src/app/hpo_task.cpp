@@ -73,7 +73,7 @@ StepMetrics measure(RunContext& c, const consensus::Gossip& gossip, const bileve
     const auto& p = *agents.problems[i];
     const auto& lambda = agents.lambda[i];
     rows[6 * i] = p.outer_loss(z[i], lambda);
-    rows[6 * i + 1] = p.test_metric(z[i]);
+    rows[6 * i + 1] = p.test_metric(z[i], lambda);
     rows[6 * i + 2] = lambda.minCoeff();
     rows[6 * i + 3] = lambda.mean();
     rows[6 * i + 4] = lambda.maxCoeff();

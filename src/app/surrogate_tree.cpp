@@ -28,8 +28,10 @@ nlohmann::json surrogate_trees(RunContext& c, const bilevel::AgentSet& agents,
   for (int i = 0; i < agents.local_count(); ++i) {
     const auto& problem = *agents.problems[i];
     using Part = model::LocalProblem::Part;
-    const data::Dataset train = relabelled(parts[i].train, problem.predict(z[i], Part::train));
-    const data::Dataset test = relabelled(parts[i].test, problem.predict(z[i], Part::test));
+    const auto& lambda = agents.lambda[i];
+    const data::Dataset train =
+        relabelled(parts[i].train, problem.predict(z[i], lambda, Part::train));
+    const data::Dataset test = relabelled(parts[i].test, problem.predict(z[i], lambda, Part::test));
     if (train.rows < 2) continue;
     const std::uint64_t tree_seed = seed + static_cast<std::uint64_t>(agents.first + i);
     const tree::TreeLearner learner(train, options);

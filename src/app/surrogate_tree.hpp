@@ -1,9 +1,9 @@
 #pragma once
 // Stable surrogate trees as a local task after a decentralized run (issue: stable trees as a local
-// task): each agent fits the [tree] learner to the shared model's predictions on its own training
-// part and reports the tree's fidelity (agreement with the model on its test part) and its average
-// sensitivity (coupled removal of one training point). Nothing leaves the agent but the two
-// numbers.
+// task): each agent fits the [tree] learner to its model's predictions (the shared model, with its
+// per-class logit offsets for that kind) on its own training part and reports the tree's fidelity
+// (agreement with the model on its test part) and its average sensitivity (coupled removal of one
+// training point). Nothing leaves the agent but the two numbers.
 #include <nlohmann/json.hpp>
 #include <vector>
 

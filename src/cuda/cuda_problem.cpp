@@ -122,7 +122,7 @@ struct DevicePart {
   }
 
   int m, q;
-  bool with_offset;  // the logits in the loss are Z + 1 λᵀ (per-class; training and validation)
+  bool with_offset;  // the logits are Z + 1 λᵀ (per-class)
   DeviceBuffer<double> a;
   DeviceBuffer<int> labels, predicted;
   mutable DeviceBuffer<double> weights;  // s: 1/m, or λ/m for per-sample weights (training)
@@ -146,7 +146,7 @@ class CudaLinearProblem final : public LocalProblem {
         d_(q_ * classes_),
         train_(train, q_, spec.bias, classes_, softmax(), per_class()),
         validation_(validation, q_, spec.bias, classes_, softmax(), per_class()),
-        test_(test, q_, spec.bias, classes_, softmax(), false),  // accuracy of x alone
+        test_(test, q_, spec.bias, classes_, softmax(), per_class()),
         x_(d_),
         w_(d_),
         result_(d_),
@@ -251,15 +251,17 @@ class CudaLinearProblem final : public LocalProblem {
     column_sums(validation_, validation_.scratch.get(), out);
   }
 
-  double test_metric(const VectorRef& x) const override {
+  double test_metric(const VectorRef& x, const VectorRef& lambda) const override {
     if (test_.m == 0) return std::numeric_limits<double>::quiet_NaN();
+    load_lambda(lambda);
     update(test_, x);
     return dot(test_, test_.correct, test_.ones) / test_.m;  // an exact count, then one division
   }
 
-  Eigen::VectorXi predict(const VectorRef& x, Part part) const override {
+  Eigen::VectorXi predict(const VectorRef& x, const VectorRef& lambda, Part part) const override {
     const DevicePart& p = part == Part::train ? train_ : test_;
     if (p.m == 0) return {};
+    load_lambda(lambda);
     update(p, x);
     Eigen::VectorXi predicted(p.m);
     p.predicted.download(predicted.data());

@@ -43,7 +43,7 @@ __global__ void softmax_terms(int m, int classes, const double* __restrict__ z,
   if (k >= m) return;
   const int y = labels[k];
   loss_out[k] = lm::softmax_terms(classes, z + k, m, offset, y, p + k);
-  const int predicted = lm::softmax_prediction(classes, z + k, m);
+  const int predicted = lm::softmax_prediction(classes, z + k, m, offset);
   predicted_out[k] = predicted;
   correct_out[k] = predicted == y ? 1.0 : 0.0;
 }

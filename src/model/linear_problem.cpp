@@ -98,10 +98,10 @@ class LinearProblem final : public LocalProblem {
   }
 
   double outer_loss(const VectorRef& x, const VectorRef& lambda) const override {
-    return validation_at(lambda).value(x, validation_uniform_);
+    return with_offsets(*validation_, lambda).value(x, validation_uniform_);
   }
   void outer_gradient_x(const VectorRef& x, const VectorRef& lambda, VectorOut out) const override {
-    validation_at(lambda).gradient(x, validation_uniform_, out);
+    with_offsets(*validation_, lambda).gradient(x, validation_uniform_, out);
   }
   void outer_gradient_lambda(const VectorRef& x, const VectorRef& lambda,
                              VectorOut out) const override {
@@ -110,7 +110,7 @@ class LinearProblem final : public LocalProblem {
       return;
     }
     // (1/m_val) Σ_k (P_k − Y_k); 0 without validation samples
-    validation_at(lambda).offset_gradient(x, validation_uniform_, out);
+    with_offsets(*validation_, lambda).offset_gradient(x, validation_uniform_, out);
   }
 
   Matrix hessian(const VectorRef& x, const VectorRef& lambda) const override {
@@ -146,9 +146,11 @@ class LinearProblem final : public LocalProblem {
     return {};
   }
 
-  double test_metric(const VectorRef& x) const override { return test_->accuracy(x); }
-  Eigen::VectorXi predict(const VectorRef& x, Part part) const override {
-    return (part == Part::train ? train_ : test_)->predictions(x);
+  double test_metric(const VectorRef& x, const VectorRef& lambda) const override {
+    return with_offsets(*test_, lambda).accuracy(x);
+  }
+  Eigen::VectorXi predict(const VectorRef& x, const VectorRef& lambda, Part part) const override {
+    return with_offsets(part == Part::train ? *train_ : *test_, lambda).predictions(x);
   }
 
   Vector initial_lambda() const override {
@@ -169,16 +171,16 @@ class LinearProblem final : public LocalProblem {
   // s: 1/m per sample, or λ_k/m for per-sample weights. For per-class, sets the training loss's
   // logit offsets to λ as well: every oracle on the training part goes through here.
   const Vector& sample_weights(const VectorRef& lambda) const {
-    if (hyper_ == HyperKind::per_class) train_->set_logit_offset(lambda);
+    with_offsets(*train_, lambda);
     if (hyper_ != HyperKind::per_sample) return train_uniform_;
     sample_weight_ = lambda / train_->samples();
     return sample_weight_;
   }
 
-  // The validation loss, with λ as its logit offsets for per-class.
-  const SampleLoss& validation_at(const VectorRef& lambda) const {
-    if (hyper_ == HyperKind::per_class) validation_->set_logit_offset(lambda);
-    return *validation_;
+  // A part's loss with λ as its logit offsets for per-class (the others have none).
+  const SampleLoss& with_offsets(const SampleLoss& loss, const VectorRef& lambda) const {
+    if (hyper_ == HyperKind::per_class) loss.set_logit_offset(lambda);
+    return loss;
   }
 
   // e^λ + l2 for per-feature decay, kept with the λ it belongs to (HVPs repeat the same λ).

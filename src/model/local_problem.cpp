@@ -28,10 +28,10 @@ Matrix LocalProblem::cross_jacobian(const VectorRef& x, const VectorRef& lambda)
   return j;
 }
 
-double LocalProblem::test_metric(const VectorRef&) const {
+double LocalProblem::test_metric(const VectorRef&, const VectorRef&) const {
   return std::numeric_limits<double>::quiet_NaN();
 }
 
-Eigen::VectorXi LocalProblem::predict(const VectorRef&, Part) const { return {}; }
+Eigen::VectorXi LocalProblem::predict(const VectorRef&, const VectorRef&, Part) const { return {}; }
 
 }  // namespace hyperpush::model

@@ -57,8 +57,8 @@ class SampleLoss {
   virtual void offset_cross_vector(const VectorRef& x, const VectorRef& s, const VectorRef& w,
                                    VectorOut out) const;
 
-  // The predicted class of every sample by the shared model alone (offsets left out): the largest
-  // logit (logit > 0 for two classes).
+  // The predicted class of every sample: the largest logit, with the offsets set (logit > 0 for
+  // two classes).
   virtual Eigen::VectorXi predictions(const VectorRef& x) const = 0;
   // Fraction of samples whose predicted class equals the label; NaN without samples.
   double accuracy(const VectorRef& x) const {

@@ -144,16 +144,10 @@ class SoftmaxLoss final : public SampleLoss {
   Eigen::VectorXi predictions(const VectorRef& x) const override {
     if (design_.rows() == 0) return {};
     update(x);
-    const Matrix* logits = &logit_;
-    if ((offset_.array() != 0).any()) {  // the shared model alone: Z = A X without the offsets
-      const auto v = input(x);
-      for (int c = 0; c < classes_; ++c) product_.col(c).noalias() = design_ * v.col(c);
-      logits = &product_;
-    }
-    Eigen::VectorXi out(logits->rows());
-    for (Eigen::Index k = 0; k < logits->rows(); ++k) {
+    Eigen::VectorXi out(logit_.rows());
+    for (Eigen::Index k = 0; k < logit_.rows(); ++k) {
       Eigen::Index predicted = 0;
-      logits->row(k).maxCoeff(&predicted);  // the first largest logit
+      logit_.row(k).maxCoeff(&predicted);  // the first largest logit of Z + 1 bᵀ
       out[k] = static_cast<int>(predicted);
     }
     return out;

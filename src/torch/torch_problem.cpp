@@ -146,19 +146,19 @@ class TorchProblem final : public LocalProblem {
     copy_out(torch::autograd::grad({outer_objective()}, {lambda_})[0], out);
   }
 
-  double test_metric(const VectorRef& x) const override {
+  double test_metric(const VectorRef& x, const VectorRef& lambda) const override {
     if (test_.rows == 0) return std::numeric_limits<double>::quiet_NaN();
     torch::NoGradGuard no_grad;
-    const Tensor predicted = predicted_classes(x, test_);
+    const Tensor predicted = predicted_classes(x, lambda, test_);
     return predicted.eq(test_.labels).sum().item<double>() / static_cast<double>(test_.rows);
   }
 
-  Eigen::VectorXi predict(const VectorRef& x, Part part) const override {
+  Eigen::VectorXi predict(const VectorRef& x, const VectorRef& lambda, Part part) const override {
     const DataPart& data = part == Part::train ? train_ : test_;
     if (data.rows == 0) return {};
     torch::NoGradGuard no_grad;
     const Tensor predicted =
-        predicted_classes(x, data).to(torch::kInt32).to(torch::kCPU).contiguous();
+        predicted_classes(x, lambda, data).to(torch::kInt32).to(torch::kCPU).contiguous();
     return Eigen::Map<const Eigen::VectorXi>(predicted.data_ptr<int>(), data.rows);
   }
 
@@ -177,13 +177,18 @@ class TorchProblem final : public LocalProblem {
   }
 
  private:
-  // Predicted class of every sample of a part: z > 0 for one logit, else the first largest logit.
-  Tensor predicted_classes(const VectorRef& x, const DataPart& data) const {
-    const Tensor point = torch::from_blob(const_cast<double*>(x.data()), {x.size()},
-                                          torch::TensorOptions().dtype(torch::kFloat64))
-                             .to(device_);  // not the leaf: it keeps the loaded point
-    // The shared model alone: per-class offsets are not part of it.
-    const Tensor logit = network_->logits(parameters(point), data.features);
+  // Predicted class of every sample of a part: z > 0 for one logit, else the first largest logit
+  // (of Z + 1 λᵀ for per-class).
+  Tensor predicted_classes(const VectorRef& x, const VectorRef& lambda,
+                           const DataPart& data) const {
+    const auto options = torch::TensorOptions().dtype(torch::kFloat64);
+    // Copies, not the leaves: those keep the loaded point.
+    const Tensor point = torch::from_blob(const_cast<double*>(x.data()), {x.size()}, options)
+                             .to(device_);
+    Tensor logit = network_->logits(parameters(point), data.features);
+    if (hyper_ == HyperKind::per_class)
+      logit = logit + torch::from_blob(const_cast<double*>(lambda.data()), {lambda.size()}, options)
+                          .to(device_);
     return logit.dim() == 1 ? logit.gt(0).to(torch::kInt64) : logit.argmax(1);
   }
 

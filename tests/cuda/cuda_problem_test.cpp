@@ -104,11 +104,11 @@ class CudaEqualsEigen : public testing::TestWithParam<Case> {
       EXPECT_LT(relative_error(ap, bp), kSame);
     else
       EXPECT_EQ(ap, Vector::Zero(p));
-    EXPECT_EQ(cuda_->test_metric(x), reference_->test_metric(x));
-    EXPECT_EQ(cuda_->predict(x, LocalProblem::Part::train),
-              reference_->predict(x, LocalProblem::Part::train));
-    EXPECT_EQ(cuda_->predict(x, LocalProblem::Part::test),
-              reference_->predict(x, LocalProblem::Part::test));
+    EXPECT_EQ(cuda_->test_metric(x, lambda), reference_->test_metric(x, lambda));
+    EXPECT_EQ(cuda_->predict(x, lambda, LocalProblem::Part::train),
+              reference_->predict(x, lambda, LocalProblem::Part::train));
+    EXPECT_EQ(cuda_->predict(x, lambda, LocalProblem::Part::test),
+              reference_->predict(x, lambda, LocalProblem::Part::test));
   }
 
   std::unique_ptr<LocalProblem> reference_, cuda_;
@@ -166,8 +166,8 @@ TEST(CudaProblem, EmptyValidationAndTestPartsBehaveLikeTheReference) {
     EXPECT_EQ(g, Vector::Zero(cuda->dim()));
     cuda->outer_gradient_lambda(x, lambda, gl);
     EXPECT_EQ(gl, Vector::Zero(cuda->hyper_dim()));
-    EXPECT_TRUE(std::isnan(cuda->test_metric(x)));
-    EXPECT_EQ(cuda->predict(x, LocalProblem::Part::test).size(), 0);
+    EXPECT_TRUE(std::isnan(cuda->test_metric(x, lambda)));
+    EXPECT_EQ(cuda->predict(x, lambda, LocalProblem::Part::test).size(), 0);
   }
 }
 

@@ -118,7 +118,7 @@ TEST(LinearMath, PredictionIsPositiveLogit) {
 //   inner part (l2 decay e^{−1000} = 0, l2 = 0): ℓ, ∇ℓ = p − e_y, H w = (diag p − p pᵀ) w;
 //   per-sample weights: J w = ∇ℓᵀ w (m = 1);
 //   per-class offsets b (l2 = 1e-300, below every rounding): at z + b, f = ℓ, ∇_x f = p − e_y and
-//   J w = (diag p − p pᵀ) w; and the prediction of x alone.
+//   J w = (diag p − p pᵀ) w; and the prediction, the largest of z + b.
 LabelledData one_sample(int label) {
   LabelledData part;
   part.features = Matrix::Ones(1, 1);
@@ -156,7 +156,7 @@ SoftmaxReference softmax_reference(const Vector& z, int label, const Vector& w,
     p->inner_gradient(z, lambda, r.gradient);
     r.hvp.resize(classes);
     p->hessian_vector(z, lambda, w, r.hvp);
-    r.prediction = p->predict(z, LocalProblem::Part::train)[0];
+    r.prediction = p->predict(z, lambda, LocalProblem::Part::train)[0];
     const auto weighted = make_linear_problem(softmax_spec(classes, HyperKind::per_sample, 1.0),
                                               one_sample(label), {}, {});
     weighted->cross_vector(z, Vector::Ones(1), w, scratch);
@@ -168,7 +168,7 @@ SoftmaxReference softmax_reference(const Vector& z, int label, const Vector& w,
     p->outer_gradient_x(z, offset, r.gradient);
     r.hvp.resize(classes);
     p->cross_vector(z, offset, w, r.hvp);  // (1/m) Σ_k R_k, m = 1
-    r.prediction = p->predict(z, LocalProblem::Part::train)[0];
+    r.prediction = p->predict(z, offset, LocalProblem::Part::train)[0];
     scratch[0] = NAN;  // per-sample weights and offsets do not mix
   }
   r.gradient_dot = scratch;
@@ -235,7 +235,8 @@ void expect_softmax_math_equals_reference(const Vector& offset) {
         EXPECT_EQ(lm::softmax_gradient_dot(classes, p.row(), fresh.row(), StridedRow::kStride, y),
                   r.gradient_dot[0]);
       }
-      EXPECT_EQ(lm::softmax_prediction(classes, logits.row(), StridedRow::kStride), r.prediction);
+      EXPECT_EQ(lm::softmax_prediction(classes, logits.row(), StridedRow::kStride, b_or_null),
+                r.prediction);
     }
   }
 }
@@ -248,6 +249,8 @@ TEST(LinearMath, SoftmaxRowsWithPerClassOffsetsEqualTheEigenReference) {
   Vector offset(4);
   offset << 0.5, -1.25, 0.0, 3.0;
   expect_softmax_math_equals_reference(offset);
+  const double z[] = {1, 2, 3}, b[] = {2.5, 0, 0};
+  EXPECT_EQ(lm::softmax_prediction(3, z, 1, b), 0);  // 3.5 > 2, 3
 }
 
 TEST(LinearMath, SoftmaxSampleWeightsScaleTheRows) {
@@ -270,7 +273,7 @@ TEST(LinearMath, SoftmaxExtremeLogitsStayFinite) {
   EXPECT_EQ(lm::softmax_terms(3, z.data(), 1, nullptr, 2, p.data()), 0.0);
   EXPECT_EQ(p, (Vector(3) << 0.0, 0.0, 1.0).finished());
   EXPECT_EQ(lm::softmax_terms(3, z.data(), 1, nullptr, 0, p.data()), 2e300);
-  EXPECT_EQ(lm::softmax_prediction(3, z.data(), 1), 2);
+  EXPECT_EQ(lm::softmax_prediction(3, z.data(), 1, nullptr), 2);
 }
 
 }  // namespace

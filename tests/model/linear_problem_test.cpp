@@ -339,7 +339,7 @@ TEST(SoftmaxProblem, HugeLogitsNeitherOverflowNorLoseTheLoss) {
 
 // Per-class logit weights: at x = 0 every logit vector is λ, so P_k = softmax(λ) for every sample,
 // g = logsumexp(λ) − mean_k λ_{y_k} + 0 and ∇_λ f = softmax(λ) − (validation label frequencies);
-// predictions see x alone.
+// predictions and the test accuracy are those of Z + 1 λᵀ.
 TEST(SoftmaxProblem, PerClassWeightsAreLogitOffsets) {
   const int c = 3;
   const LabelledData validation = random_part(kValidation, kFeatures, c, 12);
@@ -355,14 +355,14 @@ TEST(SoftmaxProblem, PerClassWeightsAreLogitOffsets) {
   Vector gl(c);
   p->outer_gradient_lambda(zero, lambda, gl);
   EXPECT_LT(relative_error(gl, Vector(softmax - frequency)), 1e-14);
-  // Large offsets move no prediction of the shared model.
+  // λ = 0: the shared model's predictions; an offset far above the logits predicts its class
+  // everywhere, whatever λ the problem saw last.
   const Vector x = test::random_vector(p->dim(), 101, 0.0, 0.5);
-  const auto before = p->predict(x, LocalProblem::Part::train);
-  p->inner_loss(x, Eigen::Vector3d(100, -100, 0));
-  EXPECT_EQ(p->predict(x, LocalProblem::Part::train), before);
-  EXPECT_EQ(p->predict(x, LocalProblem::Part::train),
+  using Part = LocalProblem::Part;
+  EXPECT_EQ(p->predict(x, Vector::Zero(c), Part::train),
             problem_of(spec_of(LinearKind::softmax, HyperKind::l2, c))
-                ->predict(x, LocalProblem::Part::train));
+                ->predict(x, Vector::Constant(1, 0.0), Part::train));
+  test::expect_offsets_decide_predictions(*p, x, random_part(kTest, kFeatures, c, 13).labels);
 }
 
 TEST(LinearProblem, TestMetricIsAccuracyOnTheTestPart) {
@@ -371,7 +371,7 @@ TEST(LinearProblem, TestMetricIsAccuracyOnTheTestPart) {
   for (LinearKind kind : {LinearKind::logistic, LinearKind::ridge}) {
     const auto p = make_linear_problem(spec_of(kind, HyperKind::l2), line({1, -1}, {1, 0}),
                                        line({1}, {1}), test_part);
-    EXPECT_DOUBLE_EQ(p->test_metric(x), 0.75);
+    EXPECT_DOUBLE_EQ(p->test_metric(x, Vector::Constant(1, 0.0)), 0.75);
   }
   const auto softmax =
       make_linear_problem(spec_of(LinearKind::softmax, HyperKind::l2, 3), line({1, -1}, {2, 0}),
@@ -379,7 +379,7 @@ TEST(LinearProblem, TestMetricIsAccuracyOnTheTestPart) {
   Vector xs = Vector::Zero(6);  // logits feature · (−1, 0, 1): class 0 below 0, class 2 above
   xs[0] = -1;
   xs[4] = 1;
-  EXPECT_DOUBLE_EQ(softmax->test_metric(xs), 2.0 / 3.0);
+  EXPECT_DOUBLE_EQ(softmax->test_metric(xs, Vector::Zero(3)), 2.0 / 3.0);
 }
 
 TEST(LinearProblem, EmptyValidationAndTestPartsGiveZeroOuterLossAndNoMetric) {
@@ -390,7 +390,7 @@ TEST(LinearProblem, EmptyValidationAndTestPartsGiveZeroOuterLossAndNoMetric) {
   Vector g(2);
   p->outer_gradient_x(x, lambda, g);
   EXPECT_EQ(g, Vector::Zero(2));
-  EXPECT_TRUE(std::isnan(p->test_metric(x)));
+  EXPECT_TRUE(std::isnan(p->test_metric(x, lambda)));
 }
 
 TEST(LinearProblem, WithoutBiasTheModelHasOneWeightPerFeature) {
@@ -418,9 +418,10 @@ TEST(LinearProblemPredict, LargestLogitOnTheAskedPart) {
   hyperpush::model::LinearSpec spec;  // logistic, bias: x = (w1, w2, b)
   auto problem = hyperpush::model::make_linear_problem(spec, train, train, test);
   const hyperpush::model::Vector x{{1.0, 0.5, -0.25}};  // z = w·a + b
+  const hyperpush::model::Vector lambda = problem->initial_lambda();
   using Part = hyperpush::model::LocalProblem::Part;
-  EXPECT_EQ(problem->predict(x, Part::train),
+  EXPECT_EQ(problem->predict(x, lambda, Part::train),
             (Eigen::VectorXi{{1, 0, 0}}));                                // z = .75, -1.25, -1.75
-  EXPECT_EQ(problem->predict(x, Part::test), (Eigen::VectorXi{{0, 1}}));  // z = -1.25, 4.25
-  EXPECT_DOUBLE_EQ(problem->test_metric(x), 0.5);
+  EXPECT_EQ(problem->predict(x, lambda, Part::test), (Eigen::VectorXi{{0, 1}}));  // z = -1.25, 4.25
+  EXPECT_DOUBLE_EQ(problem->test_metric(x, lambda), 0.5);
 }

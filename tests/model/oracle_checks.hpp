@@ -134,4 +134,22 @@ inline void expect_cross_jacobian_matches_products(const LocalProblem& p, const 
   EXPECT_LT(relative_error(cross_vector(p, x, lambda, w), Vector(j * w)), 1e-12);
 }
 
+// Per-class logit offsets (λ ∈ R^C) are part of the agent's model: an offset far above every
+// logit makes its class the prediction on every test sample, and the test accuracy the share of
+// that class among the labels; whatever λ the problem saw last.
+inline void expect_offsets_decide_predictions(const LocalProblem& p, const Vector& x,
+                                              const Eigen::VectorXi& test_labels) {
+  const int classes = p.hyper_dim();
+  const auto m = test_labels.size();
+  for (int favoured = 0; favoured < classes; ++favoured) {
+    Vector offsets = Vector::Zero(classes);
+    offsets[favoured] = 1e3;
+    p.inner_loss(x, -offsets);
+    EXPECT_EQ(p.predict(x, offsets, LocalProblem::Part::test),
+              Eigen::VectorXi::Constant(m, favoured));
+    EXPECT_DOUBLE_EQ(p.test_metric(x, offsets),
+                     static_cast<double>((test_labels.array() == favoured).count()) / m);
+  }
+}
+
 }  // namespace hyperpush::model::test

@@ -81,7 +81,7 @@ TEST_P(QuadraticOracles, HessianIsAAndCrossJacobianIsBTransposedExactly) {
   EXPECT_EQ(out_lambda, 0.1 * lambda);  // ∇_λ f = γ λ
   EXPECT_DOUBLE_EQ(p->outer_loss(x, lambda),
                    0.5 * (x - a.c).squaredNorm() + 0.05 * lambda.squaredNorm());
-  EXPECT_TRUE(std::isnan(p->test_metric(x)));
+  EXPECT_TRUE(std::isnan(p->test_metric(x, lambda)));
 }
 
 INSTANTIATE_TEST_SUITE_P(ShippedAgents, QuadraticOracles, testing::Values(0, 1, 2));

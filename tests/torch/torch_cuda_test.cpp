@@ -123,9 +123,9 @@ class TorchOnDeviceEqualsEigen : public testing::TestWithParam<Case> {
     torch_->outer_gradient_lambda(x, lambda, ap);
     reference_->outer_gradient_lambda(x, lambda, bp);
     EXPECT_LT(relative_error(ap, bp), kSame);  // 0 = 0 but for per-class
-    EXPECT_EQ(torch_->test_metric(x), reference_->test_metric(x));
+    EXPECT_EQ(torch_->test_metric(x, lambda), reference_->test_metric(x, lambda));
     for (const auto part : {LocalProblem::Part::train, LocalProblem::Part::test})
-      EXPECT_EQ(torch_->predict(x, part), reference_->predict(x, part));
+      EXPECT_EQ(torch_->predict(x, lambda, part), reference_->predict(x, lambda, part));
   }
 
   std::unique_ptr<LocalProblem> reference_, torch_;

@@ -114,9 +114,9 @@ TEST_P(TorchEqualsEigen, EveryOracleAtSeveralPoints) {
     fast->outer_gradient_lambda(x, lambda, lf);
     reference->outer_gradient_lambda(x, lambda, lr);
     EXPECT_LT(relative_error(lf, lr), kSame);  // 0 = 0 but for per-class
-    EXPECT_EQ(fast->test_metric(x), reference->test_metric(x));
+    EXPECT_EQ(fast->test_metric(x, lambda), reference->test_metric(x, lambda));
     for (const auto part : {LocalProblem::Part::train, LocalProblem::Part::test})
-      EXPECT_EQ(fast->predict(x, part), reference->predict(x, part));
+      EXPECT_EQ(fast->predict(x, lambda, part), reference->predict(x, lambda, part));
   }
   const Vector x = test::random_vector(d, 50), lambda = reference->initial_lambda();
   EXPECT_LT(relative_error(fast->hessian(x, lambda), reference->hessian(x, lambda)), kSame);
@@ -153,7 +153,7 @@ TEST(TorchProblem, LogisticAgreesAtLargeLogits) {
                            test::hessian_vector(*reference, x, lambda, w)),
             kSame);
   EXPECT_EQ(fast->outer_loss(x, lambda), 0.0);  // no validation part
-  EXPECT_TRUE(std::isnan(fast->test_metric(x)));
+  EXPECT_TRUE(std::isnan(fast->test_metric(x, lambda)));
 }
 
 struct MlpCase {
@@ -199,9 +199,12 @@ TEST_P(MlpOracles, MatchFiniteDifferences) {
   test::expect_cross_jacobian_matches_products(*problem, x, lambda, w);
   const Matrix h = problem->hessian(x, lambda);  // symmetric up to rounding of double backward
   EXPECT_LT((h - h.transpose()).norm(), 1e-12 * h.norm());
-  const double accuracy = problem->test_metric(x);
+  const double accuracy = problem->test_metric(x, lambda);
   EXPECT_GE(accuracy, 0.0);
   EXPECT_LE(accuracy, 1.0);
+  if (GetParam().hyper == HyperKind::per_class)
+    test::expect_offsets_decide_predictions(
+        *problem, x, random_part(kTest, kFeatures, GetParam().classes, 3).labels);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -262,9 +265,12 @@ TEST_P(CnnOracles, MatchFiniteDifferences) {
   Vector gl(p);
   problem->outer_gradient_lambda(x, lambda, gl);
   if (c.hyper == HyperKind::per_class) EXPECT_GT(gl.norm(), 1e-3);  // λ enters f
-  const double accuracy = problem->test_metric(x);
+  const double accuracy = problem->test_metric(x, lambda);
   EXPECT_GE(accuracy, 0.0);
   EXPECT_LE(accuracy, 1.0);
+  if (GetParam().hyper == HyperKind::per_class)
+    test::expect_offsets_decide_predictions(*problem, x,
+                                            random_part(kTest, kPixels, c.classes, 3).labels);
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -91,12 +91,15 @@ HYPERPUSH_HOST_DEVICE inline double softmax_terms(int classes, const double* z,
   return top + log(total) - offset_logit(z, stride, offset, label);
 }
 
-// The predicted class: the first largest logit (of the shared model alone: no offsets).
+// The predicted class: the first largest logit of z + b (offset null: of z).
 HYPERPUSH_HOST_DEVICE inline int softmax_prediction(int classes, const double* z,
-                                                    std::ptrdiff_t stride) {
+                                                    std::ptrdiff_t stride, const double* offset) {
   int best = 0;
-  for (int c = 1; c < classes; ++c)
-    if (z[c * stride] > z[best * stride]) best = c;
+  double top = offset_logit(z, stride, offset, 0);
+  for (int c = 1; c < classes; ++c) {
+    const double logit = offset_logit(z, stride, offset, c);
+    if (logit > top) best = c, top = logit;
+  }
   return best;
 }
 

@@ -17,9 +17,8 @@
 // every logit of class c in both the inner and the outer loss, a learned per-agent log-prior over
 // the classes, starting at λ = 0. With P = softmax(Z + 1 λᵀ), R = P ⊙ (U − rowsum(P ⊙ U)), U = A W:
 //   ∇_λ f = (1/m_val) Σ_k (P_k − Y_k),   J w = (1/m) Σ_k R_k   (C numbers each)
-// test_metric and predict judge the shared model x alone (LocalProblem::test_metric has no λ).
-// test_metric: accuracy on the test part (predicted class: largest logit; z > 0 for logistic and
-// ridge); NaN when the test part is empty.
+// test_metric: accuracy on the test part (predicted class: largest logit, of Z + 1 λᵀ for
+// per-class; z > 0 for logistic and ridge); NaN when the test part is empty.
 // Per-feature decay has one λ_j per entry of x: d = q for logistic and ridge, q·C for softmax.
 // The bias weight is decayed like the others.
 //

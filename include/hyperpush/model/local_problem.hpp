@@ -52,12 +52,15 @@ class LocalProblem {
   // Dense J_i (p × d). Default: from cross_vector with unit vectors.
   virtual Matrix cross_jacobian(const VectorRef& x, const VectorRef& lambda) const;
 
-  // Test accuracy or similar task metric of x on held-out data; NaN when the model has none.
-  virtual double test_metric(const VectorRef& x) const;
-  // The class x predicts for every sample of the agent's training or test part (for surrogate
-  // models such as stable trees); empty when the model does not classify.
+  // The agent's model is x with λ where λ is part of the model (per-class logit offsets, the
+  // personalization kind), x alone where λ only regularizes or weighs the training loss.
+  // Test accuracy or a similar task metric of the agent's model on held-out data; NaN when the
+  // model has none.
+  virtual double test_metric(const VectorRef& x, const VectorRef& lambda) const;
+  // The class the agent's model predicts for every sample of its training or test part (for
+  // surrogate models such as stable trees); empty when the model does not classify.
   enum class Part { train, test };
-  virtual Eigen::VectorXi predict(const VectorRef& x, Part part) const;
+  virtual Eigen::VectorXi predict(const VectorRef& x, const VectorRef& lambda, Part part) const;
   // The λ_i the run starts from.
   virtual Vector initial_lambda() const = 0;
 };

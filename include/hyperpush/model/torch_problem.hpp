@@ -38,7 +38,7 @@
 // per-sample (1/m) Σ_k λ_k ℓ_k + ½ l2 ‖x‖², per-class ½ l2 ‖x‖² with λ ∈ R^C added to every row
 // of logits in g and f (Z + 1 λᵀ; l2 > 0; only for models with C ≥ 2 logits: softmax, an mlp or
 // cnn with classes ≥ 3, a module with m × C outputs: a 2-class network has one logit and is
-// refused). test_metric and predict judge θ alone (no λ).
+// refused). test_metric and predict: the largest logit (of Z + 1 λᵀ for per-class).
 //
 // Oracles: ∇_x g by reverse mode; H w and J w by double backward from one graph of ∇_x g(x, λ)
 // built with create_graph and kept for the last (x, λ) seen, so the many HVPs HGP takes at one
