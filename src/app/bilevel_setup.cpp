@@ -247,6 +247,8 @@ bilevel::HypergradientOptions hypergradient_options(const Config& config, int ag
   options.alpha = config.real("hypergradient.alpha");
   options.power_iterations = static_cast<int>(config.integer("hypergradient.power_iterations"));
   options.power_push_rounds = static_cast<int>(config.integer("hypergradient.power_push_rounds"));
+  options.cg_tolerance = config.real("hypergradient.cg_tolerance");
+  options.cg_iterations = static_cast<int>(config.integer("hypergradient.cg_iterations"));
   options.agreement_rounds = consensus::flooding_rounds(agents, b);
   return options;
 }

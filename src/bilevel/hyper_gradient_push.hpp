@@ -18,6 +18,7 @@ HypergradientResult hessian_exchange(consensus::Gossip& gossip, const AgentSet& 
                                      const std::vector<model::Vector>& z, int push_rounds);
 
 HypergradientResult local_hypergradient(const AgentSet& agents,
-                                        const std::vector<model::Vector>& z);
+                                        const std::vector<model::Vector>& z, double cg_tolerance,
+                                        int cg_iterations);
 
 }  // namespace hyperpush::bilevel

@@ -49,7 +49,7 @@ HypergradientResult compute_hypergradient(consensus::Gossip& gossip, const Agent
     case HypergradientMethod::hessian_exchange:
       return hessian_exchange(gossip, agents, z, options.push_rounds);
     case HypergradientMethod::local:
-      return local_hypergradient(agents, z);
+      return local_hypergradient(agents, z, options.cg_tolerance, options.cg_iterations);
     case HypergradientMethod::exact: {
       HypergradientResult out;
       out.v = exact_hypergradient(gossip.comm(), gossip.map(), agents, z);

@@ -9,8 +9,8 @@
 
 #include "hyperpush/data/split.hpp"
 #include "hyperpush/error.hpp"
-#include "hyperpush/explain/conjugate_gradient.hpp"
 #include "hyperpush/explain/gradient_projection.hpp"
+#include "hyperpush/model/conjugate_gradient.hpp"
 
 namespace hyperpush::explain {
 namespace {
@@ -179,8 +179,13 @@ Eigen::MatrixXd Relevance::query_embedding(const Eigen::MatrixXd& x,
       damped_hessian_vector(v, out);
     };
     for (Eigen::Index q = 0; q < g.rows(); ++q) {
-      const CgResult r =
-          conjugate_gradient(apply, g.row(q).transpose(), cg_tolerance_, cg_iterations_);
+      model::CgResult r;
+      try {
+        r = model::conjugate_gradient(apply, g.row(q).transpose(), cg_tolerance_, cg_iterations_);
+      } catch (const Error& e) {  // H + δI indefinite
+        throw Error(std::string(e.what()) + " (H + δI, δ = explain.damping = " + real(damping_) +
+                    ": raise it)");
+      }
       g.row(q) = r.v.transpose();
       ++cg_.solves;
       cg_.not_converged += r.converged ? 0 : 1;

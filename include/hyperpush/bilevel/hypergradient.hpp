@@ -38,6 +38,10 @@ struct HypergradientOptions {
   // Max-consensus rounds after the power iteration, so that every agent uses the same α (the
   // largest estimate): (n − 1)·B makes the agreement exact (max_consensus.hpp); 0 skips it.
   std::int64_t agreement_rounds = 0;
+  // Method local: conjugate gradients on H_i q = ∇_x f_i to ‖r‖ ≤ cg_tolerance ‖∇_x f_i‖, at most
+  // cg_iterations Hessian-vector products (0: 10 d).
+  double cg_tolerance = 1e-12;
+  int cg_iterations = 0;
 };
 
 struct HypergradientResult {

@@ -21,7 +21,7 @@
 //                          (Cholesky). H is closed form for the softmax regression, else built
 //                          from D Hessian-vector products (H e_j, or H Rᵀ e_j).
 //   D > dense_max_params   IF solves H̃ v = g(z) per query by conjugate gradient
-//                          (explain/conjugate_gradient.hpp) with Hessian-vector products, to a
+//                          (model/conjugate_gradient.hpp) with Hessian-vector products, to a
 //                          relative residual cg_tolerance in at most cg_iterations products;
 //                          cost per query: ≤ cg_iterations HVPs over the Hessian's samples.
 //                          RIF and FK need a transformed vector per *training* instance and

@@ -1,11 +1,11 @@
-#include "hyperpush/explain/conjugate_gradient.hpp"
+#include "hyperpush/model/conjugate_gradient.hpp"
 
 #include <cmath>
 #include <string>
 
 #include "hyperpush/error.hpp"
 
-namespace hyperpush::explain {
+namespace hyperpush::model {
 
 CgResult conjugate_gradient(
     const std::function<void(const Eigen::VectorXd& p, Eigen::VectorXd& out)>& apply,
@@ -34,7 +34,7 @@ CgResult conjugate_gradient(
     if (!(curvature > 0))
       throw Error("conjugate gradient: non-positive curvature pᵀAp = " + std::to_string(curvature) +
                   " at iteration " + std::to_string(out.iterations) +
-                  "; the matrix is not positive definite (raise the damping)");
+                  "; the matrix is not positive definite");
     // alpha = rr / pᵀ q
     const double alpha = rr / curvature;
     // v = v + alpha p
@@ -53,4 +53,4 @@ CgResult conjugate_gradient(
   return out;
 }
 
-}  // namespace hyperpush::explain
+}  // namespace hyperpush::model

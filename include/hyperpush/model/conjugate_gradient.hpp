@@ -1,15 +1,16 @@
 #pragma once
 // Conjugate gradient for A v = b with A symmetric positive definite and given only as a product
-// v ↦ A v (Hestenes & Stiefel 1952; Nocedal & Wright, Algorithm 5.2). The explain layer's IF
-// beyond dense_max_params solves (H + δ I) v = g(z) per query with A v = H v + δ v, H v a
-// Hessian-vector product of the mean training loss (explain/relevance.hpp).
+// v ↦ A v (Hestenes & Stiefel 1952; Nocedal & Wright, Algorithm 5.2), used with Hessian-vector
+// products: the explain layer's IF beyond dense_max_params solves (H + δ I) v = g(z) per query
+// (explain/relevance.hpp), the local-only hyper-gradient baseline H_i q = ∇_x f_i per agent
+// (bilevel/hypergradient.hpp).
 //
 // Starts at v = 0 and stops once ‖r‖ ≤ tolerance · ‖b‖ (r = b − A v) or after max_iterations
 // products. Cost of one iteration: one product A p, two dot products, three axpys of length D.
 #include <Eigen/Core>
 #include <functional>
 
-namespace hyperpush::explain {
+namespace hyperpush::model {
 
 struct CgResult {
   Eigen::VectorXd v;
@@ -19,10 +20,10 @@ struct CgResult {
 };
 
 // `apply(p, out)` sets out = A p. Throws hyperpush::Error when A p shows a direction of
-// non-positive curvature (pᵀ A p ≤ 0: A is not positive definite, e.g. the damping is too small
-// for an indefinite Hessian), or on tolerance ≤ 0 or max_iterations < 1.
+// non-positive curvature (pᵀ A p ≤ 0: A is not positive definite), or on tolerance ≤ 0 or
+// max_iterations < 1.
 CgResult conjugate_gradient(
     const std::function<void(const Eigen::VectorXd& p, Eigen::VectorXd& out)>& apply,
     const Eigen::VectorXd& b, double tolerance, int max_iterations);
 
-}  // namespace hyperpush::explain
+}  // namespace hyperpush::model

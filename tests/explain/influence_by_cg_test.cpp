@@ -1,53 +1,14 @@
-// Conjugate gradient against a dense Cholesky solve, and IF by CG with Hessian-vector products
-// against IF with the dense damped Hessian (explain/relevance.hpp), on the closed-form softmax
-// regression and on a network with hidden layers.
-#include "hyperpush/explain/conjugate_gradient.hpp"
-
+// IF by conjugate gradient with Hessian-vector products against IF with the dense damped Hessian
+// (explain/relevance.hpp), on the closed-form softmax regression and on a network with hidden
+// layers.
 #include <gtest/gtest.h>
 
-#include <Eigen/Cholesky>
-
 #include "explain_fixtures.hpp"
-#include "hyperpush/error.hpp"
 #include "hyperpush/explain/relevance.hpp"
 #include "tiny_network.hpp"
 
 namespace hyperpush::explain {
 namespace {
-
-TEST(ConjugateGradient, SolvesLikeCholesky) {
-  Eigen::MatrixXd b(30, 30);
-  for (int i = 0; i < 30; ++i)
-    for (int j = 0; j < 30; ++j) b(i, j) = random_normal(1, Purpose::initial_value, i, j, 9);
-  Eigen::MatrixXd a = b.transpose() * b / 30;
-  a.diagonal().array() += 0.1;
-  Eigen::VectorXd rhs(30);
-  for (int i = 0; i < 30; ++i) rhs(i) = random_normal(2, Purpose::initial_value, i, 0, 9);
-  const CgResult r = conjugate_gradient(
-      [&](const Eigen::VectorXd& p, Eigen::VectorXd& out) { out = a * p; }, rhs, 1e-13, 500);
-  const Eigen::VectorXd expected = a.llt().solve(rhs);
-  EXPECT_TRUE(r.converged);
-  EXPECT_LT((r.v - expected).norm(), 1e-8 * expected.norm());
-  EXPECT_LE(r.iterations, 500);
-  // Exact arithmetic needs at most n = 30 steps; rounding adds a few.
-  EXPECT_LE(r.iterations, 60);
-}
-
-TEST(ConjugateGradient, StopsAtTheIterationCapAndReportsTheResidual) {
-  Eigen::VectorXd d = Eigen::VectorXd::LinSpaced(50, 1, 1000);
-  const Eigen::VectorXd rhs = Eigen::VectorXd::Ones(50);
-  const auto apply = [&](const Eigen::VectorXd& p, Eigen::VectorXd& out) {
-    out = d.cwiseProduct(p);
-  };
-  const CgResult r = conjugate_gradient(apply, rhs, 1e-12, 3);
-  EXPECT_EQ(r.iterations, 3);
-  EXPECT_FALSE(r.converged);
-  EXPECT_NEAR(r.relative_residual, (rhs - d.cwiseProduct(r.v)).norm() / rhs.norm(), 1e-10);
-  EXPECT_TRUE(conjugate_gradient(apply, Eigen::VectorXd::Zero(50), 1e-6, 3).converged);
-  // An indefinite matrix is refused, not silently solved.
-  d(0) = -1;
-  EXPECT_THROW(conjugate_gradient(apply, rhs, 1e-12, 100), Error);
-}
 
 // IF scores of the queries with dense_max_params below P (CG) and above it (Cholesky).
 void expect_cg_equals_dense(const model::Classifier& model, const Samples& train,
