@@ -2,9 +2,10 @@
 # The GPU check of issue 4 in one command (≤ 6 minutes on one H200): builds the model layer, the
 # cuda and torch backends, their tests and bench_linear_hvp (cmake/gpu-check: no MPI, Boost, …),
 # runs the tests (test_model: the host/device math on the CPU; test_cuda: every cuda oracle vs the
-# Eigen reference < 1e-12; test_torch_problem: torch oracles; test_torch_cuda: torch on the device
-# vs the Eigen reference < 1e-12) and the HVP benchmark (cuda and torch-cuda vs Eigen on the CPU,
-# HVP / gradient time), and writes every log and result to OUT (summary.txt: one line per step).
+# Eigen reference < 1e-12; test_torch_problem: the torch networks vs finite differences;
+# test_torch_cuda: torch's linear models on the CPU and the device vs the Eigen reference < 1e-12)
+# and the HVP benchmark (cuda and torch-cuda vs Eigen on the CPU, HVP / gradient time), and
+# writes every log and result to OUT (summary.txt: one line per step).
 # On a machine with a GPU, a device test that skips ("no CUDA device: skipped") fails the check.
 #
 #   On a machine with apt (the GPU machine has no package access):

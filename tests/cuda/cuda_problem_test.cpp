@@ -14,15 +14,14 @@
 #include "../model/oracle_checks.hpp"
 #include "hyperpush/error.hpp"
 #include "hyperpush/model/linear_problem.hpp"
+#include "support/linear_cases.hpp"
 #include "support/random_part.hpp"
 
 namespace hyperpush::model {
 namespace {
 
 using test::random_part;
-
 using test::random_vector;
-using test::relative_error;
 
 #define SKIP_WITHOUT_DEVICE() \
   if (cuda_device_count() == 0) GTEST_SKIP() << "no CUDA device: skipped"
@@ -30,18 +29,9 @@ using test::relative_error;
 constexpr int kTrain = 300, kValidation = 70, kTest = 50, kFeatures = 17, kClasses = 3;
 constexpr double kL2 = 0.05, kSame = 1e-12;
 
-struct Case {
-  LinearKind kind;
-  HyperKind hyper;
-};
-
-std::string name_of(const Case& c) {
-  const char* kinds[] = {"logistic", "softmax", "ridge"};
-  const char* hypers[] = {"l2", "per_feature", "per_sample", "per_class"};
-  return std::string(kinds[static_cast<int>(c.kind)]) + "_" + hypers[static_cast<int>(c.hyper)];
-}
-std::string case_name(const testing::TestParamInfo<Case>& info) { return name_of(info.param); }
-void PrintTo(const Case& c, std::ostream* os) { *os << name_of(c); }
+using Case = test::LinearCase;
+using test::lambda_of;
+using test::name_of;
 
 LinearSpec spec_of(const Case& c) {
   LinearSpec spec;
@@ -50,18 +40,6 @@ LinearSpec spec_of(const Case& c) {
   spec.classes = c.kind == LinearKind::softmax ? kClasses : 2;
   spec.l2 = kL2;
   return spec;
-}
-
-// A λ of the kind's scale: log-decays around log 0.37, sample weights around 1, offsets N(0, 1).
-Vector lambda_of(HyperKind hyper, int p, std::uint64_t seed) {
-  switch (hyper) {
-    case HyperKind::per_sample:
-      return random_vector(p, seed, 1.0, 0.3);
-    case HyperKind::per_class:
-      return random_vector(p, seed);
-    default:
-      return random_vector(p, seed, -1.0, 0.5);
-  }
 }
 
 class CudaEqualsEigen : public testing::TestWithParam<Case> {
@@ -77,38 +55,7 @@ class CudaEqualsEigen : public testing::TestWithParam<Case> {
   }
 
   void expect_same_at(const Vector& x, const Vector& lambda) {
-    const int d = reference_->dim(), p = reference_->hyper_dim();
-    const Eigen::VectorXd w1 = random_vector(d, 11), w2 = random_vector(d, 12);
-    EXPECT_NEAR(cuda_->inner_loss(x, lambda), reference_->inner_loss(x, lambda),
-                kSame * std::abs(reference_->inner_loss(x, lambda)));
-    EXPECT_NEAR(cuda_->outer_loss(x, lambda), reference_->outer_loss(x, lambda),
-                kSame * std::abs(reference_->outer_loss(x, lambda)));
-    Vector a(d), b(d), ap(p), bp(p);
-    cuda_->inner_gradient(x, lambda, a);
-    reference_->inner_gradient(x, lambda, b);
-    EXPECT_LT(relative_error(a, b), kSame);
-    for (const Vector* w : {&w1, &w2, &w1}) {  // repeated and alternating w at one x (the caches)
-      cuda_->hessian_vector(x, lambda, *w, a);
-      reference_->hessian_vector(x, lambda, *w, b);
-      EXPECT_LT(relative_error(a, b), kSame);
-      cuda_->cross_vector(x, lambda, *w, ap);
-      reference_->cross_vector(x, lambda, *w, bp);
-      EXPECT_LT(relative_error(ap, bp), kSame);
-    }
-    cuda_->outer_gradient_x(x, lambda, a);
-    reference_->outer_gradient_x(x, lambda, b);
-    EXPECT_LT(relative_error(a, b), kSame);
-    cuda_->outer_gradient_lambda(x, lambda, ap);
-    reference_->outer_gradient_lambda(x, lambda, bp);
-    if (GetParam().hyper == HyperKind::per_class)  // the offsets enter f
-      EXPECT_LT(relative_error(ap, bp), kSame);
-    else
-      EXPECT_EQ(ap, Vector::Zero(p));
-    EXPECT_EQ(cuda_->test_metric(x, lambda), reference_->test_metric(x, lambda));
-    EXPECT_EQ(cuda_->predict(x, lambda, LocalProblem::Part::train),
-              reference_->predict(x, lambda, LocalProblem::Part::train));
-    EXPECT_EQ(cuda_->predict(x, lambda, LocalProblem::Part::test),
-              reference_->predict(x, lambda, LocalProblem::Part::test));
+    test::expect_same_oracles(*cuda_, *reference_, x, lambda, kSame);
   }
 
   std::unique_ptr<LocalProblem> reference_, cuda_;
@@ -137,18 +84,8 @@ TEST_P(CudaEqualsEigen, DenseMatricesEqualTheReference) {
   EXPECT_LT((j - jr).norm() / jr.norm(), kSame);
 }
 
-INSTANTIATE_TEST_SUITE_P(Cuda, CudaEqualsEigen,
-                         testing::Values(Case{LinearKind::logistic, HyperKind::l2},
-                                         Case{LinearKind::logistic, HyperKind::per_feature},
-                                         Case{LinearKind::logistic, HyperKind::per_sample},
-                                         Case{LinearKind::ridge, HyperKind::l2},
-                                         Case{LinearKind::ridge, HyperKind::per_feature},
-                                         Case{LinearKind::ridge, HyperKind::per_sample},
-                                         Case{LinearKind::softmax, HyperKind::l2},
-                                         Case{LinearKind::softmax, HyperKind::per_feature},
-                                         Case{LinearKind::softmax, HyperKind::per_sample},
-                                         Case{LinearKind::softmax, HyperKind::per_class}),
-                         case_name);
+INSTANTIATE_TEST_SUITE_P(Cuda, CudaEqualsEigen, testing::ValuesIn(test::all_linear_cases()),
+                         test::case_name);
 
 TEST(CudaProblem, EmptyValidationAndTestPartsBehaveLikeTheReference) {
   SKIP_WITHOUT_DEVICE();

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "oracle_checks.hpp"
+#include "support/linear_cases.hpp"
 #include "support/random_part.hpp"
 
 namespace hyperpush::model {
@@ -26,18 +27,7 @@ Matrix design(const LabelledData& part) {
 constexpr int kTrain = 30, kValidation = 20, kTest = 10, kFeatures = 4;
 constexpr double kL2 = 0.05;
 
-struct Case {
-  LinearKind kind;
-  HyperKind hyper;
-};
-
-std::string name_of(const Case& c) {
-  const char* kinds[] = {"logistic", "softmax", "ridge"};
-  const char* hypers[] = {"l2", "per_feature", "per_sample", "per_class"};
-  return std::string(kinds[static_cast<int>(c.kind)]) + "_" + hypers[static_cast<int>(c.hyper)];
-}
-std::string case_name(const testing::TestParamInfo<Case>& info) { return name_of(info.param); }
-void PrintTo(const Case& c, std::ostream* os) { *os << name_of(c); }
+using Case = test::LinearCase;
 
 class LinearProblemOracles : public testing::TestWithParam<Case> {
  protected:
@@ -198,17 +188,7 @@ TEST_P(LinearProblemOracles, ValidationOnlyEntersTheOuterLoss) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllKinds, LinearProblemOracles,
-                         testing::Values(Case{LinearKind::logistic, HyperKind::l2},
-                                         Case{LinearKind::logistic, HyperKind::per_feature},
-                                         Case{LinearKind::logistic, HyperKind::per_sample},
-                                         Case{LinearKind::softmax, HyperKind::l2},
-                                         Case{LinearKind::softmax, HyperKind::per_feature},
-                                         Case{LinearKind::softmax, HyperKind::per_sample},
-                                         Case{LinearKind::softmax, HyperKind::per_class},
-                                         Case{LinearKind::ridge, HyperKind::l2},
-                                         Case{LinearKind::ridge, HyperKind::per_feature},
-                                         Case{LinearKind::ridge, HyperKind::per_sample}),
-                         case_name);
+                         testing::ValuesIn(test::all_linear_cases()), test::case_name);
 
 // --- closed forms
 // ----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <functional>
 
@@ -132,6 +133,42 @@ inline void expect_cross_jacobian_matches_products(const LocalProblem& p, const 
   ASSERT_EQ(j.cols(), p.dim());
   EXPECT_LT(relative_error(j, p.LocalProblem::cross_jacobian(x, lambda)), 1e-12);
   EXPECT_LT(relative_error(cross_vector(p, x, lambda, w), Vector(j * w)), 1e-12);
+}
+
+// Every oracle of `backend` equals `reference` at (x, λ), relative `tolerance` (DESIGN.md's
+// reference rule): g and f, ∇_x g, H w and J w for w1, w2 and w1 again (repeated and alternating
+// products at one point: the backends' caches), ∇_x f, ∇_λ f (0 exactly where the reference has
+// 0), and the test metric and predictions exactly.
+inline void expect_same_oracles(const LocalProblem& backend, const LocalProblem& reference,
+                                const Vector& x, const Vector& lambda, double tolerance) {
+  const int d = reference.dim(), p = reference.hyper_dim();
+  ASSERT_EQ(backend.dim(), d);
+  ASSERT_EQ(backend.hyper_dim(), p);
+  EXPECT_NEAR(backend.inner_loss(x, lambda), reference.inner_loss(x, lambda),
+              tolerance * std::abs(reference.inner_loss(x, lambda)));
+  EXPECT_NEAR(backend.outer_loss(x, lambda), reference.outer_loss(x, lambda),
+              tolerance * std::abs(reference.outer_loss(x, lambda)));
+  EXPECT_LT(relative_error(inner_gradient(backend, x, lambda), inner_gradient(reference, x, lambda)),
+            tolerance);
+  const Vector w1 = random_vector(d, 11), w2 = random_vector(d, 12);
+  for (const Vector* w : {&w1, &w2, &w1}) {
+    EXPECT_LT(relative_error(hessian_vector(backend, x, lambda, *w),
+                             hessian_vector(reference, x, lambda, *w)),
+              tolerance);
+    EXPECT_LT(relative_error(cross_vector(backend, x, lambda, *w),
+                             cross_vector(reference, x, lambda, *w)),
+              tolerance);
+  }
+  Vector a(d), b(d), ap(p), bp(p);
+  backend.outer_gradient_x(x, lambda, a);
+  reference.outer_gradient_x(x, lambda, b);
+  EXPECT_LT(relative_error(a, b), tolerance);
+  backend.outer_gradient_lambda(x, lambda, ap);
+  reference.outer_gradient_lambda(x, lambda, bp);
+  EXPECT_LT(relative_error(ap, bp), tolerance);
+  EXPECT_EQ(backend.test_metric(x, lambda), reference.test_metric(x, lambda));
+  for (const auto part : {LocalProblem::Part::train, LocalProblem::Part::test})
+    EXPECT_EQ(backend.predict(x, lambda, part), reference.predict(x, lambda, part));
 }
 
 // Per-class logit offsets (λ ∈ R^C) are part of the agent's model: an offset far above every

@@ -1,6 +1,6 @@
-// The torch backend against the reference rule (DESIGN.md): logistic, softmax and ridge oracles
-// equal the Eigen backend's on identical inputs (< 1e-10 in double); the mlp and the cnn, which
-// have no reference, against central finite differences.
+// The torch backend's networks, which have no reference, against central finite differences (the
+// mlp and the cnn, every hyperparameter kind), and its layouts. The linear models against the
+// Eigen reference: torch_cuda_test.cpp (on the CPU and on a device).
 #include "hyperpush/model/torch_problem.hpp"
 
 #include <gtest/gtest.h>
@@ -23,116 +23,6 @@ using test::relative_error;
 
 constexpr int kTrain = 30, kValidation = 20, kTest = 10, kFeatures = 4;
 constexpr double kL2 = 0.05, kSame = 1e-10;
-
-struct Case {
-  LinearKind kind;
-  HyperKind hyper;
-};
-
-std::string name_of(const Case& c) {
-  const char* kinds[] = {"logistic", "softmax", "ridge"};
-  const char* hypers[] = {"l2", "per_feature", "per_sample", "per_class"};
-  return std::string(kinds[static_cast<int>(c.kind)]) + "_" + hypers[static_cast<int>(c.hyper)];
-}
-std::string case_name(const testing::TestParamInfo<Case>& info) { return name_of(info.param); }
-void PrintTo(const Case& c, std::ostream* os) { *os << name_of(c); }
-
-TorchKind torch_kind(LinearKind kind) {
-  switch (kind) {
-    case LinearKind::logistic:
-      return TorchKind::logistic;
-    case LinearKind::softmax:
-      return TorchKind::softmax;
-    case LinearKind::ridge:
-      return TorchKind::ridge;
-  }
-  return TorchKind::logistic;
-}
-
-class TorchEqualsEigen : public testing::TestWithParam<Case> {
- protected:
-  void SetUp() override {
-    const int classes = GetParam().kind == LinearKind::softmax ? 3 : 2;
-    LinearSpec linear;
-    linear.kind = GetParam().kind;
-    linear.hyper = GetParam().hyper;
-    linear.classes = classes;
-    linear.l2 = kL2;
-    TorchSpec spec;
-    spec.kind = torch_kind(GetParam().kind);
-    spec.hyper = GetParam().hyper;
-    spec.classes = classes;
-    spec.l2 = kL2;
-    spec.device = "cpu";
-    const auto train = random_part(kTrain, kFeatures, classes, 1);
-    const auto validation = random_part(kValidation, kFeatures, classes, 2);
-    const auto test = random_part(kTest, kFeatures, classes, 3);
-    reference = make_linear_problem(linear, train, validation, test);
-    fast = make_torch_problem(spec, train, validation, test);
-  }
-
-  std::unique_ptr<LocalProblem> reference, fast;
-};
-
-TEST_P(TorchEqualsEigen, EveryOracleAtSeveralPoints) {
-  ASSERT_EQ(fast->dim(), reference->dim());
-  ASSERT_EQ(fast->hyper_dim(), reference->hyper_dim());
-  const int d = reference->dim(), p = reference->hyper_dim();
-  EXPECT_EQ(fast->initial_lambda(), reference->initial_lambda());
-  for (int trial = 0; trial < 3; ++trial) {
-    // Trial 0 is x = 0, where every logit is 0 (the inner solvers' start).
-    const Vector x = trial == 0 ? Vector::Zero(d) : test::random_vector(d, 10 + trial);
-    const Vector lambda = GetParam().hyper == HyperKind::per_sample
-                              ? test::random_vector(p, 20 + trial, 1.0, 0.3)
-                              : test::random_vector(p, 20 + trial, -1.0, 0.5);
-    const Vector w = test::random_vector(d, 30 + trial);
-    EXPECT_NEAR(fast->inner_loss(x, lambda), reference->inner_loss(x, lambda),
-                kSame * std::abs(reference->inner_loss(x, lambda)));
-    EXPECT_LT(relative_error(test::inner_gradient(*fast, x, lambda),
-                             test::inner_gradient(*reference, x, lambda)),
-              kSame);
-    EXPECT_LT(relative_error(test::hessian_vector(*fast, x, lambda, w),
-                             test::hessian_vector(*reference, x, lambda, w)),
-              kSame);
-    EXPECT_LT(relative_error(test::cross_vector(*fast, x, lambda, w),
-                             test::cross_vector(*reference, x, lambda, w)),
-              kSame);
-    // A second product at the same point reuses the kept graph.
-    const Vector w2 = test::random_vector(d, 40 + trial);
-    EXPECT_LT(relative_error(test::hessian_vector(*fast, x, lambda, w2),
-                             test::hessian_vector(*reference, x, lambda, w2)),
-              kSame);
-    EXPECT_LT(relative_error(test::inner_gradient(*fast, x, lambda),
-                             test::inner_gradient(*reference, x, lambda)),
-              kSame);
-    EXPECT_NEAR(fast->outer_loss(x, lambda), reference->outer_loss(x, lambda),
-                kSame * std::abs(reference->outer_loss(x, lambda)));
-    Vector gf(d), gr(d), lf(p), lr(p);
-    fast->outer_gradient_x(x, lambda, gf);
-    reference->outer_gradient_x(x, lambda, gr);
-    EXPECT_LT(relative_error(gf, gr), kSame);
-    fast->outer_gradient_lambda(x, lambda, lf);
-    reference->outer_gradient_lambda(x, lambda, lr);
-    EXPECT_LT(relative_error(lf, lr), kSame);  // 0 = 0 but for per-class
-    EXPECT_EQ(fast->test_metric(x, lambda), reference->test_metric(x, lambda));
-    for (const auto part : {LocalProblem::Part::train, LocalProblem::Part::test})
-      EXPECT_EQ(fast->predict(x, lambda, part), reference->predict(x, lambda, part));
-  }
-  const Vector x = test::random_vector(d, 50), lambda = reference->initial_lambda();
-  EXPECT_LT(relative_error(fast->hessian(x, lambda), reference->hessian(x, lambda)), kSame);
-}
-
-INSTANTIATE_TEST_SUITE_P(AllKinds, TorchEqualsEigen,
-                         testing::Values(Case{LinearKind::logistic, HyperKind::l2},
-                                         Case{LinearKind::logistic, HyperKind::per_feature},
-                                         Case{LinearKind::logistic, HyperKind::per_sample},
-                                         Case{LinearKind::softmax, HyperKind::l2},
-                                         Case{LinearKind::softmax, HyperKind::per_feature},
-                                         Case{LinearKind::softmax, HyperKind::per_sample},
-                                         Case{LinearKind::softmax, HyperKind::per_class},
-                                         Case{LinearKind::ridge, HyperKind::l2},
-                                         Case{LinearKind::ridge, HyperKind::per_feature}),
-                         case_name);
 
 // Large logits: log(1 + e^z) must not overflow nor lose the 1e-10 agreement.
 TEST(TorchProblem, LogisticAgreesAtLargeLogits) {

@@ -1,14 +1,14 @@
 #!/usr/bin/python3
-"""Table and figure of experiments/fashion_mnist_mlp/run.sh: HGP vs local-only vs no tuning.
+"""Table and figure of a tuning comparison (experiments/lib/compare_tuning.sh): HGP vs local-only
+vs no tuning.
 
-Reads RESULTS_DIR/runs/{hgp,local,fixed}/summary.json (per-step history) and timings.json; writes
-RESULTS_DIR/history.csv (run,step,validation_loss,test_accuracy,lambda_mean) and
-RESULTS_DIR/table.md, prints the table, and draws validation loss, test accuracy and mean lambda per
-outer step into PNG.
+Reads RESULTS_DIR/runs/{hgp,local,fixed}/summary.json (per-step history), config.resolved.toml and
+timings.json; writes RESULTS_DIR/history.csv
+(run,step,validation_loss,test_accuracy,lambda_mean,lambda_min,lambda_max) and RESULTS_DIR/table.md,
+prints the table, and draws validation loss, test accuracy and λ (mean over agents, and the range)
+per outer step into PNG.
 
-Usage: /usr/bin/python3 experiments/fashion_mnist_mlp/report.py [RESULTS_DIR] [PNG]
-  RESULTS_DIR  defaults to results/fashion_mnist_mlp
-  PNG          defaults to docs/figures/fashion_mnist_mlp_hpo.png
+Usage: /usr/bin/python3 experiments/lib/tuning_report.py RESULTS_DIR PNG
 Relative paths are taken from the repository root.
 """
 import os
@@ -28,7 +28,9 @@ from results import load_run, write_csv  # noqa: E402
 
 RUNS = [("hgp", "HGP (M = {depth}, S = {push_rounds})", "C0"),
         ("local", "local-only (CG, no communication)", "C1"),
-        ("fixed", "no tuning (λ fixed)", "C7")]
+        ("fixed", "no tuning (λ_i at its start)", "C7")]
+HYPER = {"l2": "per-agent L2 decay e^λ", "per-feature": "per-feature decays",
+         "per-sample": "per-sample weights", "per-class": "per-class logit weights"}
 
 
 def rel(path):
@@ -36,28 +38,33 @@ def rel(path):
 
 
 def main():
-    out = rel(sys.argv[1] if len(sys.argv) > 1 else "results/fashion_mnist_mlp")
-    png = rel(sys.argv[2] if len(sys.argv) > 2 else "docs/figures/fashion_mnist_mlp_hpo.png")
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    out, png = rel(sys.argv[1]), rel(sys.argv[2])
     runs = {name: load_run(out, name) for name, _, _ in RUNS}
     with open(os.path.join(out, "runs", "hgp", "config.resolved.toml"), "rb") as f:
         config = tomllib.load(f)
     hg = config["hypergradient"]
 
-    rows = [(name, h["step"], h["validation_loss"], h["test_accuracy"], h["lambda_mean"])
+    keys = ["validation_loss", "test_accuracy", "lambda_mean", "lambda_min", "lambda_max"]
+    rows = [(name, h["step"], *(h[k] for k in keys))
             for name, _, _ in RUNS for h in runs[name][0]["history"]]
-    write_csv(out, "history.csv", "run,step,validation_loss,test_accuracy,lambda_mean", rows)
+    write_csv(out, "history.csv", ",".join(["run", "step"] + keys), rows)
 
+    decay = config["model"]["hyper"] == "l2"
     lines = ["| run | validation loss, step 0 → final | test accuracy, step 0 → final "
-             "| mean λ final (decay e^λ) | run time |",
+             f"| λ final: mean{' (decay e^λ)' if decay else ''}, range over agents | run time |",
              "|---|---|---|---|---|"]
     for name, label, _ in RUNS:
         s, seconds = runs[name]
         first, last = s["history"][0], s["history"][-1]
         lam = last["lambda_mean"]
+        mean = f"{lam:.3f} ({2.718281828459045 ** lam:.3g})" if decay else f"{lam:.3f}"
         lines.append(f"| {label.format(**hg)} "
                      f"| {first['validation_loss']:.4f} → {last['validation_loss']:.4f} "
                      f"| {first['test_accuracy']:.4f} → {last['test_accuracy']:.4f} "
-                     f"| {lam:.3f} ({2.718281828459045 ** lam:.3g}) | {seconds:.0f} s |")
+                     f"| {mean}, [{last['lambda_min']:.3f}, {last['lambda_max']:.3f}] "
+                     f"| {seconds:.0f} s |")
     table = "\n".join(lines) + "\n"
     fd, tmp = tempfile.mkstemp(prefix=".table.md.", dir=out)
     with os.fdopen(fd, "w") as f:
@@ -74,16 +81,20 @@ def main():
         axes[0].plot(steps, [r["validation_loss"] for r in h], "o-", ms=3, color=color, label=label)
         axes[1].plot(steps, [r["test_accuracy"] for r in h], "o-", ms=3, color=color)
         axes[2].plot(steps, [r["lambda_mean"] for r in h], "o-", ms=3, color=color)
+        axes[2].fill_between(steps, [r["lambda_min"] for r in h], [r["lambda_max"] for r in h],
+                             color=color, alpha=0.12, lw=0)
     for ax, title in zip(axes, ["validation loss F = (1/n) Σ f_i", "test accuracy (mean over agents)",
-                                "mean λ_i (decay e^λ)"]):
+                                "λ: mean over agents and range"]):
         ax.set_xlabel("outer step")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title(title, fontsize=10)
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=8)
     m, d = config["model"], config["data"]
-    fig.suptitle(f"{config['agents']} agents, {config['topology']['kind']}, MLP hidden {m['hidden']} "
-                 f"({m['activation']}), per-agent L2 decay, Fashion-MNIST ({d['max_train']} images, "
+    model = (f"MLP hidden {m['hidden']} ({m['activation']})" if m["kind"] == "mlp"
+             else f"{m['kind']} model")
+    fig.suptitle(f"{config['agents']} agents, {config['topology']['kind']}, {model}, "
+                 f"{HYPER[m['hyper']]}, {d['dataset']} ({d['max_train']} images, "
                  f"{d['partition']} α = {d['alpha']}), {config['inner']['rounds']} inner rounds "
                  f"per outer step", fontsize=9)
     fig.tight_layout()
