@@ -46,104 +46,47 @@ TEST(TorchProblem, LogisticAgreesAtLargeLogits) {
   EXPECT_TRUE(std::isnan(fast->test_metric(x, lambda)));
 }
 
-struct MlpCase {
+// The networks (an mlp on kFeatures inputs, a cnn on 8 × 8 images) against central differences,
+// for every hyperparameter kind; `widths` are the mlp's hidden widths or the cnn's channels.
+struct NetworkCase {
+  TorchKind kind;
   int classes;
-  std::vector<int> hidden;
+  std::vector<int> widths;
+  int kernel;  // cnn
   Activation activation;
   HyperKind hyper;
   const char* name;
+  int inputs() const { return kind == TorchKind::cnn ? 64 : kFeatures; }
 };
-void PrintTo(const MlpCase& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const NetworkCase& c, std::ostream* os) { *os << c.name; }
 
-class MlpOracles : public testing::TestWithParam<MlpCase> {
+class NetworkOracles : public testing::TestWithParam<NetworkCase> {
  protected:
   void SetUp() override {
+    const NetworkCase& c = GetParam();
     TorchSpec spec;
-    spec.kind = TorchKind::mlp;
-    spec.classes = GetParam().classes;
-    spec.hidden = GetParam().hidden;
-    spec.activation = GetParam().activation;
-    spec.hyper = GetParam().hyper;
+    spec.kind = c.kind;
+    spec.classes = c.classes;
+    (c.kind == TorchKind::cnn ? spec.channels : spec.hidden) = c.widths;
+    spec.kernel = c.kernel;
+    spec.activation = c.activation;
+    spec.hyper = c.hyper;
     spec.l2 = kL2;
     spec.seed = 3;
     spec.device = "cpu";
-    problem = make_torch_problem(spec, random_part(kTrain, kFeatures, spec.classes, 1),
-                                 random_part(kValidation, kFeatures, spec.classes, 2),
-                                 random_part(kTest, kFeatures, spec.classes, 3));
+    problem = make_torch_problem(spec, random_part(kTrain, c.inputs(), c.classes, 1),
+                                 random_part(kValidation, c.inputs(), c.classes, 2),
+                                 random_part(kTest, c.inputs(), c.classes, 3));
   }
   std::unique_ptr<LocalProblem> problem;
 };
 
-TEST_P(MlpOracles, MatchFiniteDifferences) {
+TEST_P(NetworkOracles, MatchFiniteDifferences) {
+  const NetworkCase& c = GetParam();
   const int d = problem->dim(), p = problem->hyper_dim();
-  EXPECT_EQ(d, mlp_parameter_count(kFeatures, GetParam().hidden, GetParam().classes));
-  const Vector x = test::random_vector(d, 7, 0, 0.3);
-  const Vector lambda = GetParam().hyper == HyperKind::per_sample
-                            ? test::random_vector(p, 8, 1.0, 0.3)
-                            : test::random_vector(p, 8, -1.0, 0.5);
-  const Vector w = test::random_vector(d, 9);
-  test::expect_inner_gradient_matches_differences(*problem, x, lambda);
-  test::expect_hessian_vector_matches_differences(*problem, x, lambda, w);
-  test::expect_cross_vector_matches_differences(*problem, x, lambda, w);
-  test::expect_outer_gradients_match_differences(*problem, x, lambda);
-  test::expect_cross_jacobian_matches_products(*problem, x, lambda, w);
-  const Matrix h = problem->hessian(x, lambda);  // symmetric up to rounding of double backward
-  EXPECT_LT((h - h.transpose()).norm(), 1e-12 * h.norm());
-  const double accuracy = problem->test_metric(x, lambda);
-  EXPECT_GE(accuracy, 0.0);
-  EXPECT_LE(accuracy, 1.0);
-  if (GetParam().hyper == HyperKind::per_class)
-    test::expect_offsets_decide_predictions(
-        *problem, x, random_part(kTest, kFeatures, GetParam().classes, 3).labels);
-}
-
-INSTANTIATE_TEST_SUITE_P(
-    Shapes, MlpOracles,
-    testing::Values(
-        MlpCase{2, {6}, Activation::tanh, HyperKind::l2, "binary_tanh_l2"},
-        MlpCase{
-            3, {6, 5}, Activation::tanh, HyperKind::per_feature, "softmax_two_layers_per_feature"},
-        MlpCase{3, {5}, Activation::softplus, HyperKind::per_sample, "softmax_softplus_per_sample"},
-        MlpCase{3, {5}, Activation::tanh, HyperKind::per_class, "softmax_per_class"}),
-    [](const testing::TestParamInfo<MlpCase>& info) { return std::string(info.param.name); });
-
-// The cnn on 8 × 8 images (q = 64): oracles vs central differences, for every hyperparameter kind.
-struct CnnCase {
-  int classes;
-  std::vector<int> channels;
-  int kernel;
-  Activation activation;
-  HyperKind hyper;
-  const char* name;
-};
-void PrintTo(const CnnCase& c, std::ostream* os) { *os << c.name; }
-
-constexpr int kSide = 8, kPixels = kSide * kSide;
-
-class CnnOracles : public testing::TestWithParam<CnnCase> {
- protected:
-  void SetUp() override {
-    TorchSpec spec;
-    spec.kind = TorchKind::cnn;
-    spec.classes = GetParam().classes;
-    spec.channels = GetParam().channels;
-    spec.kernel = GetParam().kernel;
-    spec.activation = GetParam().activation;
-    spec.hyper = GetParam().hyper;
-    spec.l2 = kL2;
-    spec.seed = 5;
-    spec.device = "cpu";
-    problem = make_torch_problem(spec, random_part(kTrain, kPixels, spec.classes, 1),
-                                 random_part(kValidation, kPixels, spec.classes, 2),
-                                 random_part(kTest, kPixels, spec.classes, 3));
-  }
-  std::unique_ptr<LocalProblem> problem;
-};
-
-TEST_P(CnnOracles, MatchFiniteDifferences) {
-  const CnnCase& c = GetParam();
-  const int d = problem->dim(), p = problem->hyper_dim();
-  EXPECT_EQ(d, cnn_parameter_count(kPixels, c.channels, c.kernel, c.classes));
+  EXPECT_EQ(d, c.kind == TorchKind::cnn
+                   ? cnn_parameter_count(c.inputs(), c.widths, c.kernel, c.classes)
+                   : mlp_parameter_count(c.inputs(), c.widths, c.classes));
   const Vector x = test::random_vector(d, 7, 0, 0.3);
   const Vector lambda = c.hyper == HyperKind::per_sample ? test::random_vector(p, 8, 1.0, 0.3)
                                                          : test::random_vector(p, 8, -1.0, 0.5);
@@ -152,26 +95,36 @@ TEST_P(CnnOracles, MatchFiniteDifferences) {
   test::expect_hessian_vector_matches_differences(*problem, x, lambda, w);
   test::expect_cross_vector_matches_differences(*problem, x, lambda, w);
   test::expect_outer_gradients_match_differences(*problem, x, lambda);
-  Vector gl(p);
-  problem->outer_gradient_lambda(x, lambda, gl);
-  if (c.hyper == HyperKind::per_class) EXPECT_GT(gl.norm(), 1e-3);  // λ enters f
-  const double accuracy = problem->test_metric(x, lambda);
-  EXPECT_GE(accuracy, 0.0);
-  EXPECT_LE(accuracy, 1.0);
-  if (GetParam().hyper == HyperKind::per_class)
+  test::expect_cross_jacobian_matches_products(*problem, x, lambda, w);
+  const Matrix h = problem->hessian(x, lambda);  // symmetric up to rounding of double backward
+  EXPECT_LT((h - h.transpose()).norm(), 1e-12 * h.norm());
+  if (c.hyper == HyperKind::per_class) {
+    Vector gl(p);
+    problem->outer_gradient_lambda(x, lambda, gl);
+    EXPECT_GT(gl.norm(), 1e-3);  // λ enters f
     test::expect_offsets_decide_predictions(*problem, x,
-                                            random_part(kTest, kPixels, c.classes, 3).labels);
+                                            random_part(kTest, c.inputs(), c.classes, 3).labels);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Shapes, CnnOracles,
+    Shapes, NetworkOracles,
     testing::Values(
-        CnnCase{2, {2, 3}, 3, Activation::tanh, HyperKind::l2, "binary_l2"},
-        CnnCase{3, {2, 3}, 5, Activation::tanh, HyperKind::per_class, "three_classes_per_class"},
-        CnnCase{3, {3}, 3, Activation::softplus, HyperKind::per_sample, "one_block_per_sample"},
-        CnnCase{
-            4, {2, 2}, 1, Activation::softplus, HyperKind::per_feature, "pointwise_per_feature"}),
-    [](const testing::TestParamInfo<CnnCase>& info) { return std::string(info.param.name); });
+        NetworkCase{TorchKind::mlp, 2, {6}, 0, Activation::tanh, HyperKind::l2, "mlp_binary_tanh_l2"},
+        NetworkCase{TorchKind::mlp, 3, {6, 5}, 0, Activation::tanh, HyperKind::per_feature,
+                    "mlp_two_layers_per_feature"},
+        NetworkCase{TorchKind::mlp, 3, {5}, 0, Activation::softplus, HyperKind::per_sample,
+                    "mlp_softplus_per_sample"},
+        NetworkCase{TorchKind::mlp, 3, {5}, 0, Activation::tanh, HyperKind::per_class,
+                    "mlp_per_class"},
+        NetworkCase{TorchKind::cnn, 2, {2, 3}, 3, Activation::tanh, HyperKind::l2, "cnn_binary_l2"},
+        NetworkCase{TorchKind::cnn, 3, {2, 3}, 5, Activation::tanh, HyperKind::per_class,
+                    "cnn_three_classes_per_class"},
+        NetworkCase{TorchKind::cnn, 3, {3}, 3, Activation::softplus, HyperKind::per_sample,
+                    "cnn_one_block_per_sample"},
+        NetworkCase{TorchKind::cnn, 4, {2, 2}, 1, Activation::softplus, HyperKind::per_feature,
+                    "cnn_pointwise_per_feature"}),
+    [](const testing::TestParamInfo<NetworkCase>& info) { return std::string(info.param.name); });
 
 // Odd sides floor at each pool (avg_pool2d): a 9 × 9 image pools to 4 × 4, then 2 × 2.
 TEST(TorchProblem, CnnParameterCountFollowsTheLayout) {
