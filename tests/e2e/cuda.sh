@@ -8,11 +8,8 @@ set -euo pipefail
 bin=$1 src=$2
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cfg=$src/experiments/quickstart.toml
-field() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$@"; }
-check() { /usr/bin/python3 -c "import sys; sys.exit(0 if $1 else 1)" || { echo "FAIL: $2"; exit 1; }; }
-run() { local out=$1; shift
-  "$src/scripts/mpirun.sh" 2 "$bin" run "$cfg" --set output.progress=false --set outer.steps=3 \
-    --set outer.baseline_local=false --out "$out" "$@" >/dev/null; }
+backend=(--set model.backend=cuda)
+source "$src/tests/e2e/lib/compare_backends.sh"
 
 if "$bin" run "$cfg" --set model.backend=cuda --set model.kind=mlp --out "$tmp/refused" \
      >/dev/null 2>"$tmp/refused.err"; then
@@ -33,28 +30,6 @@ if [ "$status" -ne 0 ]; then
   fi
   cat "$tmp/probe.err"; echo "FAIL: the cuda probe run failed"; exit 1
 fi
-
-# compare NAME [--set key=value …]: the same hpo run on both backends agrees.
-compare() { local name=$1; shift
-  run "$tmp/$name-eigen" --set model.backend=eigen "$@"
-  run "$tmp/$name-cuda" --set model.backend=cuda "$@"
-  local e c key
-  for key in final_validation_loss initial_validation_loss; do
-    e=$(field "$tmp/$name-eigen/summary.json" $key) c=$(field "$tmp/$name-cuda/summary.json" $key)
-    check "abs($c - $e) <= 1e-9 * abs($e)" "$name: $key: cuda $c vs eigen $e"
-  done
-  e=$(field "$tmp/$name-eigen/summary.json" test_accuracy)
-  c=$(field "$tmp/$name-cuda/summary.json" test_accuracy)
-  check "$c == $e" "$name: test accuracy: cuda $c vs eigen $e"
-  /usr/bin/python3 - "$name" "$tmp/$name-eigen/summary.json" "$tmp/$name-cuda/summary.json" <<'PY' || exit 1
-import json, sys
-e, c = (json.load(open(p))["history"] for p in sys.argv[2:])
-for a, b in zip(e, c):
-    if abs(a["lambda_mean"] - b["lambda_mean"]) > 1e-9 * max(1.0, abs(a["lambda_mean"])):
-        sys.exit(f"FAIL: {sys.argv[1]}: step {a['step']}: mean λ cuda {b['lambda_mean']} vs eigen {a['lambda_mean']}")
-PY
-  echo "$name hpo: final validation loss eigen $(field "$tmp/$name-eigen/summary.json" final_validation_loss), cuda $(field "$tmp/$name-cuda/summary.json" final_validation_loss)"
-}
 
 compare logistic
 compare softmax --set model.kind=softmax

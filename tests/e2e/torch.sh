@@ -8,11 +8,8 @@ set -euo pipefail
 bin=$1 src=$2
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cfg=$src/experiments/quickstart.toml
-field() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$@"; }
-check() { /usr/bin/python3 -c "import sys; sys.exit(0 if $1 else 1)" || { echo "FAIL: $2"; exit 1; }; }
-run() { local out=$1; shift
-  "$src/scripts/mpirun.sh" 2 "$bin" run "$cfg" --set output.progress=false --set outer.steps=3 \
-    --set outer.baseline_local=false --out "$out" "$@" >/dev/null; }
+backend=(--set model.backend=torch --set model.device=cpu)
+source "$src/tests/e2e/lib/compare_backends.sh"
 
 if ! "$bin" run "$cfg" --set model.backend=torch --set task=hypergradient \
      --set inner.rounds=1 --set output.progress=false --out "$tmp/probe" \
@@ -23,27 +20,6 @@ if ! "$bin" run "$cfg" --set model.backend=torch --set task=hypergradient \
   cat "$tmp/probe.err"; echo "FAIL: the torch probe run failed"; exit 1
 fi
 
-# The same hpo run on both backends gives the same numbers.
-compare() { local name=$1; shift
-  run "$tmp/eigen-$name" --set model.backend=eigen "$@"
-  run "$tmp/torch-$name" --set model.backend=torch --set model.device=cpu "$@"
-  local e t
-  for key in final_validation_loss initial_validation_loss; do
-    e=$(field "$tmp/eigen-$name/summary.json" $key) t=$(field "$tmp/torch-$name/summary.json" $key)
-    check "abs($t - $e) <= 1e-9 * abs($e)" "$name $key: torch $t vs eigen $e"
-  done
-  e=$(field "$tmp/eigen-$name/summary.json" test_accuracy)
-  t=$(field "$tmp/torch-$name/summary.json" test_accuracy)
-  check "$t == $e" "$name test accuracy: torch $t vs eigen $e"
-  /usr/bin/python3 - "$tmp/eigen-$name/summary.json" "$tmp/torch-$name/summary.json" <<'PY' || exit 1
-import json, sys
-e, t = (json.load(open(p))["history"] for p in sys.argv[1:])
-for a, b in zip(e, t):
-    if abs(a["lambda_mean"] - b["lambda_mean"]) > 1e-9 * max(1.0, abs(a["lambda_mean"])):
-        sys.exit(f"FAIL: step {a['step']}: mean λ torch {b['lambda_mean']} vs eigen {a['lambda_mean']}")
-PY
-  echo "$name hpo: final validation loss eigen $(field "$tmp/eigen-$name/summary.json" final_validation_loss), torch $(field "$tmp/torch-$name/summary.json" final_validation_loss)"
-}
 compare logistic
 compare softmax-per-class --set model.kind=softmax --set model.hyper=per-class --set model.l2=0.01
 
