@@ -194,7 +194,7 @@ class CudaLinearProblem final : public LocalProblem {
     // w and the result are the only transfers (x is loaded already when HGP repeats it).
     load_lambda(lambda);
     hvp_weights(x, w);
-    times_a_transposed(train_, train_.scratch.get(), result_.get());  // Aᵀ U
+    times_a(train_, CUBLAS_OP_T, train_.scratch.get(), result_.get());  // Aᵀ U
     download(result_, d_, out);
     add_decay_times(lambda, w, out);
   }
@@ -212,7 +212,7 @@ class CudaLinearProblem final : public LocalProblem {
     } else {  // per-sample: ∂/∂λ_k (λ_k/m) ∇ℓ_kᵀ w = ∇ℓ_kᵀ w / m, from U = A W
       update(train_, x);
       load_w(w);
-      times_a(train_, w_.get(), train_.scratch.get());
+      times_a(train_, CUBLAS_OP_N, w_.get(), train_.scratch.get());
       if (softmax())
         cuda_detail::launch_softmax_gradient_dots(train_.m, classes_, train_.prob.get(),
                                                   train_.labels.get(), train_.scratch.get(),
@@ -278,30 +278,21 @@ class CudaLinearProblem final : public LocalProblem {
   bool softmax() const { return kind_ == LinearKind::softmax; }
   bool per_class() const { return hyper_ == HyperKind::per_class; }
 
-  // out (m × C) = A V, V q × C (column-major, as x): a GEMV for one logit, else a GEMM.
-  void times_a(const DevicePart& part, const double* v, double* out) const {
+  // out = A V (m × C, V q × C) for op N, or Aᵀ V (q × C, V m × C) for op T; column-major, as x.
+  // A GEMV for one logit, else a GEMM.
+  void times_a(const DevicePart& part, cublasOperation_t op, const double* v, double* out) const {
     const double one = 1.0, zero = 0.0;
-    if (classes_ == 1)
-      check(cublasDgemv(cublas_.get(), CUBLAS_OP_N, part.m, part.q, &one, part.a.get(), part.m, v,
-                        1, &zero, out, 1),
-            "cublasDgemv (A v)");
-    else
-      check(cublasDgemm(cublas_.get(), CUBLAS_OP_N, CUBLAS_OP_N, part.m, classes_, part.q, &one,
-                        part.a.get(), part.m, v, part.q, &zero, out, part.m),
-            "cublasDgemm (A V)");
-  }
-
-  // out (q × C) = Aᵀ R, R m × C.
-  void times_a_transposed(const DevicePart& part, const double* r, double* out) const {
-    const double one = 1.0, zero = 0.0;
-    if (classes_ == 1)
-      check(cublasDgemv(cublas_.get(), CUBLAS_OP_T, part.m, part.q, &one, part.a.get(), part.m, r,
-                        1, &zero, out, 1),
-            "cublasDgemv (Aᵀ r)");
-    else
-      check(cublasDgemm(cublas_.get(), CUBLAS_OP_T, CUBLAS_OP_N, part.q, classes_, part.m, &one,
-                        part.a.get(), part.m, r, part.m, &zero, out, part.q),
-            "cublasDgemm (Aᵀ R)");
+    const bool transposed = op == CUBLAS_OP_T;
+    if (classes_ == 1) {
+      check(cublasDgemv(cublas_.get(), op, part.m, part.q, &one, part.a.get(), part.m, v, 1, &zero,
+                        out, 1),
+            transposed ? "cublasDgemv (Aᵀ r)" : "cublasDgemv (A v)");
+      return;
+    }
+    const int rows = transposed ? part.q : part.m, inner = transposed ? part.m : part.q;
+    check(cublasDgemm(cublas_.get(), op, CUBLAS_OP_N, rows, classes_, inner, &one, part.a.get(),
+                      part.m, v, inner, &zero, out, rows),
+          transposed ? "cublasDgemm (Aᵀ R)" : "cublasDgemm (A V)");
   }
 
   // Loads x (one host→device copy when it changed) and the part's per-sample terms at x (and
@@ -316,7 +307,7 @@ class CudaLinearProblem final : public LocalProblem {
     }
     if (part.m == 0) return;
     if (part.x_version != x_version_) {
-      times_a(part, x_.get(), part.logits.get());
+      times_a(part, CUBLAS_OP_N, x_.get(), part.logits.get());
     } else if (!part.with_offset || part.lambda_version == lambda_version_) {
       return;  // Z and every term at (x, λ) are there
     }
@@ -382,7 +373,7 @@ class CudaLinearProblem final : public LocalProblem {
   // out = ∇_x Σ_k s_k ℓ_k = Aᵀ r.
   void data_gradient(const DevicePart& part, const VectorRef& x, VectorOut out) const {
     residual(part, x);
-    times_a_transposed(part, part.scratch.get(), result_.get());
+    times_a(part, CUBLAS_OP_T, part.scratch.get(), result_.get());
     download(result_, d_, out);
   }
 
@@ -391,7 +382,7 @@ class CudaLinearProblem final : public LocalProblem {
   void hvp_weights(const VectorRef& x, const VectorRef& w) const {
     update(train_, x);
     load_w(w);
-    times_a(train_, w_.get(), train_.scratch.get());  // U = A W
+    times_a(train_, CUBLAS_OP_N, w_.get(), train_.scratch.get());  // U = A W
     if (softmax())
       cuda_detail::launch_softmax_hvp_weights(train_.m, classes_, train_.weights.get(),
                                               train_.prob.get(), train_.scratch.get());
