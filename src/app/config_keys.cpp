@@ -157,7 +157,8 @@ const std::vector<KeyDecl>& config_keys() {
       integer("hypergradient.power_push_rounds", 20, 1, 1e6,
               "Push-sum rounds per power iteration (enough for all agents to agree on α)."),
       real("hypergradient.cg_tolerance", 1e-12, 0, 1, true,
-           "local: conjugate gradients on H_i q = ∇_x f_i stop at ‖r‖ ≤ cg_tolerance ‖∇_x f_i‖."),
+           "local: conjugate gradients on H_i q = ∇_x f_i stop at ‖r‖ ≤ cg_tolerance ‖∇_x f_i‖ "
+           "(or at non-positive curvature)."),
       integer("hypergradient.cg_iterations", 0, 0, 1e9,
               "local: at most this many CG iterations (Hessian-vector products) per agent and "
               "step; 0 = 10·d."),

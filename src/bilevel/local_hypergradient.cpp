@@ -1,11 +1,11 @@
 // Baseline "local only": each agent's hyper-gradient of its own problem, as if it were alone,
 //   (1/n) [∇_λ f_i − J_i H_i⁻¹ ∇_x f_i],
-// with H_i⁻¹ applied by conjugate gradients on Hessian-vector products. No communication.
+// with H_i⁻¹ applied by conjugate gradients on Hessian-vector products, truncated at the last
+// iterate before a direction of non-positive curvature (an indefinite H_i, as a network's can be).
+// No communication.
 #include <algorithm>
-#include <string>
 
 #include "hyper_gradient_push.hpp"
-#include "hyperpush/error.hpp"
 #include "hyperpush/model/conjugate_gradient.hpp"
 
 namespace hyperpush::bilevel {
@@ -26,13 +26,9 @@ HypergradientResult local_hypergradient(const AgentSet& agents,
       hv.resize(d);
       p.hessian_vector(z[i], lambda, v, hv);
     };
-    model::CgResult q;
-    try {
-      q = model::conjugate_gradient(hessian, b, cg_tolerance, iterations);
-    } catch (const Error& e) {
-      throw Error("hypergradient.method = local, agent " + std::to_string(agents.first + i) +
-                  ": H_i q = ∇_x f_i: " + e.what());
-    }
+    // Truncated at non-positive curvature: a network's H_i need not be positive definite.
+    const model::CgResult q = model::conjugate_gradient(hessian, b, cg_tolerance, iterations,
+                                                        model::NegativeCurvature::stop);
     out.hvp_count = std::max<std::int64_t>(out.hvp_count, q.iterations);
     model::Vector grad_lambda(p.hyper_dim()), jq(p.hyper_dim());
     p.outer_gradient_lambda(z[i], lambda, grad_lambda);

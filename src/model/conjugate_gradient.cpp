@@ -9,7 +9,8 @@ namespace hyperpush::model {
 
 CgResult conjugate_gradient(
     const std::function<void(const Eigen::VectorXd& p, Eigen::VectorXd& out)>& apply,
-    const Eigen::VectorXd& b, double tolerance, int max_iterations) {
+    const Eigen::VectorXd& b, double tolerance, int max_iterations,
+    NegativeCurvature on_negative_curvature) {
   if (!(tolerance > 0) || max_iterations < 1)
     throw Error("conjugate gradient: needs tolerance > 0 and at least one iteration, got " +
                 std::to_string(tolerance) + " and " + std::to_string(max_iterations));
@@ -31,10 +32,15 @@ CgResult conjugate_gradient(
     ++out.iterations;
     // curvature = pᵀ q
     const double curvature = p.dot(q);
-    if (!(curvature > 0))
+    if (!(curvature > 0)) {
+      if (on_negative_curvature == NegativeCurvature::stop) {
+        out.negative_curvature = true;
+        break;
+      }
       throw Error("conjugate gradient: non-positive curvature pᵀAp = " + std::to_string(curvature) +
                   " at iteration " + std::to_string(out.iterations) +
                   "; the matrix is not positive definite");
+    }
     // alpha = rr / pᵀ q
     const double alpha = rr / curvature;
     // v = v + alpha p

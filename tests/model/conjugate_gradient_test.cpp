@@ -46,5 +46,27 @@ TEST(ConjugateGradient, StopsAtTheIterationCapAndReportsTheResidual) {
   EXPECT_THROW(conjugate_gradient(apply, rhs, 1e-12, 100), Error);
 }
 
+// Truncated CG: with NegativeCurvature::stop the solve ends at the iterate before the direction
+// of negative curvature. A = diag(1, −1), b = (1, 0.1): the first direction b has curvature
+// 0.99 > 0, the second one −0.04.
+TEST(ConjugateGradient, StopModeReturnsTheIterateBeforeNegativeCurvature) {
+  const Eigen::Vector2d d(1, -1), rhs(1, 0.1);
+  const auto apply = [&](const Eigen::VectorXd& p, Eigen::VectorXd& out) {
+    out = d.cwiseProduct(p);
+  };
+  const CgResult r = conjugate_gradient(apply, rhs, 1e-12, 10, NegativeCurvature::stop);
+  EXPECT_TRUE(r.negative_curvature);
+  EXPECT_FALSE(r.converged);
+  EXPECT_EQ(r.iterations, 2);
+  const double alpha = rhs.squaredNorm() / rhs.dot(d.cwiseProduct(rhs));  // the first step
+  EXPECT_LT((r.v - alpha * rhs).norm(), 1e-15);
+  // Negative curvature at once: v = 0.
+  const auto negative = [](const Eigen::VectorXd& p, Eigen::VectorXd& out) { out = -p; };
+  const CgResult first = conjugate_gradient(negative, rhs, 1e-12, 10, NegativeCurvature::stop);
+  EXPECT_EQ(first.iterations, 1);
+  EXPECT_EQ(first.v, Eigen::VectorXd::Zero(2));
+  EXPECT_THROW(conjugate_gradient(negative, rhs, 1e-12, 10), Error);  // refuse: the default
+}
+
 }  // namespace
 }  // namespace hyperpush::model

@@ -39,7 +39,7 @@ struct HypergradientOptions {
   // largest estimate): (n − 1)·B makes the agreement exact (max_consensus.hpp); 0 skips it.
   std::int64_t agreement_rounds = 0;
   // Method local: conjugate gradients on H_i q = ∇_x f_i to ‖r‖ ≤ cg_tolerance ‖∇_x f_i‖, at most
-  // cg_iterations Hessian-vector products (0: 10 d).
+  // cg_iterations Hessian-vector products (0: 10 d), stopped at non-positive curvature.
   double cg_tolerance = 1e-12;
   int cg_iterations = 0;
 };

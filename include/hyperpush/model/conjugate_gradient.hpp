@@ -17,13 +17,19 @@ struct CgResult {
   int iterations = 0;            // products A p taken
   double relative_residual = 0;  // ‖b − A v‖ / ‖b‖ (0 for b = 0), as tracked by the recursion
   bool converged = false;        // relative_residual ≤ tolerance
+  bool negative_curvature = false;  // stopped at pᵀ A p ≤ 0 (NegativeCurvature::stop)
 };
 
-// `apply(p, out)` sets out = A p. Throws hyperpush::Error when A p shows a direction of
-// non-positive curvature (pᵀ A p ≤ 0: A is not positive definite), or on tolerance ≤ 0 or
-// max_iterations < 1.
+// What a direction of non-positive curvature (pᵀ A p ≤ 0: A is not positive definite) does:
+// refuse throws hyperpush::Error; stop returns the iterate reached before it (v = 0 at the first
+// iteration): truncated CG, as Newton-CG does on a non-convex function (Nocedal & Wright,
+// Algorithm 7.1).
+enum class NegativeCurvature { refuse, stop };
+
+// `apply(p, out)` sets out = A p. Throws hyperpush::Error on tolerance ≤ 0 or max_iterations < 1.
 CgResult conjugate_gradient(
     const std::function<void(const Eigen::VectorXd& p, Eigen::VectorXd& out)>& apply,
-    const Eigen::VectorXd& b, double tolerance, int max_iterations);
+    const Eigen::VectorXd& b, double tolerance, int max_iterations,
+    NegativeCurvature on_negative_curvature = NegativeCurvature::refuse);
 
 }  // namespace hyperpush::model
