@@ -182,7 +182,7 @@ class TorchProblem final : public LocalProblem {
   Tensor predicted_classes(const VectorRef& x, const VectorRef& lambda,
                            const DataPart& data) const {
     const auto options = torch::TensorOptions().dtype(torch::kFloat64);
-    // Copies, not the leaves: those keep the loaded point.
+    // The caller's vectors (copied to a GPU), not the leaves: those keep the loaded point.
     const Tensor point = torch::from_blob(const_cast<double*>(x.data()), {x.size()}, options)
                              .to(device_);
     Tensor logit = network_->logits(parameters(point), data.features);
