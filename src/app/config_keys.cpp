@@ -84,8 +84,9 @@ const std::vector<KeyDecl>& config_keys() {
       real("model.initial_decay", 0.1, 0, 1e6, true, "Starting decay e^λ(0) for l2 / per-feature."),
       text("model.backend", "eigen", {"eigen", "torch", "cuda"},
            "Oracle backend (`eigen`: the analytic reference; `torch`: LibTorch autograd, CPU or "
-           "CUDA, when built with LibTorch; `cuda`: logistic, softmax and ridge with every hyperparameter "
-           "kind on the GPU (local rank mod device count), cuBLAS, when built with CUDA; no fallback)."),
+           "CUDA, when built with LibTorch; `cuda`: logistic, softmax and ridge with every "
+           "hyperparameter kind on the GPU (local rank mod device count), cuBLAS, when built "
+           "with CUDA; no fallback)."),
       text("model.hidden", "32", {},
            "mlp: hidden layer widths, comma-separated (\"64,32\"); model.activation between "
            "layers."),

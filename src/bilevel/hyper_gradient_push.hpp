@@ -17,8 +17,7 @@ HypergradientResult server_neumann(consensus::Gossip& gossip, const AgentSet& ag
 HypergradientResult hessian_exchange(consensus::Gossip& gossip, const AgentSet& agents,
                                      const std::vector<model::Vector>& z, int push_rounds);
 
-HypergradientResult local_hypergradient(const AgentSet& agents,
-                                        const std::vector<model::Vector>& z, double cg_tolerance,
-                                        int cg_iterations);
+HypergradientResult local_hypergradient(const AgentSet& agents, const std::vector<model::Vector>& z,
+                                        double cg_tolerance, int cg_iterations);
 
 }  // namespace hyperpush::bilevel

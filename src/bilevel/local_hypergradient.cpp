@@ -10,9 +10,8 @@
 
 namespace hyperpush::bilevel {
 
-HypergradientResult local_hypergradient(const AgentSet& agents,
-                                        const std::vector<model::Vector>& z, double cg_tolerance,
-                                        int cg_iterations) {
+HypergradientResult local_hypergradient(const AgentSet& agents, const std::vector<model::Vector>& z,
+                                        double cg_tolerance, int cg_iterations) {
   const int d = agents.dim, n = agents.agents;
   const int iterations = cg_iterations > 0 ? cg_iterations : 10 * d;
   HypergradientResult out;

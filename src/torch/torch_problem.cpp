@@ -183,8 +183,8 @@ class TorchProblem final : public LocalProblem {
                            const DataPart& data) const {
     const auto options = torch::TensorOptions().dtype(torch::kFloat64);
     // The caller's vectors (copied to a GPU), not the leaves: those keep the loaded point.
-    const Tensor point = torch::from_blob(const_cast<double*>(x.data()), {x.size()}, options)
-                             .to(device_);
+    const Tensor point =
+        torch::from_blob(const_cast<double*>(x.data()), {x.size()}, options).to(device_);
     Tensor logit = network_->logits(parameters(point), data.features);
     if (hyper_ == HyperKind::per_class)
       logit = logit + torch::from_blob(const_cast<double*>(lambda.data()), {lambda.size()}, options)

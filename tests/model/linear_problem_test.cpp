@@ -401,7 +401,7 @@ TEST(LinearProblemPredict, LargestLogitOnTheAskedPart) {
   const hyperpush::model::Vector lambda = problem->initial_lambda();
   using Part = hyperpush::model::LocalProblem::Part;
   EXPECT_EQ(problem->predict(x, lambda, Part::train),
-            (Eigen::VectorXi{{1, 0, 0}}));                                // z = .75, -1.25, -1.75
+            (Eigen::VectorXi{{1, 0, 0}}));  // z = .75, -1.25, -1.75
   EXPECT_EQ(problem->predict(x, lambda, Part::test), (Eigen::VectorXi{{0, 1}}));  // z = -1.25, 4.25
   EXPECT_DOUBLE_EQ(problem->test_metric(x, lambda), 0.5);
 }

@@ -148,8 +148,9 @@ inline void expect_same_oracles(const LocalProblem& backend, const LocalProblem&
               tolerance * std::abs(reference.inner_loss(x, lambda)));
   EXPECT_NEAR(backend.outer_loss(x, lambda), reference.outer_loss(x, lambda),
               tolerance * std::abs(reference.outer_loss(x, lambda)));
-  EXPECT_LT(relative_error(inner_gradient(backend, x, lambda), inner_gradient(reference, x, lambda)),
-            tolerance);
+  EXPECT_LT(
+      relative_error(inner_gradient(backend, x, lambda), inner_gradient(reference, x, lambda)),
+      tolerance);
   const Vector w1 = random_vector(d, 11), w2 = random_vector(d, 12);
   for (const Vector* w : {&w1, &w2, &w1}) {
     EXPECT_LT(relative_error(hessian_vector(backend, x, lambda, *w),

@@ -34,7 +34,8 @@ inline std::vector<LinearCase> all_linear_cases() {
   for (LinearKind kind : {LinearKind::logistic, LinearKind::softmax, LinearKind::ridge})
     for (HyperKind hyper :
          {HyperKind::l2, HyperKind::per_feature, HyperKind::per_sample, HyperKind::per_class})
-      if (hyper != HyperKind::per_class || kind == LinearKind::softmax) out.push_back({kind, hyper});
+      if (hyper != HyperKind::per_class || kind == LinearKind::softmax)
+        out.push_back({kind, hyper});
   return out;
 }
 

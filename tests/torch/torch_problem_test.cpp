@@ -8,6 +8,8 @@
 #include <cmath>
 #include <ostream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "../model/oracle_checks.hpp"
 #include "hyperpush/error.hpp"
@@ -107,23 +109,27 @@ TEST_P(NetworkOracles, MatchFiniteDifferences) {
   }
 }
 
+NetworkCase mlp(int classes, std::vector<int> hidden, Activation activation, HyperKind hyper,
+                const char* name) {
+  return {TorchKind::mlp, classes, std::move(hidden), 0, activation, hyper, name};
+}
+NetworkCase cnn(int classes, std::vector<int> channels, int kernel, Activation activation,
+                HyperKind hyper, const char* name) {
+  return {TorchKind::cnn, classes, std::move(channels), kernel, activation, hyper, name};
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Shapes, NetworkOracles,
     testing::Values(
-        NetworkCase{TorchKind::mlp, 2, {6}, 0, Activation::tanh, HyperKind::l2, "mlp_binary_tanh_l2"},
-        NetworkCase{TorchKind::mlp, 3, {6, 5}, 0, Activation::tanh, HyperKind::per_feature,
-                    "mlp_two_layers_per_feature"},
-        NetworkCase{TorchKind::mlp, 3, {5}, 0, Activation::softplus, HyperKind::per_sample,
-                    "mlp_softplus_per_sample"},
-        NetworkCase{TorchKind::mlp, 3, {5}, 0, Activation::tanh, HyperKind::per_class,
-                    "mlp_per_class"},
-        NetworkCase{TorchKind::cnn, 2, {2, 3}, 3, Activation::tanh, HyperKind::l2, "cnn_binary_l2"},
-        NetworkCase{TorchKind::cnn, 3, {2, 3}, 5, Activation::tanh, HyperKind::per_class,
-                    "cnn_three_classes_per_class"},
-        NetworkCase{TorchKind::cnn, 3, {3}, 3, Activation::softplus, HyperKind::per_sample,
-                    "cnn_one_block_per_sample"},
-        NetworkCase{TorchKind::cnn, 4, {2, 2}, 1, Activation::softplus, HyperKind::per_feature,
-                    "cnn_pointwise_per_feature"}),
+        mlp(2, {6}, Activation::tanh, HyperKind::l2, "mlp_binary_tanh_l2"),
+        mlp(3, {6, 5}, Activation::tanh, HyperKind::per_feature, "mlp_two_layers_per_feature"),
+        mlp(3, {5}, Activation::softplus, HyperKind::per_sample, "mlp_softplus_per_sample"),
+        mlp(3, {5}, Activation::tanh, HyperKind::per_class, "mlp_per_class"),
+        cnn(2, {2, 3}, 3, Activation::tanh, HyperKind::l2, "cnn_binary_l2"),
+        cnn(3, {2, 3}, 5, Activation::tanh, HyperKind::per_class, "cnn_three_classes_per_class"),
+        cnn(3, {3}, 3, Activation::softplus, HyperKind::per_sample, "cnn_one_block_per_sample"),
+        cnn(4, {2, 2}, 1, Activation::softplus, HyperKind::per_feature,
+            "cnn_pointwise_per_feature")),
     [](const testing::TestParamInfo<NetworkCase>& info) { return std::string(info.param.name); });
 
 // Odd sides floor at each pool (avg_pool2d): a 9 × 9 image pools to 4 × 4, then 2 × 2.
