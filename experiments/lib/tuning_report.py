@@ -11,6 +11,8 @@ per outer step into PNG.
 Usage: /usr/bin/python3 experiments/lib/tuning_report.py RESULTS_DIR PNG
 Relative paths are taken from the repository root.
 """
+import json
+import math
 import os
 import sys
 import tempfile
@@ -35,6 +37,32 @@ HYPER = {"l2": "per-agent L2 decay e^λ", "per-feature": "per-feature decays",
 
 def rel(path):
     return path if os.path.isabs(path) else os.path.join(ROOT, path)
+
+
+def final_agents(out, name):
+    """Every agent's row of metrics.jsonl at the run's last step, by agent id."""
+    rows = [json.loads(line) for line in open(os.path.join(out, "runs", name, "metrics.jsonl"))]
+    last = max(r["step"] for r in rows)
+    return {r["agent"]: r for r in rows if r["step"] == last}
+
+
+def per_agent_lines(out, decay):
+    """Per agent at the last step: the range of validation losses, Σ_i e^{λ_i} for a decay, and
+    the agents whose test accuracy is above / equal to / below the no-tuning run's."""
+    fixed = final_agents(out, "fixed")
+    lines = ["| run, last step | agent validation losses | "
+             + ("Σ_i e^{λ_i} | " if decay else "")
+             + "agents above / equal / below no tuning in test accuracy |",
+             "|---|---|" + ("---|" if decay else "") + "---|"]
+    for name, label, _ in RUNS[:2]:
+        agents = final_agents(out, name)
+        losses = [r["validation_loss"] for r in agents.values()]
+        diff = [agents[a]["test_accuracy"] - fixed[a]["test_accuracy"] for a in agents]
+        decays = f"{sum(math.exp(r['lambda_mean']) for r in agents.values()):.2f} | " if decay else ""
+        lines.append(f"| {name} | {min(losses):.2f}–{max(losses):.2f} | {decays}"
+                     f"{sum(d > 0 for d in diff)} / {sum(d == 0 for d in diff)} / "
+                     f"{sum(d < 0 for d in diff)} |")
+    return lines
 
 
 def main():
@@ -65,6 +93,7 @@ def main():
                      f"| {first['test_accuracy']:.4f} → {last['test_accuracy']:.4f} "
                      f"| {mean}, [{last['lambda_min']:.3f}, {last['lambda_max']:.3f}] "
                      f"| {seconds:.0f} s |")
+    lines += ["", *per_agent_lines(out, decay)]
     table = "\n".join(lines) + "\n"
     fd, tmp = tempfile.mkstemp(prefix=".table.md.", dir=out)
     with os.fdopen(fd, "w") as f:

@@ -136,15 +136,7 @@ std::vector<std::unique_ptr<model::LocalProblem>> torch_problems(
     const Config& config, const model::LinearSpec& linear, std::vector<data::AgentSplit>& parts,
     MPI_Comm comm) {
 #ifdef HYPERPUSH_WITH_TORCH
-  const std::string& kind = config.string("model.kind");
-  model::TorchSpec spec = torch_network_spec(config,
-                                             kind == "mlp"           ? model::TorchKind::mlp
-                                             : kind == "cnn"         ? model::TorchKind::cnn
-                                             : kind == "torchscript" ? model::TorchKind::torchscript
-                                             : kind == "softmax"     ? model::TorchKind::softmax
-                                             : kind == "ridge"       ? model::TorchKind::ridge
-                                                                     : model::TorchKind::logistic,
-                                             comm);
+  model::TorchSpec spec = torch_network_spec(config, config.string("model.kind"), comm);
   spec.hyper = linear.hyper;
   spec.classes = linear.classes;
   spec.l2 = linear.l2;

@@ -130,12 +130,7 @@ Trained train_softmax_and_share(MPI_Comm comm, int rank, const Samples& train,
 // reinitialised(seed) is another draw than the training's start.
 model::TorchSpec network_spec(const Config& config, const ExplainSettings& s, int classes,
                               MPI_Comm comm) {
-  model::TorchSpec spec =
-      torch_network_spec(config,
-                         s.model == "cnn"           ? model::TorchKind::cnn
-                         : s.model == "torchscript" ? model::TorchKind::torchscript
-                                                    : model::TorchKind::mlp,
-                         comm);
+  model::TorchSpec spec = torch_network_spec(config, s.model, comm);
   spec.hyper = model::HyperKind::l2;
   spec.classes = classes;
   spec.l2 = s.training.l2;

@@ -11,15 +11,20 @@ int local_rank(MPI_Comm comm) {
   return rank;
 }
 
-model::TorchSpec torch_network_spec(const Config& config, model::TorchKind kind, MPI_Comm comm) {
+model::TorchSpec torch_network_spec(const Config& config, const std::string& kind, MPI_Comm comm) {
   model::TorchSpec spec;
-  spec.kind = kind;
-  if (kind == model::TorchKind::mlp) spec.hidden = config.widths("model.hidden");
-  if (kind == model::TorchKind::cnn) {
+  spec.kind = kind == "mlp"           ? model::TorchKind::mlp
+              : kind == "cnn"         ? model::TorchKind::cnn
+              : kind == "torchscript" ? model::TorchKind::torchscript
+              : kind == "softmax"     ? model::TorchKind::softmax
+              : kind == "ridge"       ? model::TorchKind::ridge
+                                      : model::TorchKind::logistic;
+  if (spec.kind == model::TorchKind::mlp) spec.hidden = config.widths("model.hidden");
+  if (spec.kind == model::TorchKind::cnn) {
     spec.channels = config.widths("model.channels");
     spec.kernel = static_cast<int>(config.integer("model.kernel"));
   }
-  if (kind == model::TorchKind::torchscript) spec.file = config.path("model.file");
+  if (spec.kind == model::TorchKind::torchscript) spec.file = config.path("model.file");
   spec.activation = config.string("model.activation") == "softplus" ? model::Activation::softplus
                                                                     : model::Activation::tanh;
   spec.device = config.string("model.device");
