@@ -12,6 +12,9 @@ packages=(
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev zlib1g-dev libbenchmark-dev
   # optional backend (CPU LibTorch 1.13); the build goes on without it
   libtorch-dev
+  # both BLAS a Debian machine may have (OpenBLAS-pthread becomes the default): the determinism
+  # tests run under each (tests/e2e/lib/with_blas.sh)
+  libopenblas0-pthread libblas3 liblapack3
   # real data sets and the Python side (plots, numpy replays, scikit-learn comparisons)
   dataset-fashion-mnist python3-sklearn python3-numpy python3-matplotlib
   # a real single-node SLURM for the tests (tests/e2e/slurm.sh)

@@ -12,7 +12,8 @@ export HWLOC_COMPONENTS=${HWLOC_COMPONENTS:--gl}
 if ((EUID == 0)); then
   export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 fi
-if ((np > $(nproc))); then
+# The cores, not what OMP_NUM_THREADS says: GNU nproc reports that variable when it is set.
+if ((np > $(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc))); then
   flags+=(--oversubscribe)
 fi
 exec mpirun "${flags[@]}" -np "$np" "$@"

@@ -2,11 +2,15 @@
 #include <mpi.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <string>
 
 #include "hyperpush/app/commands.hpp"
 #include "hyperpush/app/config.hpp"
+#include "hyperpush/app/interruption.hpp"
+#include "hyperpush/app/library_threads.hpp"
 
 namespace {
 
@@ -40,6 +44,10 @@ int fail(const char* what, bool collective, int code) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before any BLAS call: one thread per library, so that sums do not depend on the machine
+  // (library_threads.hpp); a run's `threads` key may raise it.
+  hyperpush::app::pin_library_threads(1);
+  hyperpush::app::watch_interruptions();
   CLI::App app{"hyperpush: decentralized bilevel optimization over time-varying directed graphs"};
   app.set_version_flag("--version", std::string("hyperpush ") + HYPERPUSH_VERSION);
   app.require_subcommand(1);
@@ -64,11 +72,29 @@ int main(int argc, char** argv) {
 
   app.add_subcommand("config-reference", "Print the config key and topology reference (Markdown)");
 
+  const std::string verbs[] = {"run", "topology", "config-reference"};
+  if (argc > 1 && argv[1][0] != '-' &&
+      std::find(std::begin(verbs), std::end(verbs), argv[1]) == std::end(verbs)) {
+    std::fprintf(stderr,
+                 "hyperpush: error: unknown command '%s'; valid: run, topology, config-reference "
+                 "(hyperpush --help)\n",
+                 argv[1]);
+    return 2;
+  }
   try {
     app.parse(argc, argv);
+  } catch (const CLI::Success& e) {  // --help, --version
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : 2;
+    std::fprintf(stderr, "hyperpush: error: %s (hyperpush %s--help)\n", e.what(),
+                 run->parsed()        ? "run "
+                 : topology->parsed() ? "topology "
+                                      : "");
+    return 2;
+  }
+  if (run->count("--out") > 0 && out_dir.empty()) {
+    std::fprintf(stderr, "hyperpush: error: --out \"\": the folder name is empty\n");
+    return 2;
   }
 
   try {
@@ -83,10 +109,8 @@ int main(int argc, char** argv) {
     std::fputs("\nTopology kinds (`topology.kind`):\n\n", stdout);
     std::fputs(hyperpush::app::topology_reference_markdown().c_str(), stdout);
     return 0;
-  } catch (const hyperpush::app::CollectiveError& e) {
-    return fail(e.what(), true, 2);
   } catch (const hyperpush::Error& e) {
-    return fail(e.what(), false, 2);
+    return fail(e.what(), e.collective(), e.exit_code());
   } catch (const std::exception& e) {
     return fail((std::string("internal error: ") + e.what()).c_str(), false, 1);
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <exception>
 #include <memory>
 #include <string>
@@ -16,6 +17,7 @@
 #include "hyperpush/data/standardize.hpp"
 #include "hyperpush/data/synthetic_mixture.hpp"
 #include "hyperpush/error.hpp"
+#include "hyperpush/graph/mixing_rate.hpp"
 #include "hyperpush/model/linear_problem.hpp"
 #include "hyperpush/model/quadratic_problem.hpp"
 #include "torch_spec.hpp"
@@ -69,6 +71,10 @@ AgentData agent_data(const Config& config, int agents, int first, int count) {
     out.features = train.front().cols;
     return out;
   }
+  if (validation == 0)
+    throw Error(
+        "data.validation_fraction = 0 leaves the agents without validation samples, and a "
+        "bilevel task measures each agent's outer loss f_i on them; valid: > 0 (e.g. 0.2)");
   data::Dataset pool;
   if (name == "libsvm") {
     if (config.path("data.train").empty())
@@ -219,14 +225,58 @@ bilevel::AgentSet build_agents(const Config& config, consensus::Gossip& gossip,
   return set;
 }
 
-bilevel::InnerOptions inner_options(const Config& config) {
+bilevel::InnerOptions inner_options(const Config& config, graph::Schedule& schedule) {
   bilevel::InnerOptions options;
   options.method = bilevel::inner_method(config.string("inner.solver"));
   options.rounds = config.integer("inner.rounds");
   options.step = config.real("inner.step");
   options.tolerance = config.real("inner.tolerance");
   options.check_every = static_cast<int>(config.integer("inner.check_every"));
+  if (options.step == 0 && options.method != bilevel::InnerMethod::exact) {
+    const auto mixing = graph::estimate_mixing_rate(schedule);
+    options.mixing_rate = mixing.rate;
+    options.symmetric_schedule = mixing.symmetric;
+  }
   return options;
+}
+
+InnerConvergence::InnerConvergence(const Config& config)
+    : solver_(config.string("inner.solver")),
+      tolerance_(config.real("inner.tolerance")),
+      required_(config.boolean("inner.require_convergence")) {}
+
+std::string InnerConvergence::describe(const bilevel::InnerReport& report) const {
+  char text[200];
+  std::snprintf(text, sizeof text,
+                "‖Σ∇g(z̄)‖ = %.3g, consensus error %.3g after %lld rounds of %s; inner.tolerance "
+                "= %.3g",
+                report.gradient_norm, report.consensus_error, static_cast<long long>(report.rounds),
+                solver_.c_str(), tolerance_);
+  return text;
+}
+
+void InnerConvergence::record(const bilevel::InnerReport& report, const std::string& where) {
+  ++solves_;
+  worst_residual_ = std::max(worst_residual_, report.gradient_norm);
+  worst_consensus_ = std::max(worst_consensus_, report.consensus_error);
+  most_rounds_ = std::max(most_rounds_, report.rounds);
+  if (report.converged) return;
+  ++unconverged_;
+  if (required_)
+    throw Divergence(where + ": the inner problem was not solved (" + describe(report) +
+                     "); raise inner.rounds or inner.tolerance, or use inner.solver = "
+                     "\"push-diging\"");
+}
+
+void InnerConvergence::finish(int rank) const {
+  if (rank != 0 || converged()) return;
+  std::fprintf(stderr,
+               "hyperpush: warning: %d of %d inner solves ended above inner.tolerance = %.3g "
+               "(worst ‖Σ∇g(z̄)‖ = %.3g, consensus error %.3g, at most %lld rounds of %s): "
+               "hyper-gradients are taken at an inexact x*(λ); raise inner.rounds, or set "
+               "inner.require_convergence = true to make this an error\n",
+               unconverged_, solves_, tolerance_, worst_residual_, worst_consensus_,
+               static_cast<long long>(most_rounds_), solver_.c_str());
 }
 
 bilevel::HypergradientOptions hypergradient_options(const Config& config, int agents,

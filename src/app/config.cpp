@@ -147,6 +147,9 @@ Value from_text(const KeyDecl& decl, const std::string& text, const std::string&
       std::int64_t v = 0;
       const auto r = std::from_chars(first, last, v);
       if (r.ec == std::errc() && r.ptr == last && !text.empty()) return v;
+      if (r.ec == std::errc::result_out_of_range && r.ptr == last)
+        throw Error(where + ": key '" + decl.key + "' = " + text +
+                    " is out of range; valid: " + range_text(decl));
       break;
     }
     case KeyType::real: {
@@ -194,11 +197,14 @@ std::string config_reference_markdown() {
 
 void Config::set(const KeyDecl& decl, const Value& value, const std::string& where) {
   if (decl.type == KeyType::integer || decl.type == KeyType::real) {
-    const double v = decl.type == KeyType::integer
-                         ? static_cast<double>(std::get<std::int64_t>(value))
-                         : std::get<double>(value);
+    // Integers compare as integers: 2^53 + 1 must not round to the maximum 2^53.
+    const bool integer = decl.type == KeyType::integer;
+    const double v =
+        integer ? static_cast<double>(std::get<std::int64_t>(value)) : std::get<double>(value);
     const bool low = decl.min_exclusive ? !(v > decl.min) : !(v >= decl.min);
-    if (!std::isfinite(v) || low || v > decl.max)
+    const bool high = integer ? std::get<std::int64_t>(value) > static_cast<std::int64_t>(decl.max)
+                              : v > decl.max;
+    if (!std::isfinite(v) || low || high)
       throw Error(where + ": key '" + decl.key + "' = " + format_value(value) +
                   " is out of range; valid: " + range_text(decl));
   }
@@ -228,7 +234,8 @@ Config Config::defaults(const std::vector<std::string>& overrides) {
 }
 
 Config Config::load(const std::string& path, const std::vector<std::string>& overrides) {
-  if (!std::filesystem::exists(path)) throw Error(path + ": cannot open config file (no such file)");
+  if (!std::filesystem::exists(path))
+    throw Error(path + ": cannot open config file (no such file)");
   if (!std::filesystem::is_regular_file(path))
     throw Error(path + ": cannot open config file (not a regular file)");
   toml::table doc;
@@ -271,14 +278,26 @@ Config Config::load(const std::string& path, const std::vector<std::string>& ove
   return config;
 }
 
+const Value& Config::value(const std::string& key, KeyType type) const {
+  const auto it = values_.find(key);  // Value's alternatives are in KeyType's order
+  if (it == values_.end() || it->second.index() != static_cast<std::size_t>(type))
+    throw Error("config: no key '" + key + "' of type " + type_name(type) +
+                " is declared (app/config_keys.cpp)");
+  return it->second;
+}
+
 std::int64_t Config::integer(const std::string& key) const {
-  return std::get<std::int64_t>(values_.at(key));
+  return std::get<std::int64_t>(value(key, KeyType::integer));
 }
-double Config::real(const std::string& key) const { return std::get<double>(values_.at(key)); }
+double Config::real(const std::string& key) const {
+  return std::get<double>(value(key, KeyType::real));
+}
 const std::string& Config::string(const std::string& key) const {
-  return std::get<std::string>(values_.at(key));
+  return std::get<std::string>(value(key, KeyType::string));
 }
-bool Config::boolean(const std::string& key) const { return std::get<bool>(values_.at(key)); }
+bool Config::boolean(const std::string& key) const {
+  return std::get<bool>(value(key, KeyType::boolean));
+}
 
 void Config::set_integer(const std::string& key, std::int64_t value) {
   const KeyDecl* decl = find_key(key);

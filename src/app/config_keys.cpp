@@ -51,6 +51,10 @@ const std::vector<KeyDecl>& config_keys() {
               "Seed of every random draw (schedule, data split, initial values)."),
       integer("agents", 0, 0, 1e7,
               "Number of agents, spread over the MPI ranks in blocks; 0 = one agent per rank."),
+      integer("threads", 1, 1, 1024,
+              "Threads per MPI rank for BLAS, OpenMP and LibTorch, set by the program whatever "
+              "the environment says. 1 keeps results byte-identical across rank counts; more "
+              "makes the order of sums (and so the last bits) depend on the thread count."),
 
       text("topology.kind", "random-directed", topology_kind_names(),
            "Communication schedule G(t); see the topology table for each kind."),
@@ -136,14 +140,19 @@ const std::vector<KeyDecl>& config_keys() {
 
       text("inner.solver", "push-diging", {"exact", "sgp", "gradient-push", "push-diging"},
            "Inner solver for x*(λ) = argmin Σ g_i (exact = gathered Newton, small problems)."),
-      integer("inner.rounds", 2000, 1, 1e9,
-              "At most this many rounds (Newton steps for exact) per inner solve."),
+      integer("inner.rounds", 100000, 1, 1e9,
+              "At most this many rounds (Newton steps for exact) per inner solve; a solve stops at "
+              "inner.tolerance, and one that does not is reported."),
       real("inner.step", 0.0, 0, 1e6, false,
-           "Step size (push-diging α; sgp / gradient-push η_0 of η_t = η_0/√(1+t)); 0 = 0.2 / max "
-           "L_i."),
+           "Step size (push-diging α; sgp / gradient-push η_0 of η_t = η_0/√(1+t)); 0 = f / max "
+           "L_i at every solve, f = 0.5 on symmetric schedules, min(0.5, 2(1 − ρ)²) on directed "
+           "ones (ρ: the schedule's mixing rate)."),
       real("inner.tolerance", 1e-10, 0, 1, false,
            "Stop once ‖Σ ∇g_i(z̄)‖ and max ‖z_i − z̄‖ are below it."),
       integer("inner.check_every", 50, 1, 1e9, "Rounds between stopping checks (each gathers z)."),
+      flag("inner.require_convergence", false,
+           "A solve that ends above inner.tolerance stops the run (exit code 5) instead of one "
+           "warning line per run."),
 
       text("hypergradient.method", "hgp",
            {"hgp", "exact", "server-neumann", "hessian-exchange", "local"},

@@ -56,6 +56,10 @@ data::TrainTest load_train_test(const Config& config) {
     order.resize(max_train);
     out.train = data::subset(out.train, order);
   }
+  if (out.test.rows == 0)
+    throw Error(
+        "data.test_fraction = 0 leaves no test samples, and this task reports its results on "
+        "them; valid: > 0 (e.g. 0.2), or a data.test file");
   return out;
 }
 

@@ -16,7 +16,6 @@
 // for the randomization test): in this task every rank reads the same data; a decentralized
 // Hessian (push-sum Neumann, as for the hyper-gradient) is not implemented.
 #include <mpi.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -46,6 +45,7 @@
 #include "hyperpush/model/classifier.hpp"
 #include "hyperpush/model/torch_problem.hpp"
 #include "hyperpush/random.hpp"
+#include "run_facts.hpp"
 #include "torch_spec.hpp"
 
 namespace hyperpush::app {
@@ -250,12 +250,15 @@ void run_explain(RunContext& c) {
       data::standardize(data.train, st.mean, st.scale);
       data::standardize(data.test, st.mean, st.scale);
     }
-    if (data.test.rows == 0)
-      throw Error("explain: the test part is empty; set data.test_fraction > 0");
     if (data.train.rows < static_cast<std::size_t>(c.agents))
       throw Error("explain: " + std::to_string(data.train.rows) + " training samples for " +
-                  std::to_string(c.agents) +
-                  " agents; every agent needs a shard (lower agents or raise data.max_train)");
+                  std::to_string(c.agents) + " agents; every agent needs a shard (lower agents" +
+                  (c.config.integer("data.max_train") > 0 ? " or raise data.max_train)" : ")"));
+    if (static_cast<std::size_t>(s.top_k) >= data.train.rows)
+      throw Error("explain.top_k = " + std::to_string(s.top_k) + " is not below the " +
+                  std::to_string(data.train.rows) +
+                  " training samples, so every test would pass or fail by counting; valid: 1 .. " +
+                  std::to_string(data.train.rows - 1));
     train = explain::samples_of(data.train);
     test = explain::samples_of(data.test);
     train.classes = test.classes = std::max(data.train.classes, data.test.classes);
@@ -440,13 +443,9 @@ void run_explain(RunContext& c) {
     out["network"]["standardized"] = c.config.boolean("data.standardize");
   }
   c.results->write("explain.json", out.dump(2) + "\n");
-  char host[256] = {};
-  gethostname(host, sizeof host - 1);
-  const json timings = {
-      {"ranks", c.ranks},
-      {"host", host},
-      {"seconds_total", std::chrono::duration<double>(Clock::now() - start).count()},
-      {"seconds_training", train_seconds}};
+  json timings = run_facts(c);
+  timings["seconds_total"] = std::chrono::duration<double>(Clock::now() - start).count();
+  timings["seconds_training"] = train_seconds;
   c.results->write("timings.json", timings.dump(2) + "\n");
 
   std::string description = "softmax regression";

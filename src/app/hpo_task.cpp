@@ -13,6 +13,7 @@
 #include "hyperpush/app/task.hpp"
 #include "hyperpush/comm/gather.hpp"
 #include "hyperpush/error.hpp"
+#include "run_facts.hpp"
 #include "surrogate_tree.hpp"
 
 namespace hyperpush::app {
@@ -27,6 +28,7 @@ struct StepMetrics {
   double lambda_min, lambda_mean, lambda_max;  // over all agents' λ entries
   double hypergradient_norm;                   // max_i ‖v_i‖ (0 after the last step)
   double cosine;  // cos(v, exact) over all agents' stacked hyper-gradients; NaN when not computed
+  bilevel::InnerReport inner;  // the step's inner solve
 };
 
 // Adam (Kingma & Ba) or plain gradient descent on one agent's λ_i.
@@ -55,9 +57,9 @@ class LambdaOptimizer {
 
 // Gathers the per-agent numbers of one step and reduces them on rank 0.
 StepMetrics measure(RunContext& c, const consensus::Gossip& gossip, const bilevel::AgentSet& agents,
-                    const std::vector<model::Vector>& z, const std::vector<model::Vector>& v,
-                    const std::vector<model::Vector>& exact, std::int64_t step,
-                    std::ostream* metrics) {
+                    const bilevel::InnerReport& inner, const std::vector<model::Vector>& z,
+                    const std::vector<model::Vector>& v, const std::vector<model::Vector>& exact,
+                    std::int64_t step, std::ostream* metrics) {
   // cos(v, exact) of the stacked vectors: Σ_i v_i·e_i / (‖v‖ ‖e‖), the three sums gathered.
   std::vector<double> dots(3 * agents.local_count(), 0.0);
   for (int i = 0; i < agents.local_count() && !exact.empty(); ++i) {
@@ -80,34 +82,57 @@ StepMetrics measure(RunContext& c, const consensus::Gossip& gossip, const bileve
     rows[6 * i + 5] = v.empty() ? 0.0 : v[i].norm();
   }
   const auto all = comm::gather_agents(c.comm, gossip.map(), rows, 6);
-  StepMetrics m{step, 0, 0, INFINITY, 0, -INFINITY, 0, NAN};
+  StepMetrics m{step, 0, 0, INFINITY, 0, -INFINITY, 0, NAN, inner};
   if (!exact.empty()) m.cosine = sums[0] / std::sqrt(sums[1] * sums[2]);
+  if (c.rank == 0)
+    for (int i = 0; i < c.agents; ++i) m.validation_loss += all[6 * i] / c.agents;
+  // Every rank needs F for the health check (collective: the same verdict everywhere).
+  MPI_Bcast(&m.validation_loss, 1, MPI_DOUBLE, 0, c.comm);
+  if (!std::isfinite(m.validation_loss))
+    throw Divergence("outer step " + std::to_string(step) + ": the validation loss is " +
+                     std::to_string(m.validation_loss) + "; lower outer.lr");
   if (c.rank != 0) return m;
   for (int i = 0; i < c.agents; ++i) {
     const double* r = all.data() + 6 * i;
-    m.validation_loss += r[0] / c.agents;
     m.test_accuracy += r[1] / c.agents;
     m.lambda_min = std::min(m.lambda_min, r[2]);
     m.lambda_mean += r[3] / c.agents;
     m.lambda_max = std::max(m.lambda_max, r[4]);
     m.hypergradient_norm = std::max(m.hypergradient_norm, r[5]);
     if (metrics)
-      *metrics << json{{"step", step},          {"agent", i},          {"validation_loss", r[0]},
-                       {"test_accuracy", r[1]}, {"lambda_mean", r[3]}, {"hypergradient_norm", r[5]}}
+      *metrics << json{{"step", step},
+                       {"agent", i},
+                       {"validation_loss", r[0]},
+                       {"test_accuracy", r[1]},
+                       {"lambda_mean", r[3]},
+                       {"hypergradient_norm", r[5]},
+                       {"inner_rounds", inner.rounds},
+                       {"inner_residual", inner.gradient_norm},
+                       {"inner_consensus_error", inner.consensus_error}}
                       .dump()
                << '\n';
   }
   return m;
 }
 
+// `step()` with "outer step k: " leading a divergence's message.
+template <typename Step>
+auto at_outer_step(std::int64_t k, const Step& step) {
+  try {
+    return step();
+  } catch (const Divergence& e) {
+    throw Divergence("outer step " + std::to_string(k) + ": " + e.what());
+  }
+}
+
 // K outer steps with the given hyper-gradient method; returns the metrics of steps 0 .. K.
 std::vector<StepMetrics> optimize(RunContext& c, const std::string& method, std::ostream* metrics,
-                                  nlohmann::json* surrogates) {
+                                  InnerConvergence& convergence, nlohmann::json* surrogates) {
   consensus::Gossip gossip(c.comm, c.schedule);
   bilevel::AgentSet agents;
   std::vector<data::AgentSplit> parts;
   on_all_ranks(c.comm, [&] { agents = build_agents(c.config, gossip, &parts); });
-  bilevel::InnerSolver inner(gossip, agents, inner_options(c.config));
+  bilevel::InnerSolver inner(gossip, agents, inner_options(c.config, c.schedule));
   auto options = hypergradient_options(c.config, c.agents, c.schedule_check.b);
   options.method = bilevel::hypergradient_method(method);
   const bool adam = c.config.string("outer.optimizer") == "adam";
@@ -120,21 +145,26 @@ std::vector<StepMetrics> optimize(RunContext& c, const std::string& method, std:
   const bool small = static_cast<double>(c.agents) * dim * dim <= 5e7 && dim <= 2000;
   std::vector<StepMetrics> history;
   for (std::int64_t k = 0; k <= steps; ++k) {
-    inner.solve();
+    const auto report = at_outer_step(k, [&] { return inner.solve(); });
+    convergence.record(report, "outer step " + std::to_string(k));
     if (k == steps) {
-      history.push_back(measure(c, gossip, agents, inner.z(), {}, {}, k, metrics));
+      history.push_back(measure(c, gossip, agents, report, inner.z(), {}, {}, k, metrics));
       if (surrogates) *surrogates = surrogate_trees(c, agents, parts, inner.z());
       break;
     }
-    const auto v = bilevel::compute_hypergradient(gossip, agents, inner.z(), options).v;
+    const auto v = at_outer_step(k, [&] {
+      auto result = bilevel::compute_hypergradient(gossip, agents, inner.z(), options);
+      bilevel::check_hypergradient(c.comm, result, options);
+      return std::move(result.v);
+    });
     const auto exact = small ? bilevel::exact_hypergradient(c.comm, gossip.map(), agents, inner.z())
                              : std::vector<model::Vector>{};
-    history.push_back(measure(c, gossip, agents, inner.z(), v, exact, k, metrics));
+    history.push_back(measure(c, gossip, agents, report, inner.z(), v, exact, k, metrics));
     for (int i = 0; i < agents.local_count(); ++i) optimizers[i].step(agents.lambda[i], v[i]);
     if (c.rank == 0) {
       char detail[96];
-      std::snprintf(detail, sizeof detail, "steps, validation loss %.5f",
-                    history.back().validation_loss);
+      std::snprintf(detail, sizeof detail, "steps, validation loss %.5g at step %lld",
+                    history.back().validation_loss, static_cast<long long>(k));
       c.progress.update(method, k + 1, steps, detail);
     }
   }
@@ -149,7 +179,10 @@ json to_json(const StepMetrics& m) {
           {"lambda_mean", m.lambda_mean},
           {"lambda_max", m.lambda_max},
           {"hypergradient_norm", m.hypergradient_norm},
-          {"cosine_to_exact", std::isnan(m.cosine) ? json(nullptr) : json(m.cosine)}};
+          {"cosine_to_exact", std::isnan(m.cosine) ? json(nullptr) : json(m.cosine)},
+          {"inner_rounds", m.inner.rounds},
+          {"inner_residual", m.inner.gradient_norm},
+          {"inner_consensus_error", m.inner.consensus_error}};
 }
 
 }  // namespace
@@ -163,10 +196,19 @@ void run_hpo(RunContext& c) {
   on_all_ranks(c.comm, [&] {
     if (surrogate && c.config.string("problem.kind") != "model")
       throw Error("outer.surrogate_tree needs a model on data (problem.kind = \"model\")");
+    if (c.config.string("problem.kind") == "model" &&
+        c.config.string("data.dataset") != "synthetic-mixture" &&
+        c.config.real("data.test_fraction") == 0)
+      throw Error(
+          "data.test_fraction = 0 leaves the agents without test samples, and hpo reports each "
+          "agent's test accuracy on them; valid: > 0 (e.g. 0.2)");
   });
-  const auto history = optimize(c, method, metrics, surrogate ? &surrogates : nullptr);
+  InnerConvergence convergence(c.config), baseline_convergence(c.config);
+  const auto history = optimize(c, method, metrics, convergence, surrogate ? &surrogates : nullptr);
   std::vector<StepMetrics> local;
-  if (c.config.boolean("outer.baseline_local")) local = optimize(c, "local", nullptr, nullptr);
+  if (c.config.boolean("outer.baseline_local"))
+    local = optimize(c, "local", nullptr, baseline_convergence, nullptr);
+  convergence.finish(c.rank);
   if (c.rank != 0) return;
 
   json steps = json::array();
@@ -183,6 +225,10 @@ void run_hpo(RunContext& c) {
       {"initial_test_accuracy", history.front().test_accuracy},
       {"test_accuracy", history.back().test_accuracy},
       {"history", steps},
+      {"inner_converged", convergence.converged()},
+      {"inner_worst_residual", convergence.worst_residual()},
+      {"inner_worst_consensus_error", convergence.worst_consensus_error()},
+      {"inner_most_rounds", convergence.most_rounds()},
   };
   double min_cosine = INFINITY;
   for (std::size_t k = 0; k + 1 < history.size(); ++k)
@@ -196,8 +242,9 @@ void run_hpo(RunContext& c) {
   c.results->write("summary.json", summary.dump(2) + "\n");
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  c.results->write("timings.json",
-                   json{{"ranks", c.ranks}, {"seconds_total", seconds}}.dump(2) + "\n");
+  json timings = run_facts(c);
+  timings["seconds_total"] = seconds;
+  c.results->write("timings.json", timings.dump(2) + "\n");
 
   std::printf("hyperpush hpo: %s, %d agents on %d rank%s, topology %s, %s %s on %s (%s split)\n",
               method.c_str(), c.agents, c.ranks, c.ranks == 1 ? "" : "s",

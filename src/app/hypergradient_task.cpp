@@ -3,6 +3,7 @@
 // small enough to gather, at x* itself for an end-to-end figure).
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -10,6 +11,7 @@
 #include "hyperpush/app/commands.hpp"
 #include "hyperpush/app/task.hpp"
 #include "hyperpush/comm/gather.hpp"
+#include "run_facts.hpp"
 
 namespace hyperpush::app {
 namespace {
@@ -22,14 +24,17 @@ std::vector<std::vector<double>> as_rows(const std::vector<model::Vector>& v) {
   return rows;
 }
 
+// max(a, b) that keeps a NaN (std::max(a, NaN) is a).
+double nan_max(double a, double b) { return std::isnan(b) || b > a ? b : a; }
+
 // max_i ‖a_i − b_i‖ / max_i ‖b_i‖ over gathered rows.
 double relative_error(const std::vector<std::vector<double>>& a,
                       const std::vector<std::vector<double>>& b) {
   double diff = 0, scale = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {
     const Eigen::Map<const model::Vector> x(a[i].data(), a[i].size()), y(b[i].data(), b[i].size());
-    diff = std::max(diff, (x - y).norm());
-    scale = std::max(scale, y.norm());
+    diff = nan_max(diff, (x - y).norm());
+    scale = nan_max(scale, y.norm());
   }
   return scale > 0 ? diff / scale : diff;
 }
@@ -37,7 +42,7 @@ double relative_error(const std::vector<std::vector<double>>& a,
 double max_norm(const std::vector<std::vector<double>>& rows) {
   double m = 0;
   for (const auto& r : rows)
-    m = std::max(m, Eigen::Map<const model::Vector>(r.data(), r.size()).norm());
+    m = nan_max(m, Eigen::Map<const model::Vector>(r.data(), r.size()).norm());
   return m;
 }
 
@@ -50,8 +55,10 @@ void run_hypergradient(RunContext& c) {
   on_all_ranks(c.comm, [&] { agents = build_agents(c.config, gossip); });
   const int local = agents.local_count(), dim = agents.dim;
 
-  bilevel::InnerSolver inner(gossip, agents, inner_options(c.config));
+  bilevel::InnerSolver inner(gossip, agents, inner_options(c.config, c.schedule));
   const auto inner_report = inner.solve();
+  InnerConvergence convergence(c.config);
+  convergence.record(inner_report, "hypergradient");
 
   // Traffic of the hyper-gradient alone: counters before and after.
   std::vector<double> traffic(2 * local);
@@ -63,6 +70,7 @@ void run_hypergradient(RunContext& c) {
   const std::int64_t rounds_before = gossip.rounds_used();
   const auto result = bilevel::compute_hypergradient(gossip, agents, inner.z(), options);
   const std::int64_t rounds = gossip.rounds_used() - rounds_before;
+  bilevel::check_hypergradient(c.comm, result, options);
   for (int i = 0; i < local; ++i) {
     traffic[2 * i] += static_cast<double>(gossip.traffic(i).messages);
     traffic[2 * i + 1] += static_cast<double>(gossip.traffic(i).bytes);
@@ -88,6 +96,7 @@ void run_hypergradient(RunContext& c) {
     e = comm::gather_ragged_agents(c.comm, gossip.map(), as_rows(exact));
     e_star = comm::gather_ragged_agents(c.comm, gossip.map(), as_rows(exact_at_optimum));
   }
+  convergence.finish(c.rank);
   if (c.rank != 0) return;
 
   std::int64_t messages = 0, bytes = 0;
@@ -116,6 +125,7 @@ void run_hypergradient(RunContext& c) {
       {"inner_rounds", inner_report.rounds},
       {"inner_residual", inner_report.gradient_norm},
       {"consensus_error", inner_report.consensus_error},
+      {"inner_converged", inner_report.converged},
       {"hypergradient_rounds", rounds},
       {"bytes_sent", bytes},
       {"messages_sent", messages},
@@ -129,8 +139,9 @@ void run_hypergradient(RunContext& c) {
   c.results->write("summary.json", summary.dump(2) + "\n");
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  c.results->write("timings.json",
-                   json{{"ranks", c.ranks}, {"seconds_total", seconds}}.dump(2) + "\n");
+  json timings = run_facts(c);
+  timings["seconds_total"] = seconds;
+  c.results->write("timings.json", timings.dump(2) + "\n");
 
   std::printf(
       "hyperpush hypergradient: %s, %d agents on %d rank%s, topology %s, seed %lld, d = %d\n",

@@ -2,12 +2,16 @@
 
 #include <cstdio>
 
+#include "hyperpush/app/interruption.hpp"
+
 namespace hyperpush::app {
 
 Progress::Progress(bool enabled) : enabled_(enabled), last_(std::chrono::steady_clock::now()) {}
 
 void Progress::update(const std::string& what, std::int64_t done, std::int64_t total,
                       const std::string& detail) {
+  note_position(what + " " + std::to_string(done) + "/" + std::to_string(total) +
+                (detail.empty() ? "" : " " + detail.substr(0, detail.find(','))));
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
   if (done != total && now - last_ < std::chrono::seconds(1)) return;

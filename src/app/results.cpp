@@ -1,7 +1,11 @@
 #include "hyperpush/app/results.hpp"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <system_error>
 
@@ -10,13 +14,67 @@
 namespace fs = std::filesystem;
 
 namespace hyperpush::app {
+namespace {
+
+bool is_result_folder(const fs::path& dir) {
+  std::error_code ec;
+  return fs::exists(dir / ResultWriter::kMarker, ec) ||
+         fs::exists(dir / "config.resolved.toml", ec);
+}
+
+bool process_alive(long pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; }
+
+// `.NAME.partial-PID` and `.NAME.replaced-PID` next to `dir` whose process is gone: left by a run
+// that was killed.
+void remove_stale_siblings(const fs::path& dir) {
+  const std::string name = dir.filename().string();
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir.parent_path(), ec)) {
+    const std::string sibling = entry.path().filename().string();
+    for (const std::string kind : {".partial-", ".replaced-"}) {
+      const std::string prefix = "." + name + kind;
+      if (sibling.rfind(prefix, 0) != 0) continue;
+      const std::string pid = sibling.substr(prefix.size());
+      if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+      if (!process_alive(std::stol(pid))) fs::remove_all(entry.path(), ec);
+    }
+  }
+}
+
+// Exchanges the names of two existing paths in one step (Linux renameat2); false where the file
+// system cannot.
+bool exchange_names(const fs::path& a, const fs::path& b) {
+#ifdef RENAME_EXCHANGE
+  return ::renameat2(AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), RENAME_EXCHANGE) == 0;
+#else
+  (void)a, (void)b;
+  return false;
+#endif
+}
+
+}  // namespace
 
 ResultWriter::ResultWriter(std::string dir) : dir_(std::move(dir)) {
+  if (dir_.empty())
+    throw Error("the output folder name is empty; give a folder (--out DIR or output.dir)");
+  const fs::path path = fs::absolute(dir_).lexically_normal();
+  const fs::path target = path.filename().empty() ? path.parent_path() : path;
+  target_ = target.string();
   std::error_code ec;
-  fs::create_directories(dir_, ec);
-  if (ec || !fs::is_directory(dir_))
-    throw Error(dir_ + ": cannot create the output folder (" + ec.message() + ")");
-  staging_ = (fs::path(dir_) / (".partial-" + std::to_string(::getpid()))).string();
+  if (fs::exists(target, ec) && !fs::is_directory(target, ec))
+    throw Error(dir_ + ": exists and is not a folder; give a folder for the results");
+  if (fs::is_directory(target, ec) && !fs::is_empty(target, ec) && !is_result_folder(target))
+    throw Error(dir_ +
+                ": the folder holds files no hyperpush run wrote; give a new or empty folder "
+                "(a result folder of an earlier run is replaced as a whole)");
+  for (fs::path p = target.parent_path(); !p.empty() && !fs::exists(p, ec); p = p.parent_path())
+    created_parents_.push_back(p.string());
+  fs::create_directories(target.parent_path(), ec);
+  if (ec) throw Error(dir_ + ": cannot create the output folder (" + ec.message() + ")");
+  remove_stale_siblings(target);
+  const std::string pid = std::to_string(::getpid());
+  staging_ =
+      (target.parent_path() / ("." + target.filename().string() + ".partial-" + pid)).string();
   fs::remove_all(staging_, ec);
   if (!fs::create_directory(staging_, ec))
     throw Error(staging_ + ": cannot create a staging folder for the results (" + ec.message() +
@@ -25,10 +83,10 @@ ResultWriter::ResultWriter(std::string dir) : dir_(std::move(dir)) {
 
 ResultWriter::~ResultWriter() {
   streams_.clear();
-  if (!committed_) {
-    std::error_code ec;
-    fs::remove_all(staging_, ec);
-  }
+  if (committed_) return;
+  std::error_code ec;
+  fs::remove_all(staging_, ec);
+  for (const auto& parent : created_parents_) fs::remove(parent, ec);  // only if empty
 }
 
 std::ofstream& ResultWriter::stream(const std::string& name) {
@@ -53,21 +111,27 @@ std::string ResultWriter::file_list() const {
 }
 
 void ResultWriter::commit() {
+  write(kMarker, "hyperpush " HYPERPUSH_VERSION "\n");
   for (auto& [name, out] : streams_) {
     out.flush();
     if (!out) throw Error((fs::path(staging_) / name).string() + ": write failed (disk full?)");
     out.close();
   }
-  for (const auto& [name, out] : streams_) {
-    std::error_code ec;
-    fs::rename(fs::path(staging_) / name, fs::path(dir_) / name, ec);
-    if (ec)
-      throw Error((fs::path(dir_) / name).string() + ": cannot move result into place (" +
-                  ec.message() + ")");
+  streams_.erase(kMarker);  // not listed among the results
+  const fs::path target = target_;
+  std::error_code ec, ignored;
+  if (!fs::exists(target, ec)) {
+    fs::rename(staging_, target, ec);
+  } else if (exchange_names(staging_, target)) {
+    fs::remove_all(staging_, ignored);  // the earlier run's folder, now under the staging name
+  } else {  // two renames: for a moment there is no folder, never a mixed one
+    const fs::path replaced = target.parent_path() / ("." + target.filename().string() +
+                                                      ".replaced-" + std::to_string(::getpid()));
+    fs::rename(target, replaced, ec);
+    if (!ec) fs::rename(staging_, target, ec);
+    if (!ec) fs::remove_all(replaced, ignored);
   }
-  streams_.clear();
-  std::error_code ec;
-  fs::remove_all(staging_, ec);
+  if (ec) throw Error(dir_ + ": cannot move the results into place (" + ec.message() + ")");
   committed_ = true;
 }
 

@@ -7,6 +7,8 @@
 #include <optional>
 
 #include "hyperpush/app/commands.hpp"
+#include "hyperpush/app/interruption.hpp"
+#include "hyperpush/app/library_threads.hpp"
 #include "hyperpush/app/task.hpp"
 #include "hyperpush/error.hpp"
 
@@ -25,19 +27,21 @@ void on_all_ranks(MPI_Comm comm, const std::function<void()>& step) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   std::string message;
+  int code = 0;
   try {
     step();
   } catch (const Error& e) {
     message = e.what();
+    code = e.exit_code();
   }
-  int failed = message.empty() ? INT32_MAX : rank, first_failed = 0;
+  int failed = code == 0 ? INT32_MAX : rank, first_failed = 0;
   MPI_Allreduce(&failed, &first_failed, 1, MPI_INT, MPI_MIN, comm);
   if (first_failed == INT32_MAX) return;
-  int length = static_cast<int>(message.size());
-  MPI_Bcast(&length, 1, MPI_INT, first_failed, comm);
-  message.resize(length);
-  MPI_Bcast(message.data(), length, MPI_CHAR, first_failed, comm);
-  throw CollectiveError(message);
+  int header[2] = {static_cast<int>(message.size()), code};
+  MPI_Bcast(header, 2, MPI_INT, first_failed, comm);
+  message.resize(header[0]);
+  MPI_Bcast(message.data(), header[0], MPI_CHAR, first_failed, comm);
+  throw Error(message, header[1], true);
 }
 
 int run_command(const std::string& config_path, const std::vector<std::string>& overrides,
@@ -46,6 +50,7 @@ int run_command(const std::string& config_path, const std::vector<std::string>& 
   int rank = 0, ranks = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &ranks);
+  note_rank(rank);
 
   std::optional<Config> config;
   std::unique_ptr<graph::Schedule> schedule;
@@ -57,14 +62,17 @@ int run_command(const std::string& config_path, const std::vector<std::string>& 
     agents = static_cast<int>(config->integer("agents"));
     if (agents == 0) agents = ranks;
     config->set_integer("agents", agents);
+    pin_library_threads(static_cast<int>(config->integer("threads")));
     const auto seed = static_cast<std::uint64_t>(config->integer("seed"));
     schedule = std::make_unique<graph::Schedule>(topology_spec(*config), agents, seed);
     // Refuse a schedule push-sum cannot work on before any work is done.
     check = graph::analyze_schedule(*schedule, 0, config->integer("topology.check_rounds"));
     graph::require_b_strongly_connected(check);
-    if (rank == 0)
+    if (rank == 0) {
       results =
           std::make_unique<ResultWriter>(out_dir.empty() ? config->string("output.dir") : out_dir);
+      on_interruption_remove(results->dir(), results->staging());
+    }
   });
 
   Progress progress(rank == 0 && config->boolean("output.progress"));

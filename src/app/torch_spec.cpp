@@ -29,6 +29,7 @@ model::TorchSpec torch_network_spec(const Config& config, const std::string& kin
                                                                     : model::Activation::tanh;
   spec.device = config.string("model.device");
   spec.local_rank = local_rank(comm);
+  spec.threads = static_cast<int>(config.integer("threads"));
   return spec;
 }
 

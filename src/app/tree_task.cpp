@@ -8,7 +8,6 @@
 // same bytes whatever the rank count. Cost per cell: (1 + Σ trials) fits and 2 · trials distance
 // walks per depth.
 #include <mpi.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -23,14 +22,15 @@
 #include "hyperpush/app/commands.hpp"
 #include "hyperpush/app/dataset_config.hpp"
 #include "hyperpush/app/task.hpp"
-#include "hyperpush/explain/randomization_test.hpp"
-#include "surrogate_tree.hpp"
 #include "hyperpush/app/tree_grid.hpp"
 #include "hyperpush/error.hpp"
+#include "hyperpush/explain/randomization_test.hpp"
 #include "hyperpush/tree/learner.hpp"
 #include "hyperpush/tree/sensitivity.hpp"
 #include "hyperpush/tree/tree_dot.hpp"
 #include "hyperpush/tree/tree_json.hpp"
+#include "run_facts.hpp"
+#include "surrogate_tree.hpp"
 
 namespace hyperpush::app {
 
@@ -54,7 +54,6 @@ using nlohmann::json;
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
-
 
 // Every rank's strings, on rank 0 in rank order (two collectives; after the work, never inside it).
 std::vector<std::string> gather_strings(MPI_Comm comm, int rank, int ranks,
@@ -90,7 +89,6 @@ std::vector<std::string> gather_strings(MPI_Comm comm, int rank, int ranks,
   }
   return out;
 }
-
 
 struct TreeSettings {
   tree::LearnerOptions learner;
@@ -340,14 +338,11 @@ void run_tree(RunContext& c) {
   }
 
   if (c.rank != 0) return;
-  char host[256] = {};
-  gethostname(host, sizeof host - 1);
-  const json timings = {{"ranks", c.ranks},
-                        {"host", host},
-                        {"seconds_total", seconds_since(start)},
-                        {"seconds_headline_fit", headline_seconds},
-                        {"seconds_grid", grid_seconds},
-                        {"grid_fits", fits}};
+  json timings = run_facts(c);
+  timings.update({{"seconds_total", seconds_since(start)},
+                  {"seconds_headline_fit", headline_seconds},
+                  {"seconds_grid", grid_seconds},
+                  {"grid_fits", fits}});
   c.results->write("summary.json", summary.dump(2) + "\n");
   c.results->write("timings.json", timings.dump(2) + "\n");
 }

@@ -1,6 +1,10 @@
 #include "hyperpush/bilevel/hypergradient.hpp"
 
+#include <cmath>
+#include <cstdio>
+
 #include "hyper_gradient_push.hpp"
+#include "hyperpush/comm/gather.hpp"
 #include "hyperpush/consensus/max_consensus.hpp"
 #include "hyperpush/error.hpp"
 
@@ -57,6 +61,44 @@ HypergradientResult compute_hypergradient(consensus::Gossip& gossip, const Agent
     }
   }
   throw Error("hypergradient: unhandled method");
+}
+
+void check_hypergradient(MPI_Comm comm, const HypergradientResult& result,
+                         const HypergradientOptions& options) {
+  double largest_v = 0;  // NaN-aware max of ‖v_i‖ over the local agents
+  for (const auto& v : result.v)
+    if (!(v.norm() <= largest_v)) largest_v = v.norm();
+  const NeumannDivergence& d = result.divergence;
+  const bool tripped = d.step > 0;
+  // The earliest step any agent tripped (as the max of −step) and the figures there (the largest
+  // over ranks): the same numbers, so the same message, on every rank.
+  const auto all =
+      comm::max_over_ranks(comm, {tripped ? -static_cast<double>(d.step) : -INFINITY,
+                                  tripped ? d.w_norm : -INFINITY, tripped ? d.v_norm : -INFINITY,
+                                  tripped ? d.rate : -INFINITY, largest_v, result.alpha});
+  const std::string method = hypergradient_method_names()[static_cast<int>(options.method)];
+  if (std::isinf(all[0]) && std::isfinite(all[4])) return;
+  if (std::isinf(all[0]))  // no recursion tripped, yet a v_i is not finite
+    throw Divergence(method + " gave a hyper-gradient that is not finite (max ‖v_i‖ = " +
+                     std::to_string(all[4]) + ")");
+  char what[400];
+  char growth[160] = "";
+  if (std::isfinite(all[3]))
+    std::snprintf(growth, sizeof growth, "; ‖ŵ‖ grows ×%.3g a step, so α·λ_max(H̄) ≈ %.3g ≥ 2",
+                  all[3], 1 + all[3]);
+  std::snprintf(what, sizeof what,
+                "%s diverged at Neumann step %d of %d (max ‖ŵ_i‖ = %.3g, max ‖v_i‖ = %.3g%s for "
+                "α = %.3g); ",
+                method.c_str(), static_cast<int>(-all[0]), options.depth, all[1], all[2], growth,
+                all[5]);
+  const std::string fix =
+      options.alpha > 0
+          ? "lower hypergradient.alpha or leave it 0 (estimated)"
+          : "the power iteration underestimated λ_max: raise hypergradient.power_iterations (now " +
+                std::to_string(options.power_iterations) +
+                ") or hypergradient.power_push_rounds (now " +
+                std::to_string(options.power_push_rounds) + ")";
+  throw Divergence(what + fix);
 }
 
 }  // namespace hyperpush::bilevel

@@ -3,6 +3,7 @@
 #include <Eigen/Cholesky>
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "hyperpush/comm/gather.hpp"
@@ -12,8 +13,19 @@
 namespace hyperpush::bilevel {
 namespace {
 
-// 0.2 / L: a fifth of the step a single agent could take; time-varying digraphs need the margin.
-constexpr double kStepFraction = 0.2;
+// The automatic step is fraction / L (inner_solver.hpp). On symmetric rounds push-DIGing is stable
+// up to α·L ≈ 1 on every kind and problem measured (identical Hessians are the worst case), so half
+// of that. One-way edges give the mixing matrix complex eigenvalues near 1, whose bound shrinks
+// with the mixing rate ρ; over all of them it is 4(1 − ρ)² (a directed ring: about (1 − ρ)^{3/2},
+// and ρ = cos(π/n)), so half of that.
+constexpr double kStepFraction = 0.5;
+double step_fraction(double mixing_rate, bool symmetric) {
+  if (symmetric) return kStepFraction;
+  return std::min(kStepFraction, 2 * (1 - mixing_rate) * (1 - mixing_rate));
+}
+// Growth of the residual over its smallest value in a solve that counts as divergence: gradient
+// tracking overshoots by a few times at most before it contracts.
+constexpr double kInnerGrowth = 1e3;
 
 std::vector<double> rows_of(const std::vector<model::Vector>& vectors, int width) {
   std::vector<double> rows(vectors.size() * width);
@@ -66,13 +78,30 @@ InnerSolver::InnerSolver(consensus::Gossip& gossip, const AgentSet& agents,
 
 InnerReport InnerSolver::diagnose() const { return inner_diagnostics(gossip_, agents_, z_); }
 
-bool InnerSolver::converged(std::int64_t t, InnerReport& report) const {
+bool InnerSolver::converged(std::int64_t t, InnerReport& report) {
   report.rounds = t;
   if (t % options_.check_every != 0 && t != options_.rounds) return false;
   const InnerReport now = diagnose();
   report.consensus_error = now.consensus_error;
   report.gradient_norm = now.gradient_norm;
-  return now.gradient_norm <= options_.tolerance && now.consensus_error <= options_.tolerance;
+  report.converged =
+      now.gradient_norm <= options_.tolerance && now.consensus_error <= options_.tolerance;
+  const bool finite = std::isfinite(now.gradient_norm) && std::isfinite(now.consensus_error);
+  if (!finite || now.gradient_norm > kInnerGrowth * smallest_residual_) {
+    char smallest[48] = "";
+    if (std::isfinite(smallest_residual_))
+      std::snprintf(smallest, sizeof smallest, ", its smallest %.3g", smallest_residual_);
+    char what[320];
+    std::snprintf(what, sizeof what,
+                  "inner solver %s diverged at round %lld of %lld (‖Σ∇g(z̄)‖ = %.3g%s, consensus "
+                  "error %.3g): its step %.3g is too large for this schedule; lower inner.step",
+                  inner_method_names()[static_cast<int>(options_.method)].c_str(),
+                  static_cast<long long>(t), static_cast<long long>(options_.rounds),
+                  now.gradient_norm, smallest, now.consensus_error, step_);
+    throw Divergence(what);
+  }
+  smallest_residual_ = std::min(smallest_residual_, now.gradient_norm);
+  return report.converged;
 }
 
 double InnerSolver::automatic_step() {
@@ -92,12 +121,16 @@ double InnerSolver::automatic_step() {
     local[i] = estimate;
   }
   const auto all = comm::allgather_agents(gossip_.comm(), gossip_.map(), local, 1);
-  return kStepFraction / *std::max_element(all.begin(), all.end());
+  return step_fraction(options_.mixing_rate, options_.symmetric_schedule) /
+         *std::max_element(all.begin(), all.end());
 }
 
 InnerReport InnerSolver::solve() {
+  smallest_residual_ = INFINITY;
   if (options_.method == InnerMethod::exact) return newton();
-  if (step_ == 0) step_ = options_.step > 0 ? options_.step : automatic_step();
+  // L_i moves with λ_i, so the automatic step is taken anew at every solve (a warm start stays
+  // valid: push-DIGing's fixed point does not depend on the step).
+  step_ = options_.step > 0 ? options_.step : automatic_step();
   if (options_.method == InnerMethod::push_diging) return push_diging();
   return gradient_push(options_.method == InnerMethod::sgp);
 }
@@ -114,6 +147,7 @@ InnerReport InnerSolver::newton() {
   std::vector<double> rows(static_cast<std::size_t>(local) * width);
   InnerReport report;
   double first_norm = -1;
+  bool at_rounding_level = false;
   for (std::int64_t step = 0; step < std::max<std::int64_t>(options_.rounds, 1); ++step) {
     for (int i = 0; i < local; ++i) {
       double* row = rows.data() + std::size_t(i) * width;
@@ -129,13 +163,20 @@ InnerReport InnerSolver::newton() {
     if (first_norm < 0) first_norm = norm;
     report.rounds = step;
     // Quadratic convergence: stop at the tolerance or once progress is at rounding level.
-    if (norm <= options_.tolerance * 1e-3 || norm <= 1e-15 * std::max(1.0, first_norm)) break;
+    at_rounding_level = norm <= 1e-15 * std::max(1.0, first_norm);
+    if (norm <= options_.tolerance * 1e-3 || at_rounding_level) break;
     x -= hessian.ldlt().solve(grad);
   }
   for (auto& z : z_) z = x;
   const InnerReport final = diagnose();
   report.consensus_error = final.consensus_error;
   report.gradient_norm = final.gradient_norm;
+  report.converged = at_rounding_level || (final.gradient_norm <= options_.tolerance &&
+                                           final.consensus_error <= options_.tolerance);
+  if (!std::isfinite(final.gradient_norm))
+    throw Divergence("inner solver exact: Newton's iterate is not finite after " +
+                     std::to_string(report.rounds) +
+                     " steps (Σ_i H_i singular or the problem unbounded)");
   return report;
 }
 

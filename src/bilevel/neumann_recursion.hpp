@@ -4,6 +4,12 @@
 //   repeat M times:  ŵ_i ← average_j(u_j) ;  v_i ← v_i − α J_i ŵ_i ;  u_i ← ŵ_i − α H_i ŵ_i
 // With exact averages ū ← (I − α H̄) ū, so Σ_m (I − α H̄)^m = (α H̄)⁻¹ and v_i → dF/dλ_i.
 // `average` replaces every local u_i by agent i's estimate of (1/n) Σ_j u_j.
+//
+// Divergence watch, by each agent alone (no communication): with α·λ_max(H̄) < 2 the averaged ‖ŵ_i‖
+// never grows, so a ŵ_i or v_i that is not finite, or a ‖ŵ_i‖ grown kNeumannGrowth-fold over its
+// smallest value, means α·λ_max ≥ 2 and a v that is garbage (inf, or a flipped sign). The first
+// step that tripped, and the figures there, go to HypergradientResult::divergence;
+// check_hypergradient (hypergradient.hpp) turns them into one error on every rank.
 #include <functional>
 #include <vector>
 

@@ -1,5 +1,6 @@
 #include "hyperpush/comm/gather.hpp"
 
+#include <cmath>
 #include <string>
 
 #include "hyperpush/error.hpp"
@@ -91,6 +92,21 @@ std::vector<std::vector<double>> gather_ragged_agents(
     at += static_cast<std::size_t>(length);
   }
   return rows;
+}
+
+std::vector<double> max_over_ranks(MPI_Comm comm, const std::vector<double>& values) {
+  // Each value v travels as (isnan(v), v or −∞): MAX over both keeps every NaN.
+  const std::size_t count = values.size();
+  std::vector<double> local(2 * count), global(2 * count);
+  for (std::size_t k = 0; k < count; ++k) {
+    local[k] = std::isnan(values[k]) ? 1.0 : 0.0;
+    local[count + k] = std::isnan(values[k]) ? -INFINITY : values[k];
+  }
+  MPI_Allreduce(local.data(), global.data(), static_cast<int>(2 * count), MPI_DOUBLE, MPI_MAX,
+                comm);
+  std::vector<double> out(count);
+  for (std::size_t k = 0; k < count; ++k) out[k] = global[k] > 0 ? NAN : global[count + k];
+  return out;
 }
 
 std::vector<double> sum_in_agent_order(const std::vector<double>& rows, int agents, int width) {

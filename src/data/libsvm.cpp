@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <new>
@@ -16,6 +17,9 @@ namespace hyperpush::data {
 namespace {
 
 using detail::TextLines;
+
+// Distinct labels a classifier's data set may have.
+constexpr int kMaxClasses = 1000;
 
 // The next token of `line` from `pos` (spaces and tabs separate them), empty at the end.
 std::string_view next_token(std::string_view line, std::size_t& pos) {
@@ -56,6 +60,10 @@ SparseRows read_sparse(const std::string& path, std::size_t features) {
     double value = 0;
     if (!detail::parse_finite(label, value))
       detail::throw_not_finite(label, lines.where(), "label");
+    if (value != std::floor(value))
+      throw Error(lines.where() + ": label " + std::string(label) +
+                  " is not an integer, which looks like a regression target; hyperpush's models "
+                  "and trees are classifiers: expected class labels such as 0, 1, 2 or -1, +1");
     rows.labels.push_back(value);
 
     std::uint64_t previous = 0;
@@ -123,6 +131,14 @@ Dataset read_libsvm(const std::string& path, std::size_t features) {
   data.label_values.erase(std::unique(data.label_values.begin(), data.label_values.end()),
                           data.label_values.end());
   data.classes = static_cast<int>(data.label_values.size());
+  // Many classes with a handful of samples each: a regression target read as classes.
+  if (data.classes > kMaxClasses ||
+      (data.classes >= 50 && static_cast<double>(data.rows) / data.classes < 3))
+    throw Error(path + ": " + std::to_string(data.classes) + " distinct labels over " +
+                std::to_string(data.rows) +
+                " samples looks like a regression target; hyperpush's models and trees are "
+                "classifiers: expected at most " +
+                std::to_string(kMaxClasses) + " classes with several samples each");
   data.labels.reserve(data.rows);
   for (const double label : sparse.labels)
     data.labels.push_back(static_cast<int>(

@@ -1,6 +1,5 @@
 #include "hyperpush/graph/analysis.hpp"
 
-#include <Eigen/Core>
 #include <algorithm>
 #include <boost/graph/breadth_first_search.hpp>
 #include <boost/graph/compressed_sparse_row_graph.hpp>
@@ -10,12 +9,13 @@
 #include <iomanip>
 #include <iterator>
 #include <limits>
+#include <optional>
 #include <sstream>
 #include <utility>
 #include <vector>
 
 #include "hyperpush/error.hpp"
-#include "hyperpush/random.hpp"
+#include "probe_push_sum.hpp"
 
 namespace hyperpush::graph {
 namespace {
@@ -25,7 +25,6 @@ using CsrGraph = boost::compressed_sparse_row_graph<boost::directedS>;
 // Below this relative error push-sum has averaged to rounding (double has ~1e-16 resolution, and a
 // few dozen rounds of summation lose a decade or two).
 constexpr double kExactError = 1e-13;
-constexpr int kProbes = 4;
 
 // The union of some rounds' graphs as sorted, unique edges u -> v, self-loops excluded.
 class EdgeUnion {
@@ -139,29 +138,11 @@ ScheduleAnalysis analyze_schedule(Schedule& s, std::int64_t t0, std::int64_t t1,
   a.kind = s.spec().kind;
   a.seed = s.seed();
 
-  // Push-sum state on the probes: w (n × 4, row i = agent i) and ω (specs/hgp.md, "Push-sum").
-  using Probes = Eigen::Matrix<double, Eigen::Dynamic, kProbes, Eigen::RowMajor>;
-  Probes w(n, kProbes), next_w(n, kProbes);
-  Eigen::VectorXd omega = Eigen::VectorXd::Ones(n), next_omega(n), share(n);
-  Eigen::Matrix<double, 1, kProbes> mean = Eigen::Matrix<double, 1, kProbes>::Zero();
-  double scale = 1.0;
+  std::optional<detail::ProbePushSum> probes;
   std::vector<double> error;  // e_0, e_1, ...
-  auto relative_error = [&] {
-    double e = 0.0;
-    for (int i = 0; i < n; ++i)
-      for (int p = 0; p < kProbes; ++p) e = std::max(e, std::abs(w(i, p) / omega[i] - mean[p]));
-    return e / scale;
-  };
   if (options.contraction) {
-    for (int i = 0; i < n; ++i)
-      for (int p = 0; p < kProbes; ++p)
-        w(i, p) = random_normal(s.seed(), Purpose::contraction, static_cast<std::uint64_t>(i),
-                                static_cast<std::uint64_t>(p), 0);
-    for (int i = 0; i < n; ++i) mean += w.row(i);  // summed in agent order
-    mean /= n;
-    scale = mean.cwiseAbs().maxCoeff();
-    if (!(scale > 0.0)) scale = 1.0;
-    error.push_back(relative_error());
+    probes.emplace(n, s.seed());
+    error.push_back(probes->relative_error());
   }
 
   // Pass 1, round by round: degrees, single-round strong connectivity, the union, push-sum.
@@ -186,21 +167,9 @@ ScheduleAnalysis analyze_schedule(Schedule& s, std::int64_t t0, std::int64_t t1,
     alone[static_cast<std::size_t>(t - t0)] = strong_connectivity(n, one.edges(), component).strong;
     a.strongly_connected_rounds += alone[static_cast<std::size_t>(t - t0)];
     all.add(g);
-    if (options.contraction) {
-      // Agent k pushes w_k / |O_k(t)| to each j in O_k(t); j sums what it receives in sender order:
-      //   w_j ← Σ_{k ∈ in(j)} w_k / |O_k(t)|,   ω_j likewise.
-      for (int k = 0; k < n; ++k) share[k] = 1.0 / g.out_degree(k);
-      for (int j = 0; j < n; ++j) {
-        next_w.row(j).setZero();
-        next_omega[j] = 0.0;
-        for (const int* k = g.in_begin(j); k != g.in_end(j); ++k) {
-          next_w.row(j) += share[*k] * w.row(*k);
-          next_omega[j] += share[*k] * omega[*k];
-        }
-      }
-      w.swap(next_w);
-      omega.swap(next_omega);
-      error.push_back(relative_error());
+    if (probes) {
+      probes->round(g);
+      error.push_back(probes->relative_error());
     }
   }
   const double agent_rounds = static_cast<double>(n) * static_cast<double>(rounds);

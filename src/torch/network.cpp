@@ -2,10 +2,12 @@
 // need no data, the choice of network and of device.
 #include "network.hpp"
 
+#include <ATen/Parallel.h>
 #include <torch/cuda.h>
 
 #include <algorithm>
 #include <cmath>
+#include <mutex>
 #include <sstream>
 
 #include "hyperpush/error.hpp"
@@ -145,6 +147,13 @@ torch::Device pick_device(const std::string& request, int local_rank) {
     return torch::kCPU;
   }
   return {torch::kCUDA, static_cast<c10::DeviceIndex>(std::max(local_rank, 0) % count)};
+}
+
+void set_cpu_threads(const torch::Device& device, int threads) {
+  if (!device.is_cpu() || threads <= 0) return;
+  at::set_num_threads(threads);
+  static std::once_flag interop;
+  std::call_once(interop, [threads] { at::set_num_interop_threads(threads); });
 }
 
 }  // namespace hyperpush::model::torch_backend

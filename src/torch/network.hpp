@@ -79,5 +79,8 @@ at::Tensor sample_losses(const at::Tensor& logits, const at::Tensor& labels,
 bool has_initial_parameters(TorchKind kind);
 // "cpu", or CUDA device (local_rank mod count) for "auto" / "cuda" (torch_problem.hpp).
 torch::Device pick_device(const std::string& request, int local_rank);
+// LibTorch's intra-op and (on the first call only: it cannot change once set) inter-op thread
+// pools on the CPU to `threads`; 0 leaves LibTorch's defaults.
+void set_cpu_threads(const torch::Device& device, int threads);
 
 }  // namespace hyperpush::model::torch_backend

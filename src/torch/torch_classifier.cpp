@@ -270,7 +270,7 @@ std::unique_ptr<Classifier> make_torch_classifier(const TorchSpec& spec, int fea
     throw Error("torch classifier: features = " + std::to_string(features) +
                 " is invalid; expected >= 0");
   const torch::Device device = torch_backend::pick_device(spec.device, spec.local_rank);
-  if (device.is_cpu() && spec.threads > 0) at::set_num_threads(spec.threads);
+  torch_backend::set_cpu_threads(device, spec.threads);
   try {
     std::shared_ptr<const Network> network =
         torch_backend::make_network(spec, features, device, where);

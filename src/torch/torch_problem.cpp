@@ -312,7 +312,7 @@ std::unique_ptr<LocalProblem> make_torch_problem(const TorchSpec& spec, Labelled
   if (train.features.rows() == 0)
     throw Error("torch problem: the training part is empty; expected at least one sample");
   const torch::Device device = torch_backend::pick_device(spec.device, spec.local_rank);
-  if (device.is_cpu() && spec.threads > 0) at::set_num_threads(spec.threads);
+  torch_backend::set_cpu_threads(device, spec.threads);
   const Eigen::Index columns = train.features.cols();
   const bool ridge = spec.kind == TorchKind::ridge;
   try {

@@ -31,7 +31,7 @@ expect() {
 }
 
 expect unknown_key 'sed = 1' \
-  "unknown_key.toml:1: unknown key 'sed' (did you mean 'seed'?); valid keys here: task, seed, agents"
+  "unknown_key.toml:1: unknown key 'sed' (did you mean 'seed'?); valid keys here: task, seed, agents, threads"
 expect unknown_section_key $'[topology]\nknd = "star"' \
   "unknown_section_key.toml:2: unknown key 'topology.knd' (did you mean 'topology.kind'?); valid keys here: topology.kind, topology.file, topology.rate_min, topology.rate_max, topology.probability, topology.check_rounds"
 expect unknown_section $'[topolgy]\nkind = "star"' \

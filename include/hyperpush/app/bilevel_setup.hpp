@@ -1,6 +1,8 @@
 #pragma once
 // The bilevel tasks' set-up from a config: the rank's agents (problems and λ_i) and the options of
 // the inner solver and the hyper-gradient estimator.
+#include <string>
+
 #include "hyperpush/app/config.hpp"
 #include "hyperpush/bilevel/agent_set.hpp"
 #include "hyperpush/bilevel/hypergradient.hpp"
@@ -20,7 +22,35 @@ namespace hyperpush::app {
 bilevel::AgentSet build_agents(const Config& config, consensus::Gossip& gossip,
                                std::vector<data::AgentSplit>* parts = nullptr);
 
-bilevel::InnerOptions inner_options(const Config& config);
+// The [inner] section; with inner.step = 0 it measures the schedule's mixing rate for the
+// automatic step (graph/mixing_rate.hpp: the same on every rank, no communication).
+bilevel::InnerOptions inner_options(const Config& config, graph::Schedule& schedule);
+
+// The record of a run's inner solves: the worst residual, consensus error and rounds, and whether
+// every solve reached inner.tolerance. A solve that did not stops the run with
+// hyperpush::Divergence under inner.require_convergence, else finish() prints one warning line.
+class InnerConvergence {
+ public:
+  explicit InnerConvergence(const Config& config);
+  // `where`: "outer step 3" and the like, for the messages.
+  void record(const bilevel::InnerReport& report, const std::string& where);
+  bool converged() const { return unconverged_ == 0; }
+  double worst_residual() const { return worst_residual_; }
+  double worst_consensus_error() const { return worst_consensus_; }
+  std::int64_t most_rounds() const { return most_rounds_; }
+  // The warning line (on rank 0) when a solve did not converge.
+  void finish(int rank) const;
+
+ private:
+  std::string describe(const bilevel::InnerReport& report) const;
+
+  std::string solver_;
+  double tolerance_;
+  bool required_;
+  int solves_ = 0, unconverged_ = 0;
+  double worst_residual_ = 0, worst_consensus_ = 0;
+  std::int64_t most_rounds_ = 0;
+};
 // The schedule's B (from the pre-run check) sets the max-consensus rounds that make α agree.
 bilevel::HypergradientOptions hypergradient_options(const Config& config, int agents,
                                                     std::int64_t b);

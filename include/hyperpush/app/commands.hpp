@@ -13,16 +13,9 @@
 
 namespace hyperpush::app {
 
-// An error every rank raised together (during set-up): each rank exits cleanly with code 2 and only
-// rank 0 prints it. Any other hyperpush::Error under several ranks ends the job with MPI_Abort.
-class CollectiveError : public Error {
- public:
-  using Error::Error;
-};
-
 // Runs `step` on every rank; if it throws hyperpush::Error on any rank, every rank throws the
-// message of the lowest failing rank as a CollectiveError (so all exit cleanly with code 2 and rank
-// 0 prints it once). Collective: for set-up steps, never inside a round.
+// message and exit code of the lowest failing rank as a collective Error (so all exit cleanly and
+// rank 0 prints it once). Collective: for set-up steps, never inside a round.
 void on_all_ranks(MPI_Comm comm, const std::function<void()>& step);
 
 // The [topology] section of a config as a generator spec (paths resolved).

@@ -64,6 +64,8 @@ class Config {
 
  private:
   void set(const KeyDecl& decl, const Value& value, const std::string& where);
+  // The value of a declared key of that type; hyperpush::Error naming the key otherwise.
+  const Value& value(const std::string& key, KeyType type) const;
 
   std::map<std::string, Value> values_;
   std::map<std::string, std::string> base_of_;  // --set paths resolve against the working directory

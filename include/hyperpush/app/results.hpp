@@ -1,22 +1,31 @@
 #pragma once
-// The files of one run, written so that a reader never sees half a result: everything is staged in
-// a hidden folder next to the destination and moved into place (one rename per file) by commit().
-// A run that fails leaves the destination as it was.
+// The files of one run, written so that a reader never sees half a result, and a result folder
+// never mixes two runs. Everything is staged in a hidden sibling of the destination
+// (`.NAME.partial-PID`) and swapped in as a whole by commit(): a folder written by an earlier run
+// is replaced, never merged into. A run that fails or is interrupted leaves the destination as it
+// was and no folder behind (the destination's parents it had to create are removed again).
 #include <fstream>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace hyperpush::app {
 
 class ResultWriter {
  public:
-  // Creates `dir` (and parents) and the staging folder; throws hyperpush::Error when it cannot.
+  // Refuses (hyperpush::Error, before any work) an empty name, a destination that is a file, and a
+  // non-empty folder that no hyperpush run wrote (it has neither kMarker nor config.resolved.toml).
+  // Removes the staging folders of dead processes next to the destination, and creates its own.
   explicit ResultWriter(std::string dir);
   ~ResultWriter();
   ResultWriter(const ResultWriter&) = delete;
   ResultWriter& operator=(const ResultWriter&) = delete;
 
+  // The file that marks a folder as a hyperpush result folder.
+  static constexpr const char* kMarker = ".hyperpush-results";
+
   const std::string& dir() const { return dir_; }
+  const std::string& staging() const { return staging_; }
   // The staged files' names, comma-separated, for the closing line of a run.
   std::string file_list() const;
 
@@ -24,11 +33,13 @@ class ResultWriter {
   std::ofstream& stream(const std::string& name);
   // A whole staged file.
   void write(const std::string& name, const std::string& content);
-  // Moves every staged file into dir(), then removes the staging folder.
+  // Swaps the staged folder into dir() (atomically where the kernel can exchange two names) and
+  // removes what was there before.
   void commit();
 
  private:
-  std::string dir_, staging_;
+  std::string dir_, target_, staging_;        // target_: dir_ made absolute
+  std::vector<std::string> created_parents_;  // deepest first
   std::map<std::string, std::ofstream> streams_;
   bool committed_ = false;
 };

@@ -44,16 +44,31 @@ struct HypergradientOptions {
   int cg_iterations = 0;
 };
 
+// The first step at which a local agent's Neumann recursion diverged (neumann_recursion.hpp), with
+// the figures there; step 0: none did.
+struct NeumannDivergence {
+  int step = 0;
+  double w_norm = 0, v_norm = 0;  // ‖ŵ_i‖ and ‖v_i‖ of the agent that tripped
+  double rate = 0;                // ‖ŵ_i‖ growth per step (NaN when unknown)
+};
+
 struct HypergradientResult {
   std::vector<model::Vector> v;  // per local agent
   double alpha = 0.0;            // the step used (agent `first`'s, when estimated)
   std::int64_t hvp_count = 0;    // Hessian-vector products per agent
   std::int64_t jvp_count = 0;    // Jacobian-vector products per agent
+  NeumannDivergence divergence;  // over the local agents (hgp, server-neumann)
 };
 
 HypergradientResult compute_hypergradient(consensus::Gossip& gossip, const AgentSet& agents,
                                           const std::vector<model::Vector>& z,
                                           const HypergradientOptions& options);
+
+// Collective, outside the algorithm (a task's health check, like its metrics): throws the same
+// hyperpush::Divergence on every rank when any agent's Neumann recursion diverged or any v_i is not
+// finite, naming the method, the step, the figures and the setting to change.
+void check_hypergradient(MPI_Comm comm, const HypergradientResult& result,
+                         const HypergradientOptions& options);
 
 // The exact formula at z (every agent's own z_i is used for its terms); refuses when n·d² is too
 // large to gather (> 5e7 numbers) with a hyperpush::Error.

@@ -57,7 +57,8 @@
 // Device: "cpu" forces the CPU; "auto" takes CUDA device (local_rank mod device count) when
 // LibTorch has CUDA and a device answers, else the CPU (any error while probing = no GPU);
 // "cuda" is "auto" that refuses to fall back. On the CPU, LibTorch's intra-op thread count is set
-// to `threads` (process-wide; 1 by default: one MPI rank per core).
+// to `threads` and the inter-op pool too on first use (process-wide; 1 by default: one MPI rank per
+// core, and sums that do not depend on the machine: app/library_threads.hpp).
 //
 // Not thread-safe (see local_problem.hpp).
 #include <cstdint>
