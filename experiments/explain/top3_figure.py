@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 """Top-3 explanations by grad-cos (GC) and grad-dot (GD) for a few test images of an explain run.
 
-    experiments/explain/top3_figure.py RUN_DIR [--out docs/figures/explain_top3.png] [--rows 4]
+    experiments/explain/top3_figure.py RUN_DIR [--out PNG] [--rows 4]
+
+--out defaults to results/explain/figures/explain_top3.png (relative to the working directory); the
+figure the docs show is regenerated with --out docs/figures/explain_top3.png.
 
 RUN_DIR is a result folder of `hyperpush run` with task = "explain" on fashion-mnist or digits and
 both grad_cos and grad_dot among explain.metrics (explain.json lists, per metric, the first
@@ -80,7 +83,7 @@ def parts(config):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("run")
-    ap.add_argument("--out", default="docs/figures/explain_top3.png")
+    ap.add_argument("--out", default="results/explain/figures/explain_top3.png")
     ap.add_argument("--rows", type=int, default=4)
     ap.add_argument("--metrics", default="grad_cos,grad_dot")
     a = ap.parse_args()

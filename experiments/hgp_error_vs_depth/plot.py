@@ -8,7 +8,8 @@ per S, and, when errors_auto_alpha.csv is there, the same at M = 200 with the au
 Usage: /usr/bin/python3 experiments/hgp_error_vs_depth/plot.py [RESULTS_DIR] [PNG]
   RESULTS_DIR  defaults to results/hgp_error_vs_depth (reads errors.csv, errors_auto_alpha.csv,
                alpha.csv; writes table.md there)
-  PNG          defaults to docs/figures/hgp_error_vs_depth.png
+  PNG          defaults to RESULTS_DIR/figures/hgp_error_vs_depth.png; to regenerate the figure
+               the docs show: plot.py results/hgp_error_vs_depth docs/figures/hgp_error_vs_depth.png
 Relative paths are taken from the repository root.
 """
 import csv
@@ -41,7 +42,8 @@ def quartiles(values):
 
 def main():
     results = rel(sys.argv[1] if len(sys.argv) > 1 else "results/hgp_error_vs_depth")
-    png = rel(sys.argv[2] if len(sys.argv) > 2 else "docs/figures/hgp_error_vs_depth.png")
+    png = rel(sys.argv[2] if len(sys.argv) > 2
+              else os.path.join(results, "figures", "hgp_error_vs_depth.png"))
     rows = read(os.path.join(results, "errors.csv"))
     s_values = sorted({int(r["S"]) for r in rows})
     m_values = sorted({int(r["M"]) for r in rows})

@@ -6,11 +6,15 @@
 #   bash experiments/personalization/run.sh        # from the repository root
 #
 # Writes to $OUT (results/personalization): runs/{hgp,local,fixed}/, history.csv and table.md;
-# the figure goes to $PNG (docs/figures/personalization.png).
+# the figure goes to $PNG ($OUT/figures/personalization.png). To regenerate the figure
+# the docs show (docs/figures/ is tracked: only when the docs' figure is meant to change):
+#
+#   PNG=docs/figures/personalization.png bash experiments/personalization/run.sh
 #
 # Environment: NP (MPI ranks per run, default 2), OUT, PNG, EXTRA (more --set options for all runs).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source experiments/lib/compare_tuning.sh
-compare_tuning experiments/personalization/config.toml "${OUT:-results/personalization}" \
-  "${PNG:-docs/figures/personalization.png}"
+out=${OUT:-results/personalization}
+compare_tuning experiments/personalization/config.toml "$out" \
+  "${PNG:-$out/figures/personalization.png}"

@@ -117,9 +117,7 @@ void run_average(RunContext& c) {
     sent[2 * i + 1] = static_cast<double>(exchange.traffic(i).bytes);
   }
   const auto traffic = comm::gather_agents(c.comm, exchange.map(), sent, 2);
-  std::int64_t wire[2] = {exchange.wire().messages, exchange.wire().bytes};
-  std::int64_t wire_total[2] = {0, 0};
-  MPI_Reduce(wire, wire_total, 2, MPI_INT64_T, MPI_SUM, 0, c.comm);
+  const json wire = wire_facts(c, exchange.wire());
   if (c.rank != 0) return;
 
   std::int64_t messages = 0, bytes = 0;
@@ -141,21 +139,21 @@ void run_average(RunContext& c) {
       {"bytes_sent", bytes},
   };
   json timings = run_facts(c);
+  timings.update(wire);
   timings.update({
       {"seconds_total", seconds_since(start)},
       {"seconds_rounds", loop_seconds},
       {"seconds_push_per_round", push_seconds / rounds},
-      {"mpi_messages", wire_total[0]},
-      {"mpi_bytes", wire_total[1]},
   });
   c.results->write("summary.json", summary.dump(2) + "\n");
   c.results->write("timings.json", timings.dump(2) + "\n");
 
   // A short human-readable account on stdout.
   std::printf(
-      "hyperpush average: %d agents on %d rank%s, topology %s (B = %lld), seed %llu, d = %d\n",
-      c.agents, c.ranks, c.ranks == 1 ? "" : "s", c.config.string("topology.kind").c_str(),
-      static_cast<long long>(check.b), static_cast<unsigned long long>(seed), dim);
+      "hyperpush average: %d agent%s on %d rank%s, topology %s (B = %lld), seed %llu, d = %d\n",
+      c.agents, c.agents == 1 ? "" : "s", c.ranks, c.ranks == 1 ? "" : "s",
+      c.config.string("topology.kind").c_str(), static_cast<long long>(check.b),
+      static_cast<unsigned long long>(seed), dim);
   std::printf("  %8s  %s\n", "round", "consensus error");
   const std::size_t step = std::max<std::size_t>(1, (history.size() + 7) / 8);
   for (std::size_t h = 0; h < history.size(); ++h)

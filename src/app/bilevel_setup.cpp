@@ -255,6 +255,12 @@ std::string InnerConvergence::describe(const bilevel::InnerReport& report) const
   return text;
 }
 
+std::string InnerConvergence::remedy() const {
+  return solver_ == "push-diging"
+             ? "raise inner.rounds, or choose a better-connected topology.kind"
+             : "raise inner.rounds, or use inner.solver = \"push-diging\" (linear convergence)";
+}
+
 void InnerConvergence::record(const bilevel::InnerReport& report, const std::string& where) {
   ++solves_;
   worst_residual_ = std::max(worst_residual_, report.gradient_norm);
@@ -263,9 +269,8 @@ void InnerConvergence::record(const bilevel::InnerReport& report, const std::str
   if (report.converged) return;
   ++unconverged_;
   if (required_)
-    throw Divergence(where + ": the inner problem was not solved (" + describe(report) +
-                     "); raise inner.rounds or inner.tolerance, or use inner.solver = "
-                     "\"push-diging\"");
+    throw Divergence(where + ": the inner problem was not solved (" + describe(report) + "); " +
+                     remedy());
 }
 
 void InnerConvergence::finish(int rank) const {
@@ -273,10 +278,10 @@ void InnerConvergence::finish(int rank) const {
   std::fprintf(stderr,
                "hyperpush: warning: %d of %d inner solves ended above inner.tolerance = %.3g "
                "(worst ‖Σ∇g(z̄)‖ = %.3g, consensus error %.3g, at most %lld rounds of %s): "
-               "hyper-gradients are taken at an inexact x*(λ); raise inner.rounds, or set "
-               "inner.require_convergence = true to make this an error\n",
+               "hyper-gradients are taken at an inexact x*(λ); %s (inner.require_convergence = "
+               "true makes this an error)\n",
                unconverged_, solves_, tolerance_, worst_residual_, worst_consensus_,
-               static_cast<long long>(most_rounds_), solver_.c_str());
+               static_cast<long long>(most_rounds_), solver_.c_str(), remedy().c_str());
 }
 
 bilevel::HypergradientOptions hypergradient_options(const Config& config, int agents,

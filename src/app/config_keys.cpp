@@ -140,7 +140,7 @@ const std::vector<KeyDecl>& config_keys() {
 
       text("inner.solver", "push-diging", {"exact", "sgp", "gradient-push", "push-diging"},
            "Inner solver for x*(λ) = argmin Σ g_i (exact = gathered Newton, small problems)."),
-      integer("inner.rounds", 100000, 1, 1e9,
+      integer("inner.rounds", 20000, 1, 1e9,
               "At most this many rounds (Newton steps for exact) per inner solve; a solve stops at "
               "inner.tolerance, and one that does not is reported."),
       real("inner.step", 0.0, 0, 1e6, false,

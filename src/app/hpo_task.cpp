@@ -126,8 +126,10 @@ auto at_outer_step(std::int64_t k, const Step& step) {
 }
 
 // K outer steps with the given hyper-gradient method; returns the metrics of steps 0 .. K.
+// `wire` accumulates this rank's MPI traffic.
 std::vector<StepMetrics> optimize(RunContext& c, const std::string& method, std::ostream* metrics,
-                                  InnerConvergence& convergence, nlohmann::json* surrogates) {
+                                  InnerConvergence& convergence, comm::WireTraffic& wire,
+                                  nlohmann::json* surrogates) {
   consensus::Gossip gossip(c.comm, c.schedule);
   bilevel::AgentSet agents;
   std::vector<data::AgentSplit> parts;
@@ -168,7 +170,16 @@ std::vector<StepMetrics> optimize(RunContext& c, const std::string& method, std:
       c.progress.update(method, k + 1, steps, detail);
     }
   }
+  wire.messages += gossip.wire().messages;
+  wire.bytes += gossip.wire().bytes;
   return history;
+}
+
+// Six decimals, or six significant digits once fixed point would print a long row of digits.
+std::string loss_text(double loss) {
+  char text[32];
+  std::snprintf(text, sizeof text, std::abs(loss) < 1e6 ? "%.6f" : "%.6g", loss);
+  return text;
 }
 
 json to_json(const StepMetrics& m) {
@@ -204,11 +215,14 @@ void run_hpo(RunContext& c) {
           "agent's test accuracy on them; valid: > 0 (e.g. 0.2)");
   });
   InnerConvergence convergence(c.config), baseline_convergence(c.config);
-  const auto history = optimize(c, method, metrics, convergence, surrogate ? &surrogates : nullptr);
+  comm::WireTraffic sent;
+  const auto history =
+      optimize(c, method, metrics, convergence, sent, surrogate ? &surrogates : nullptr);
   std::vector<StepMetrics> local;
   if (c.config.boolean("outer.baseline_local"))
-    local = optimize(c, "local", nullptr, baseline_convergence, nullptr);
+    local = optimize(c, "local", nullptr, baseline_convergence, sent, nullptr);
   convergence.finish(c.rank);
+  const json wire = wire_facts(c, sent);
   if (c.rank != 0) return;
 
   json steps = json::array();
@@ -243,11 +257,12 @@ void run_hpo(RunContext& c) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   json timings = run_facts(c);
+  timings.update(wire);
   timings["seconds_total"] = seconds;
   c.results->write("timings.json", timings.dump(2) + "\n");
 
-  std::printf("hyperpush hpo: %s, %d agents on %d rank%s, topology %s, %s %s on %s (%s split)\n",
-              method.c_str(), c.agents, c.ranks, c.ranks == 1 ? "" : "s",
+  std::printf("hyperpush hpo: %s, %d agent%s on %d rank%s, topology %s, %s %s on %s (%s split)\n",
+              method.c_str(), c.agents, c.agents == 1 ? "" : "s", c.ranks, c.ranks == 1 ? "" : "s",
               c.config.string("topology.kind").c_str(), c.config.string("model.kind").c_str(),
               c.config.string("model.hyper").c_str(), c.config.string("data.dataset").c_str(),
               c.config.string("data.partition").c_str());
@@ -256,11 +271,12 @@ void run_hpo(RunContext& c) {
   const std::size_t stride = std::max<std::size_t>(1, history.size() / 10);
   for (std::size_t k = 0; k < history.size(); ++k)
     if (k % stride == 0 || k + 1 == history.size())
-      std::printf("  %5lld  %15.6f  %13.4f  %12.4f\n", static_cast<long long>(history[k].step),
-                  history[k].validation_loss, history[k].test_accuracy, history[k].lambda_mean);
+      std::printf("  %5lld  %15s  %13.4f  %12.4f\n", static_cast<long long>(history[k].step),
+                  loss_text(history[k].validation_loss).c_str(), history[k].test_accuracy,
+                  history[k].lambda_mean);
   if (!local.empty())
-    std::printf("  local-only baseline: validation loss %.6f, test accuracy %.4f\n",
-                local.back().validation_loss, local.back().test_accuracy);
+    std::printf("  local-only baseline: validation loss %s, test accuracy %.4f\n",
+                loss_text(local.back().validation_loss).c_str(), local.back().test_accuracy);
   if (surrogate)
     std::printf("  surrogate trees (%s, depth %d): mean fidelity %.4f, mean sensitivity %.4f\n",
                 surrogates["learner"].get<std::string>().c_str(),

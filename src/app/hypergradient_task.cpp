@@ -97,6 +97,7 @@ void run_hypergradient(RunContext& c) {
     e_star = comm::gather_ragged_agents(c.comm, gossip.map(), as_rows(exact_at_optimum));
   }
   convergence.finish(c.rank);
+  const json wire = wire_facts(c, gossip.wire());
   if (c.rank != 0) return;
 
   std::int64_t messages = 0, bytes = 0;
@@ -140,12 +141,13 @@ void run_hypergradient(RunContext& c) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   json timings = run_facts(c);
+  timings.update(wire);
   timings["seconds_total"] = seconds;
   c.results->write("timings.json", timings.dump(2) + "\n");
 
   std::printf(
-      "hyperpush hypergradient: %s, %d agents on %d rank%s, topology %s, seed %lld, d = %d\n",
-      method.c_str(), c.agents, c.ranks, c.ranks == 1 ? "" : "s",
+      "hyperpush hypergradient: %s, %d agent%s on %d rank%s, topology %s, seed %lld, d = %d\n",
+      method.c_str(), c.agents, c.agents == 1 ? "" : "s", c.ranks, c.ranks == 1 ? "" : "s",
       c.config.string("topology.kind").c_str(), static_cast<long long>(c.config.integer("seed")),
       dim);
   std::printf("  inner    %s: %lld rounds, ||sum grad g(z)|| = %.2e, consensus error %.2e\n",

@@ -66,7 +66,13 @@ int run_command(const std::string& config_path, const std::vector<std::string>& 
     const auto seed = static_cast<std::uint64_t>(config->integer("seed"));
     schedule = std::make_unique<graph::Schedule>(topology_spec(*config), agents, seed);
     // Refuse a schedule push-sum cannot work on before any work is done.
-    check = graph::analyze_schedule(*schedule, 0, config->integer("topology.check_rounds"));
+    Progress progress(rank == 0 && config->boolean("output.progress"));
+    graph::AnalysisOptions options;
+    options.progress = [&](std::int64_t done, std::int64_t total) {
+      progress.update("schedule check", done, total, "steps (rounds, then windows)");
+    };
+    check =
+        graph::analyze_schedule(*schedule, 0, config->integer("topology.check_rounds"), options);
     graph::require_b_strongly_connected(check);
     if (rank == 0) {
       results =

@@ -20,4 +20,11 @@ nlohmann::json run_facts(const RunContext& context) {
             {"openmp_threads", known(threads.openmp_threads)}}}};
 }
 
+nlohmann::json wire_facts(const RunContext& context, const comm::WireTraffic& wire) {
+  std::int64_t local[2] = {wire.messages, wire.bytes}, total[2] = {0, 0};
+  MPI_Reduce(local, total, 2, MPI_INT64_T, MPI_SUM, 0, context.comm);
+  if (context.rank != 0) return {};
+  return {{"mpi_messages", total[0]}, {"mpi_bytes", total[1]}};
+}
+
 }  // namespace hyperpush::app

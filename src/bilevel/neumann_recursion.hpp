@@ -6,8 +6,9 @@
 // `average` replaces every local u_i by agent i's estimate of (1/n) Σ_j u_j.
 //
 // Divergence watch, by each agent alone (no communication): with α·λ_max(H̄) < 2 the averaged ‖ŵ_i‖
-// never grows, so a ŵ_i or v_i that is not finite, or a ‖ŵ_i‖ grown kNeumannGrowth-fold over its
-// smallest value, means α·λ_max ≥ 2 and a v that is garbage (inf, or a flipped sign). The first
+// never grows, so a ŵ_i or v_i that is not finite, a ‖ŵ_i‖ grown kNeumannGrowth-fold over its
+// smallest value, or one that grows over the second half of the recursion, means α·λ_max ≥ 2 and a
+// v that is garbage (inf, or a flipped sign). The first
 // step that tripped, and the figures there, go to HypergradientResult::divergence;
 // check_hypergradient (hypergradient.hpp) turns them into one error on every rank.
 #include <functional>

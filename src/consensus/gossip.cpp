@@ -35,4 +35,13 @@ comm::AgentTraffic Gossip::traffic(int local) const {
   return total;
 }
 
+comm::WireTraffic Gossip::wire() const {
+  comm::WireTraffic total;
+  for (const auto& [width, exchange] : exchanges_) {
+    total.messages += exchange->wire().messages;
+    total.bytes += exchange->wire().bytes;
+  }
+  return total;
+}
+
 }  // namespace hyperpush::consensus

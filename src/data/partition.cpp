@@ -65,8 +65,9 @@ std::vector<std::vector<std::size_t>> partition_dirichlet(const std::vector<int>
   // agents · min_per_agent <= n, without overflow
   if (min_per_agent > n / n_agents)
     throw Error("partition: " + std::to_string(n) + " samples cannot give each of " +
-                std::to_string(agents) + " agents at least " + std::to_string(min_per_agent) +
-                "; valid: agents × min_per_agent <= " + std::to_string(n));
+                std::to_string(agents) + " agents the " + std::to_string(min_per_agent) +
+                " samples a Dirichlet split guarantees every agent; valid: at most " +
+                std::to_string(n / min_per_agent) + " agents, or data.partition = \"iid\"");
   std::vector<std::vector<std::size_t>> by_class(static_cast<std::size_t>(classes));
   for (std::size_t i = 0; i < n; ++i) {
     if (labels[i] < 0 || labels[i] >= classes)

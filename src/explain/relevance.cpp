@@ -79,11 +79,12 @@ Relevance::Relevance(Metric metric, const model::Classifier& model, const Sample
   if (!uses_curvature(metric)) return;
 
   if (dim > options.dense_max_params && metric != Metric::if_)
-    throw Error("explain: metric '" + metric_name(metric) + "' factors a " + std::to_string(dim) +
-                " x " + std::to_string(dim) + " matrix, above explain.dense_max_params = " +
-                std::to_string(options.dense_max_params) +
-                "; set explain.projection_dim (e.g. 1024) to work in a projected gradient space, "
-                "or raise explain.dense_max_params");
+    throw Error(
+        "explain: metric '" + metric_name(metric) + "' factors a " + std::to_string(dim) + " x " +
+        std::to_string(dim) +
+        " matrix, above explain.dense_max_params = " + std::to_string(options.dense_max_params) +
+        "; set explain.projection_dim to at most " + std::to_string(options.dense_max_params) +
+        " to work in a projected gradient space, or raise explain.dense_max_params");
   if (!(options.damping > 0))
     throw Error("explain: metric '" + metric_name(metric) + "' needs explain.damping > 0");
   damping_ = options.damping;

@@ -26,32 +26,92 @@ using CsrGraph = boost::compressed_sparse_row_graph<boost::directedS>;
 // few dozen rounds of summation lose a decade or two).
 constexpr double kExactError = 1e-13;
 
-// The union of some rounds' graphs as sorted, unique edges u -> v, self-loops excluded.
+// The union of some rounds' graphs: their edges u -> v, self-loops excluded, appended as they come.
+// Strong components and breadth-first search do not mind duplicates; appending costs the edges
+// added, where merging into a sorted union every round cost rounds² × agents for a window. A long
+// union (`compact`) drops its duplicates whenever it has doubled since the last time, so that it
+// holds about the distinct edges.
 class EdgeUnion {
  public:
-  void clear() { edges_.clear(); }
+  explicit EdgeUnion(int agents, bool compact = false) : agents_(agents), compact_(compact) {}
+  void clear() {
+    edges_.clear();
+    unique_size_ = 0;
+  }
   const EdgeList& edges() const { return edges_; }
 
-  // edges ∪= E(g) by a linear merge (the out-lists of g are already in (u, v) order).
   void add(const Digraph& g) {
-    round_.clear();
     for (int u = 0; u < g.agents(); ++u)
       for (const int* v = g.out_begin(u); v != g.out_end(u); ++v)
-        if (*v != u) round_.emplace_back(u, *v);
-    merged_.clear();
-    std::set_union(edges_.begin(), edges_.end(), round_.begin(), round_.end(),
-                   std::back_inserter(merged_));
-    edges_.swap(merged_);
+        if (*v != u) edges_.emplace_back(u, *v);
+    if (compact_ && edges_.size() > 2 * unique_size_ + 4096) unique();
+  }
+  // Sorted, each edge once: a counting sort by source, then each source's few targets. O(edges).
+  void unique() {
+    std::vector<std::size_t> start(static_cast<std::size_t>(agents_) + 1, 0);
+    for (const Edge& e : edges_) ++start[e.first + 1];
+    for (int u = 0; u < agents_; ++u) start[u + 1] += start[u];
+    std::vector<int> target(edges_.size());
+    std::vector<std::size_t> next(start.begin(), start.end() - 1);
+    for (const Edge& e : edges_) target[next[e.first]++] = e.second;
+    edges_.clear();
+    for (int u = 0; u < agents_; ++u) {
+      const auto first = target.begin() + start[u], last = target.begin() + start[u + 1];
+      std::sort(first, last);
+      for (auto v = first; v != last; ++v)
+        if (v == first || *v != *(v - 1)) edges_.emplace_back(u, *v);
+    }
+    unique_size_ = edges_.size();
   }
 
  private:
-  EdgeList edges_, round_, merged_;
+  int agents_;
+  bool compact_;
+  EdgeList edges_;
+  std::size_t unique_size_ = 0;
 };
 
-CsrGraph csr_of(int agents, const EdgeList& sorted_edges) {
-  return CsrGraph(boost::edges_are_sorted, sorted_edges.begin(), sorted_edges.end(),
+CsrGraph csr_of(int agents,
+                const EdgeList& edges) {  // a counting sort by source: O(agents + edges)
+  return CsrGraph(boost::edges_are_unsorted_multi_pass, edges.begin(), edges.end(),
                   static_cast<std::size_t>(agents));
 }
+
+// Whether every agent reaches every other: agent 0 reaches all along the edges, and all reach
+// agent 0 (two breadth-first searches over adjacency lists built by a counting sort; O(agents +
+// edges), scratch kept between calls). The analysis asks this once per round and per window tried;
+// Tarjan's components (strong_connectivity) are left for naming a pair that cannot communicate.
+class ReachCheck {
+ public:
+  bool strongly_connected(int agents, const EdgeList& edges) {
+    return reaches_all(agents, edges, false) && reaches_all(agents, edges, true);
+  }
+
+ private:
+  bool reaches_all(int agents, const EdgeList& edges, bool reversed) {
+    const auto source = [reversed](const Edge& e) { return reversed ? e.second : e.first; };
+    offset_.assign(static_cast<std::size_t>(agents) + 1, 0);
+    for (const Edge& e : edges) ++offset_[source(e) + 1];
+    for (int u = 0; u < agents; ++u) offset_[u + 1] += offset_[u];
+    next_.assign(offset_.begin(), offset_.end() - 1);
+    target_.resize(edges.size());
+    for (const Edge& e : edges) target_[next_[source(e)]++] = reversed ? e.first : e.second;
+    seen_.assign(static_cast<std::size_t>(agents), 0);
+    queue_.assign(1, 0);
+    seen_[0] = 1;
+    for (std::size_t head = 0; head < queue_.size(); ++head)
+      for (std::size_t k = offset_[queue_[head]]; k < offset_[queue_[head] + 1]; ++k)
+        if (!seen_[target_[k]]) {
+          seen_[target_[k]] = 1;
+          queue_.push_back(target_[k]);
+        }
+    return static_cast<int>(queue_.size()) == agents;
+  }
+
+  std::vector<std::size_t> offset_, next_;
+  std::vector<int> target_, queue_;
+  std::vector<char> seen_;
+};
 
 struct Connectivity {
   bool strong = true;
@@ -61,15 +121,14 @@ struct Connectivity {
 // Strong connectivity by Tarjan's strong components (Boost.Graph). When there are several
 // components, some component C is a sink of the condensation (no edge leaves it); no agent of C
 // reaches any agent outside C. Agent 0 is preferred in the reported pair.
-Connectivity strong_connectivity(int agents, const EdgeList& sorted_edges,
-                                 std::vector<int>& component) {
-  const CsrGraph g = csr_of(agents, sorted_edges);
+Connectivity strong_connectivity(int agents, const EdgeList& edges, std::vector<int>& component) {
+  const CsrGraph g = csr_of(agents, edges);
   component.assign(static_cast<std::size_t>(agents), 0);
   const int count = static_cast<int>(boost::strong_components(
       g, boost::make_iterator_property_map(component.begin(), get(boost::vertex_index, g))));
   if (count <= 1) return {};
   std::vector<char> leaves(static_cast<std::size_t>(count), 0);  // an edge leaves the component
-  for (const Edge& e : sorted_edges)
+  for (const Edge& e : edges)
     if (component[e.first] != component[e.second]) leaves[component[e.first]] = 1;
   Connectivity c;
   c.strong = false;
@@ -86,8 +145,8 @@ Connectivity strong_connectivity(int agents, const EdgeList& sorted_edges,
 }
 
 // Longest shortest path of a strongly connected graph: one breadth-first search per agent.
-int diameter_of(int agents, const EdgeList& sorted_edges) {
-  const CsrGraph g = csr_of(agents, sorted_edges);
+int diameter_of(int agents, const EdgeList& edges) {
+  const CsrGraph g = csr_of(agents, edges);
   const auto index = get(boost::vertex_index, g);
   std::vector<int> distance(static_cast<std::size_t>(agents));
   std::vector<boost::default_color_type> color(static_cast<std::size_t>(agents));
@@ -146,9 +205,10 @@ ScheduleAnalysis analyze_schedule(Schedule& s, std::int64_t t0, std::int64_t t1,
   }
 
   // Pass 1, round by round: degrees, single-round strong connectivity, the union, push-sum.
-  EdgeUnion all;
+  EdgeUnion all(n, true);
   std::vector<int> component;
-  EdgeUnion one;
+  EdgeUnion one(n);
+  ReachCheck reach;
   std::vector<char> alone(static_cast<std::size_t>(rounds));  // G(t) alone strongly connected
   a.out_degree.min = a.in_degree.min = std::numeric_limits<int>::max();
   double degree_sum = 0.0;
@@ -164,13 +224,14 @@ ScheduleAnalysis analyze_schedule(Schedule& s, std::int64_t t0, std::int64_t t1,
     }
     one.clear();
     one.add(g);
-    alone[static_cast<std::size_t>(t - t0)] = strong_connectivity(n, one.edges(), component).strong;
+    alone[static_cast<std::size_t>(t - t0)] = reach.strongly_connected(n, one.edges());
     a.strongly_connected_rounds += alone[static_cast<std::size_t>(t - t0)];
     all.add(g);
     if (probes) {
       probes->round(g);
       error.push_back(probes->relative_error());
     }
+    if (options.progress) options.progress(t - t0 + 1, 2 * rounds);
   }
   const double agent_rounds = static_cast<double>(n) * static_cast<double>(rounds);
   a.out_degree.mean = a.in_degree.mean = degree_sum / agent_rounds;  // Σ out = Σ in
@@ -184,8 +245,9 @@ ScheduleAnalysis analyze_schedule(Schedule& s, std::int64_t t0, std::int64_t t1,
   const Connectivity whole = strong_connectivity(n, all.edges(), component);
   if (whole.strong) {
     std::int64_t end = t0;  // inclusive end of the current window
-    EdgeUnion window;
+    EdgeUnion window(n);
     for (std::int64_t start = t0; start < t1; ++start) {
+      if (options.progress) options.progress(rounds + start - t0, 2 * rounds);
       end = std::max(end, start);
       if (end == start && alone[static_cast<std::size_t>(start - t0)]) {  // L(s) = 1, known
         a.b = std::max<std::int64_t>(a.b, 1);
@@ -194,7 +256,7 @@ ScheduleAnalysis analyze_schedule(Schedule& s, std::int64_t t0, std::int64_t t1,
       window.clear();
       for (std::int64_t t = start; t <= end; ++t) window.add(s.round(t));
       bool ran_off = false;
-      while (!strong_connectivity(n, window.edges(), component).strong) {
+      while (!reach.strongly_connected(n, window.edges())) {
         if (++end == t1) {
           ran_off = true;
           break;
@@ -214,6 +276,7 @@ ScheduleAnalysis analyze_schedule(Schedule& s, std::int64_t t0, std::int64_t t1,
     a.remedy = remedy(a, s.spec(), s.period());
   }
 
+  all.unique();
   const double diameter_work = static_cast<double>(n) * static_cast<double>(all.edges().size());
   if (options.diameter && whole.strong &&
       diameter_work <= static_cast<double>(options.diameter_max_work))

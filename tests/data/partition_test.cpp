@@ -210,8 +210,10 @@ TEST(PartitionDirichlet, RejectsImpossibleRequests) {
       [&] { partition_dirichlet(labels, 2, 0, 1, 1, 0); },
       ThrowsMessage<Error>(StrEq("partition: agents = 0 is out of range; valid: at least 1")));
   EXPECT_THAT([&] { partition_dirichlet(labels, 2, 4, 1, 1, 6); },
-              ThrowsMessage<Error>(StrEq("partition: 20 samples cannot give each of 4 agents at "
-                                         "least 6; valid: agents × min_per_agent <= 20")));
+              ThrowsMessage<Error>(StrEq(
+                  "partition: 20 samples cannot give each of 4 agents the 6 samples a Dirichlet "
+                  "split guarantees every agent; valid: at most 3 agents, or data.partition = "
+                  "\"iid\"")));
   EXPECT_THAT(
       [&] { partition_dirichlet(labels, 0, 4, 1, 1, 0); },
       ThrowsMessage<Error>(StrEq("partition: classes = 0 is out of range; valid: at least 1")));

@@ -43,6 +43,7 @@ class InnerConvergence {
 
  private:
   std::string describe(const bilevel::InnerReport& report) const;
+  std::string remedy() const;  // what to change, for the messages
 
   std::string solver_;
   double tolerance_;

@@ -33,6 +33,8 @@ class Gossip {
 
   // Logical agent-to-agent traffic of local agent `local`, over every exchange.
   comm::AgentTraffic traffic(int local) const;
+  // MPI messages and bytes this rank actually sent, over every exchange.
+  comm::WireTraffic wire() const;
 
  private:
   MPI_Comm comm_;

@@ -4,6 +4,7 @@
 // degrees, the union graph's diameter and the consensus contraction push-sum actually achieves.
 // Run before a long job so that a schedule that cannot work fails in seconds with a reason.
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "hyperpush/graph/schedule.hpp"
@@ -23,6 +24,8 @@ struct AnalysisOptions {
   std::int64_t diameter_max_work = std::int64_t{1} << 30;
   // Push-sum on the probes: 4 × rounds × edges multiply-adds.
   bool contraction = true;
+  // Called as the analysis goes (done of total steps: rounds, then windows), for progress lines.
+  std::function<void(std::int64_t done, std::int64_t total)> progress;
 };
 
 struct ScheduleAnalysis {

@@ -4,10 +4,11 @@
 
 field() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$@"; }
 check() { /usr/bin/python3 -c "import sys; sys.exit(0 if $1 else 1)" || { echo "FAIL: $2"; exit 1; }; }
-# run OUT [--set …]: three outer steps of cfg's hpo on 2 ranks, without the local-only baseline.
+# run OUT [--set …]: three outer steps of cfg's hpo on 2 ranks, without the local-only baseline,
+# inner solves capped at 2,000 rounds (the backends must agree, converged or not).
 run() { local out=$1; shift
   "$src/scripts/mpirun.sh" 2 "$bin" run "$cfg" --set output.progress=false --set outer.steps=3 \
-    --set outer.baseline_local=false --out "$out" "$@" >/dev/null; }
+    --set outer.baseline_local=false --set inner.rounds=2000 --out "$out" "$@" >/dev/null; }
 
 # compare NAME [--set …]: validation losses and every step's mean λ to 1e-9 relative, the same
 # test accuracy.
