@@ -24,18 +24,28 @@ bool is_result_folder(const fs::path& dir) {
 
 bool process_alive(long pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; }
 
-// `.NAME.partial-PID` and `.NAME.replaced-PID` next to `dir` whose process is gone: left by a run
-// that was killed.
+// "HOST-PID": the staging folders' suffix. The host keeps a run on one node of a shared file
+// system from taking another node's live folder for a dead one.
+std::string process_tag() {
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  return std::string(host) + "-" + std::to_string(::getpid());
+}
+
+// `.NAME.partial-HOST-PID` and `.NAME.replaced-HOST-PID` next to `dir`, of this host, whose process
+// is gone: left by a run that was killed.
 void remove_stale_siblings(const fs::path& dir) {
   const std::string name = dir.filename().string();
+  const std::string tag = process_tag(), host = tag.substr(0, tag.rfind('-') + 1);
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir.parent_path(), ec)) {
     const std::string sibling = entry.path().filename().string();
     for (const std::string kind : {".partial-", ".replaced-"}) {
-      const std::string prefix = "." + name + kind;
+      const std::string prefix = "." + name + kind + host;
       if (sibling.rfind(prefix, 0) != 0) continue;
       const std::string pid = sibling.substr(prefix.size());
-      if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+      if (pid.empty() || pid.size() > 9 || pid.find_first_not_of("0123456789") != std::string::npos)
+        continue;
       if (!process_alive(std::stol(pid))) fs::remove_all(entry.path(), ec);
     }
   }
@@ -72,9 +82,9 @@ ResultWriter::ResultWriter(std::string dir) : dir_(std::move(dir)) {
   fs::create_directories(target.parent_path(), ec);
   if (ec) throw Error(dir_ + ": cannot create the output folder (" + ec.message() + ")");
   remove_stale_siblings(target);
-  const std::string pid = std::to_string(::getpid());
   staging_ =
-      (target.parent_path() / ("." + target.filename().string() + ".partial-" + pid)).string();
+      (target.parent_path() / ("." + target.filename().string() + ".partial-" + process_tag()))
+          .string();
   fs::remove_all(staging_, ec);
   if (!fs::create_directory(staging_, ec))
     throw Error(staging_ + ": cannot create a staging folder for the results (" + ec.message() +
@@ -125,8 +135,8 @@ void ResultWriter::commit() {
   } else if (exchange_names(staging_, target)) {
     fs::remove_all(staging_, ignored);  // the earlier run's folder, now under the staging name
   } else {  // two renames: for a moment there is no folder, never a mixed one
-    const fs::path replaced = target.parent_path() / ("." + target.filename().string() +
-                                                      ".replaced-" + std::to_string(::getpid()));
+    const fs::path replaced =
+        target.parent_path() / ("." + target.filename().string() + ".replaced-" + process_tag());
     fs::rename(target, replaced, ec);
     if (!ec) fs::rename(staging_, target, ec);
     if (!ec) fs::remove_all(replaced, ignored);

@@ -100,9 +100,10 @@ kill -TERM $pid; wait $pid; code=$?
 grep -q '^hyperpush: interrupted (SIGTERM) at hgp [0-9]*/100000 steps; nothing written to sig$' sig.err ||
   fail "sigterm: $(grep hyperpush sig.err)"
 [[ ! -e sig && -z $(ls -A | grep partial) ]] || fail "sigterm: a folder was left"
-mkdir .killed.partial-999999999 && touch .killed.partial-999999999/metrics.jsonl
+stale=.killed.partial-$(cat /proc/sys/kernel/hostname)-999999999
+mkdir "$stale" && touch "$stale/metrics.jsonl"
 run --set outer.steps=1 --out killed || fail "killed: the run failed"
-[[ ! -e .killed.partial-999999999 ]] || fail "killed: the dead process's staging folder survived"
+[[ ! -e $stale ]] || fail "killed: the dead process's staging folder survived"
 
 # 7 (messages). CLI mistakes get one line and exit 2.
 cli() {

@@ -1,7 +1,7 @@
 #pragma once
 // The files of one run, written so that a reader never sees half a result, and a result folder
 // never mixes two runs. Everything is staged in a hidden sibling of the destination
-// (`.NAME.partial-PID`) and swapped in as a whole by commit(): a folder written by an earlier run
+// (`.NAME.partial-HOST-PID`) and swapped in as a whole by commit(): a folder written by an earlier run
 // is replaced, never merged into. A run that fails or is interrupted leaves the destination as it
 // was and no folder behind (the destination's parents it had to create are removed again).
 #include <fstream>
