@@ -281,7 +281,7 @@ Config Config::load(const std::string& path, const std::vector<std::string>& ove
 const Value& Config::value(const std::string& key, KeyType type) const {
   const auto it = values_.find(key);  // Value's alternatives are in KeyType's order
   if (it == values_.end() || it->second.index() != static_cast<std::size_t>(type))
-    throw Error("config: no key '" + key + "' of type " + type_name(type) +
+    throw Error("config: no key '" + key + "' holding " + type_name(type) +
                 " is declared (app/config_keys.cpp)");
   return it->second;
 }

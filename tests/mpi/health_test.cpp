@@ -1,0 +1,105 @@
+// Numerical health at the MPI level: a Neumann step past 2/λ_max(H̄) is caught by the agents on
+// their own and reported the same on every rank, with α·λ_max read off the growth (against λ_max of
+// the dense H̄); just below 2/λ_max nothing is reported; an inner step far too large stops the
+// solve.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <mpi.h>
+
+#include <Eigen/Eigenvalues>
+#include <string>
+
+#include "hyperpush/bilevel/hypergradient.hpp"
+#include "hyperpush/bilevel/inner_solver.hpp"
+#include "hyperpush/comm/gather.hpp"
+#include "hyperpush/error.hpp"
+#include "hyperpush/model/quadratic_problem.hpp"
+
+namespace hyperpush {
+namespace {
+
+using ::testing::HasSubstr;
+
+struct ThreeAgents {
+  graph::Schedule schedule{graph::TopologySpec{}, 3, 4};  // random-directed, 3 agents
+  consensus::Gossip gossip{MPI_COMM_WORLD, schedule};
+  bilevel::AgentSet agents;
+  ThreeAgents() {
+    const auto file = model::read_quadratic_file(std::string(HYPERPUSH_SOURCE_DIR) +
+                                                 "/experiments/problems/quadratic-3agents.json");
+    agents.agents = 3;
+    agents.first = gossip.first_local();
+    agents.dim = static_cast<int>(file.agents.front().c.size());
+    for (int i = 0; i < gossip.local_count(); ++i) {
+      agents.problems.push_back(
+          model::make_quadratic_problem(file.agents[agents.first + i], file.gamma));
+      agents.lambda.push_back(agents.problems.back()->initial_lambda());
+    }
+  }
+  // λ_max of H̄ = (1/n) Σ_j H_j at z, from the dense Hessians (gathered in agent order).
+  double lambda_max(const std::vector<model::Vector>& z) {
+    const int d = agents.dim;
+    std::vector<double> rows;
+    for (int i = 0; i < agents.local_count(); ++i) {
+      const model::Matrix h = agents.problems[i]->hessian(z[i], agents.lambda[i]);
+      rows.insert(rows.end(), h.data(), h.data() + d * d);
+    }
+    auto sum = comm::sum_in_agent_order(
+        comm::allgather_agents(MPI_COMM_WORLD, gossip.map(), rows, d * d), 3, d * d);
+    const Eigen::Map<const model::Matrix> h(sum.data(), d, d);
+    return Eigen::SelfAdjointEigenSolver<model::Matrix>(h / 3).eigenvalues().maxCoeff();
+  }
+};
+
+std::string verdict(ThreeAgents& s, const std::vector<model::Vector>& z, double alpha) {
+  bilevel::HypergradientOptions options;
+  options.depth = 60;
+  options.push_rounds = 30;  // close to exact averages: the growth is |1 − α·λ_max| per step
+  options.alpha = alpha;
+  const auto result = bilevel::compute_hypergradient(s.gossip, s.agents, z, options);
+  try {
+    bilevel::check_hypergradient(MPI_COMM_WORLD, result, options);
+  } catch (const Divergence& e) {
+    EXPECT_EQ(e.exit_code(), kExitDiverged);
+    return e.what();
+  }
+  return "healthy";
+}
+
+TEST(Health, NeumannStepPastTwoOverLambdaMaxIsCaughtAndMeasured) {
+  ThreeAgents s;
+  bilevel::InnerOptions newton;
+  newton.method = bilevel::InnerMethod::exact;
+  bilevel::InnerSolver inner(s.gossip, s.agents, newton);
+  inner.solve();
+  const double top = s.lambda_max(inner.z());
+  EXPECT_EQ(verdict(s, inner.z(), 1.9 / top), "healthy");
+  // ×1.02 a step: 3.3-fold in 60 steps, below the 10-fold rule; the tail's growth catches it.
+  const std::string slow = verdict(s, inner.z(), 2.02 / top);
+  EXPECT_THAT(slow, HasSubstr("hgp diverged at Neumann step 60 of 60"));
+  EXPECT_THAT(slow, HasSubstr("a step, so α·λ_max(H̄) ≈ 2.02 ≥ 2"));
+  EXPECT_THAT(slow, HasSubstr("; lower hypergradient.alpha or leave it 0 (estimated)"));
+  // ×1.2 a step: tenfold by step 17.
+  const std::string medium = verdict(s, inner.z(), 2.2 / top);
+  EXPECT_THAT(medium, HasSubstr("hgp diverged at Neumann step 17 of 60"));
+  EXPECT_THAT(medium, HasSubstr("a step, so α·λ_max(H̄) ≈ 2.2 ≥ 2"));
+  const std::string fast = verdict(s, inner.z(), 1e4 / top);
+  EXPECT_THAT(fast, HasSubstr("hgp diverged at Neumann step 2 of 60"));  // caught at once
+}
+
+TEST(Health, AnInnerStepFarTooLargeStopsTheSolve) {
+  ThreeAgents s;
+  bilevel::InnerOptions options;
+  options.step = 1e6;
+  bilevel::InnerSolver inner(s.gossip, s.agents, options);
+  try {
+    inner.solve();
+    FAIL() << "a step of 1e6 converged";
+  } catch (const Divergence& e) {
+    EXPECT_THAT(e.what(), HasSubstr("inner solver push-diging diverged at round 50 of 2000"));
+    EXPECT_THAT(e.what(), HasSubstr("its step 1e+06 is too large for this schedule"));
+  }
+}
+
+}  // namespace
+}  // namespace hyperpush
