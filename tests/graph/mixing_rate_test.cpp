@@ -13,11 +13,8 @@
 namespace hyperpush::graph {
 namespace {
 
-TopologySpec kind(const std::string& name) {
-  TopologySpec spec;
-  spec.kind = name;
-  return spec;
-}
+// TopologySpec{kind}: the kind's defaults.
+TopologySpec kind(const char* name) { return TopologySpec{name}; }
 
 TEST(MixingRate, DirectedRingIsCosPiOverN) {
   for (const int n : {8, 16, 64}) {
