@@ -30,6 +30,7 @@ int mpi_size() {
 
 // Ends the process after a failure: cleanly when every rank failed together, else the whole job.
 int fail(const char* what, bool collective, int code) {
+  hyperpush::app::note_ending();
   if (!collective || mpi_rank() == 0) std::fprintf(stderr, "hyperpush: error: %s\n", what);
   int initialized = 0, finalized = 0;
   MPI_Initialized(&initialized);
@@ -101,6 +102,7 @@ int main(int argc, char** argv) {
     if (run->parsed()) {
       MPI_Init(&argc, &argv);
       const int code = hyperpush::app::run_command(config_path, overrides, out_dir);
+      hyperpush::app::note_ending();
       MPI_Finalize();
       return code;
     }

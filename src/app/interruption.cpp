@@ -14,12 +14,14 @@ namespace {
 struct State {
   std::mutex mutex;
   int rank = -1;
+  bool ending = false;
   std::string out_dir, staging, position;
 };
 
+// Never destroyed: the watcher may read it while the process exits.
 State& state() {
-  static State s;
-  return s;
+  static State* s = new State;
+  return *s;
 }
 
 sigset_t interruption_signals() {
@@ -37,7 +39,9 @@ sigset_t interruption_signals() {
   }
   State& s = state();
   std::lock_guard<std::mutex> lock(s.mutex);  // held to the end: the run's state stays put
-  if (s.rank <= 0) {
+  // A signal after the run has ended (mpirun ends the other ranks of a job one of whose ranks
+  // exited non-zero, also when every rank is on its way out) interrupts nothing: no line.
+  if (s.rank <= 0 && !s.ending) {
     const std::string where = s.position.empty() ? "start-up" : s.position;
     std::fprintf(stderr, "hyperpush: interrupted (%s) at %s; nothing written%s%s\n",
                  signal == SIGINT ? "SIGINT" : "SIGTERM", where.c_str(),
@@ -68,6 +72,11 @@ void on_interruption_remove(const std::string& out_dir, const std::string& stagi
 void note_rank(int rank) {
   std::lock_guard<std::mutex> lock(state().mutex);
   state().rank = rank;
+}
+
+void note_ending() {
+  std::lock_guard<std::mutex> lock(state().mutex);
+  state().ending = true;
 }
 
 void note_position(const std::string& where) {

@@ -87,6 +87,7 @@ int run_command(const std::string& config_path, const std::vector<std::string>& 
   if (rank == 0) {
     results->write("config.resolved.toml", config->to_toml());
     const std::string files = results->file_list();
+    note_ending();  // from here a signal cannot make "nothing written" true
     results->commit();
     std::printf("results: %s/ (%s)\n", results->dir().c_str(), files.c_str());
   }

@@ -16,5 +16,8 @@ void on_interruption_remove(const std::string& out_dir, const std::string& stagi
 void note_rank(int rank);
 // Where the run is ("hgp 3/20 steps"), for the line (Progress::update sets it).
 void note_position(const std::string& where);
+// The run has ended (results committed, or the error printed): a signal now ends the process
+// without a line.
+void note_ending();
 
 }  // namespace hyperpush::app
