@@ -127,14 +127,15 @@ auto at_outer_step(std::int64_t k, const Step& step) {
 
 // K outer steps with the given hyper-gradient method; returns the metrics of steps 0 .. K.
 // `wire` accumulates this rank's MPI traffic.
-std::vector<StepMetrics> optimize(RunContext& c, const std::string& method, std::ostream* metrics,
-                                  InnerConvergence& convergence, comm::WireTraffic& wire,
-                                  nlohmann::json* surrogates) {
+std::vector<StepMetrics> optimize(RunContext& c, const std::string& method,
+                                  const bilevel::InnerOptions& inner_settings,
+                                  std::ostream* metrics, InnerConvergence& convergence,
+                                  comm::WireTraffic& wire, nlohmann::json* surrogates) {
   consensus::Gossip gossip(c.comm, c.schedule);
   bilevel::AgentSet agents;
   std::vector<data::AgentSplit> parts;
   on_all_ranks(c.comm, [&] { agents = build_agents(c.config, gossip, &parts); });
-  bilevel::InnerSolver inner(gossip, agents, inner_options(c.config, c.schedule));
+  bilevel::InnerSolver inner(gossip, agents, inner_settings);
   auto options = hypergradient_options(c.config, c.agents, c.schedule_check.b);
   options.method = bilevel::hypergradient_method(method);
   const bool adam = c.config.string("outer.optimizer") == "adam";
@@ -214,13 +215,14 @@ void run_hpo(RunContext& c) {
           "data.test_fraction = 0 leaves the agents without test samples, and hpo reports each "
           "agent's test accuracy on them; valid: > 0 (e.g. 0.2)");
   });
+  const bilevel::InnerOptions inner = inner_options(c.config, c.schedule);  // measured once
   InnerConvergence convergence(c.config), baseline_convergence(c.config);
   comm::WireTraffic sent;
   const auto history =
-      optimize(c, method, metrics, convergence, sent, surrogate ? &surrogates : nullptr);
+      optimize(c, method, inner, metrics, convergence, sent, surrogate ? &surrogates : nullptr);
   std::vector<StepMetrics> local;
   if (c.config.boolean("outer.baseline_local"))
-    local = optimize(c, "local", nullptr, baseline_convergence, sent, nullptr);
+    local = optimize(c, "local", inner, nullptr, baseline_convergence, sent, nullptr);
   convergence.finish(c.rank);
   const json wire = wire_facts(c, sent);
   if (c.rank != 0) return;
