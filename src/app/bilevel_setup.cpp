@@ -230,13 +230,26 @@ bilevel::InnerOptions inner_options(const Config& config, graph::Schedule& sched
   options.method = bilevel::inner_method(config.string("inner.solver"));
   options.rounds = config.integer("inner.rounds");
   options.step = config.real("inner.step");
+  options.mixing_rounds = static_cast<int>(config.integer("inner.mixing_rounds"));
   options.tolerance = config.real("inner.tolerance");
   options.check_every = static_cast<int>(config.integer("inner.check_every"));
-  if (options.step == 0 && options.method != bilevel::InnerMethod::exact) {
+  const bool automatic = options.step == 0 || options.mixing_rounds == 0;
+  if (automatic && options.method != bilevel::InnerMethod::exact) {
     const auto mixing = graph::estimate_mixing_rate(schedule);
     options.mixing_rate = mixing.rate;
     options.symmetric_schedule = mixing.symmetric;
   }
+  return options;
+}
+
+bilevel::InnerOptions with_progress(bilevel::InnerOptions options, Progress& progress,
+                                    const std::string& what) {
+  options.on_check = [&progress, &what](const bilevel::InnerReport& now, std::int64_t limit) {
+    char detail[96];
+    std::snprintf(detail, sizeof detail, "rounds, ‖Σ∇g(z̄)‖ = %.3g, consensus error %.3g",
+                  now.gradient_norm, now.consensus_error);
+    progress.update(what, now.rounds, limit, detail);
+  };
   return options;
 }
 
@@ -273,15 +286,16 @@ void InnerConvergence::record(const bilevel::InnerReport& report, const std::str
                      remedy());
 }
 
-void InnerConvergence::finish(int rank) const {
+void InnerConvergence::finish(int rank, const std::string& whose) const {
   if (rank != 0 || converged()) return;
   std::fprintf(stderr,
-               "hyperpush: warning: %d of %d inner solves ended above inner.tolerance = %.3g "
+               "hyperpush: warning: %s%d of %d inner solves ended above inner.tolerance = %.3g "
                "(worst ‖Σ∇g(z̄)‖ = %.3g, consensus error %.3g, at most %lld rounds of %s): "
                "hyper-gradients are taken at an inexact x*(λ); %s (inner.require_convergence = "
                "true makes this an error)\n",
-               unconverged_, solves_, tolerance_, worst_residual_, worst_consensus_,
-               static_cast<long long>(most_rounds_), solver_.c_str(), remedy().c_str());
+               whose.empty() ? "" : (whose + ": ").c_str(), unconverged_, solves_, tolerance_,
+               worst_residual_, worst_consensus_, static_cast<long long>(most_rounds_),
+               solver_.c_str(), remedy().c_str());
 }
 
 bilevel::HypergradientOptions hypergradient_options(const Config& config, int agents,

@@ -140,13 +140,19 @@ const std::vector<KeyDecl>& config_keys() {
 
       text("inner.solver", "push-diging", {"exact", "sgp", "gradient-push", "push-diging"},
            "Inner solver for x*(λ) = argmin Σ g_i (exact = gathered Newton, small problems)."),
-      integer("inner.rounds", 20000, 1, 1e9,
-              "At most this many rounds (Newton steps for exact) per inner solve; a solve stops at "
+      integer("inner.rounds", 0, 0, 1e9,
+              "At most this many rounds (Newton steps for exact) per inner solve, 0 = 20,000 "
+              "gradient steps of inner.mixing_rounds rounds each; a solve stops at "
               "inner.tolerance, and one that does not is reported."),
       real("inner.step", 0.0, 0, 1e6, false,
-           "Step size (push-diging α; sgp / gradient-push η_0 of η_t = η_0/√(1+t)); 0 = f / max "
-           "L_i at every solve, f = 0.5 on symmetric schedules, min(0.5, 2(1 − ρ)²) on directed "
-           "ones (ρ: the schedule's mixing rate)."),
+           "Step size (push-diging α; sgp / gradient-push η_0 of η_t = η_0/√(1+t)); 0 = f(ρ^K) / "
+           "max L_i at every solve, f = 0.5 on symmetric schedules, f(r) = min(0.5, 2(1 − r)²) on "
+           "directed ones (ρ: the schedule's mixing rate, K: inner.mixing_rounds)."),
+      integer(
+          "inner.mixing_rounds", 0, 0, 1e6,
+          "Push-sum rounds per gradient step (K); 0 = 1 on symmetric schedules, on directed ones "
+          "the K that minimises K / f(ρ^K), the rounds per unit of progress (a directed ring: "
+          "~(1 − ρ)⁻¹ rounds instead of ~(1 − ρ)⁻²)."),
       real("inner.tolerance", 1e-10, 0, 1, false,
            "Stop once ‖Σ ∇g_i(z̄)‖ and max ‖z_i − z̄‖ are below it."),
       integer("inner.check_every", 50, 1, 1e9, "Rounds between stopping checks (each gathers z)."),

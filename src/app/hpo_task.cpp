@@ -135,7 +135,8 @@ std::vector<StepMetrics> optimize(RunContext& c, const std::string& method,
   bilevel::AgentSet agents;
   std::vector<data::AgentSplit> parts;
   on_all_ranks(c.comm, [&] { agents = build_agents(c.config, gossip, &parts); });
-  bilevel::InnerSolver inner(gossip, agents, inner_settings);
+  std::string solving;  // "hgp step k, inner solve", for the progress lines
+  bilevel::InnerSolver inner(gossip, agents, with_progress(inner_settings, c.progress, solving));
   auto options = hypergradient_options(c.config, c.agents, c.schedule_check.b);
   options.method = bilevel::hypergradient_method(method);
   const bool adam = c.config.string("outer.optimizer") == "adam";
@@ -148,6 +149,7 @@ std::vector<StepMetrics> optimize(RunContext& c, const std::string& method,
   const bool small = static_cast<double>(c.agents) * dim * dim <= 5e7 && dim <= 2000;
   std::vector<StepMetrics> history;
   for (std::int64_t k = 0; k <= steps; ++k) {
+    solving = method + " step " + std::to_string(k) + ", inner solve";
     const auto report = at_outer_step(k, [&] { return inner.solve(); });
     convergence.record(report, "outer step " + std::to_string(k));
     if (k == steps) {
@@ -224,6 +226,7 @@ void run_hpo(RunContext& c) {
   if (c.config.boolean("outer.baseline_local"))
     local = optimize(c, "local", inner, nullptr, baseline_convergence, sent, nullptr);
   convergence.finish(c.rank);
+  baseline_convergence.finish(c.rank, "local-only baseline");
   const json wire = wire_facts(c, sent);
   if (c.rank != 0) return;
 
@@ -245,6 +248,7 @@ void run_hpo(RunContext& c) {
       {"inner_worst_residual", convergence.worst_residual()},
       {"inner_worst_consensus_error", convergence.worst_consensus_error()},
       {"inner_most_rounds", convergence.most_rounds()},
+      {"inner_mixing_rounds", bilevel::mixing_rounds(inner)},
   };
   double min_cosine = INFINITY;
   for (std::size_t k = 0; k + 1 < history.size(); ++k)
@@ -253,6 +257,7 @@ void run_hpo(RunContext& c) {
   if (!local.empty()) {
     summary["local_final_validation_loss"] = local.back().validation_loss;
     summary["local_test_accuracy"] = local.back().test_accuracy;
+    summary["local_inner_converged"] = baseline_convergence.converged();
   }
   if (surrogate) summary["surrogate_trees"] = surrogates;
   c.results->write("summary.json", summary.dump(2) + "\n");

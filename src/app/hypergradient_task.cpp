@@ -11,6 +11,7 @@
 #include "hyperpush/app/commands.hpp"
 #include "hyperpush/app/task.hpp"
 #include "hyperpush/comm/gather.hpp"
+#include "hyperpush/numeric.hpp"
 #include "run_facts.hpp"
 
 namespace hyperpush::app {
@@ -23,9 +24,6 @@ std::vector<std::vector<double>> as_rows(const std::vector<model::Vector>& v) {
   for (const auto& x : v) rows.emplace_back(x.data(), x.data() + x.size());
   return rows;
 }
-
-// max(a, b) that keeps a NaN (std::max(a, NaN) is a).
-double nan_max(double a, double b) { return std::isnan(b) || b > a ? b : a; }
 
 // max_i ‖a_i − b_i‖ / max_i ‖b_i‖ over gathered rows.
 double relative_error(const std::vector<std::vector<double>>& a,
@@ -55,7 +53,9 @@ void run_hypergradient(RunContext& c) {
   on_all_ranks(c.comm, [&] { agents = build_agents(c.config, gossip); });
   const int local = agents.local_count(), dim = agents.dim;
 
-  bilevel::InnerSolver inner(gossip, agents, inner_options(c.config, c.schedule));
+  const bilevel::InnerOptions inner_settings = inner_options(c.config, c.schedule);
+  const std::string solving = "inner solve";
+  bilevel::InnerSolver inner(gossip, agents, with_progress(inner_settings, c.progress, solving));
   const auto inner_report = inner.solve();
   InnerConvergence convergence(c.config);
   convergence.record(inner_report, "hypergradient");
@@ -124,6 +124,7 @@ void run_hypergradient(RunContext& c) {
       {"alpha", result.alpha},
       {"inner_solver", c.config.string("inner.solver")},
       {"inner_rounds", inner_report.rounds},
+      {"inner_mixing_rounds", bilevel::mixing_rounds(inner_settings)},
       {"inner_residual", inner_report.gradient_norm},
       {"consensus_error", inner_report.consensus_error},
       {"inner_converged", inner_report.converged},

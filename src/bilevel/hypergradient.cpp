@@ -7,6 +7,7 @@
 #include "hyperpush/comm/gather.hpp"
 #include "hyperpush/consensus/max_consensus.hpp"
 #include "hyperpush/error.hpp"
+#include "hyperpush/numeric.hpp"
 
 namespace hyperpush::bilevel {
 namespace {
@@ -65,9 +66,8 @@ HypergradientResult compute_hypergradient(consensus::Gossip& gossip, const Agent
 
 void check_hypergradient(MPI_Comm comm, const HypergradientResult& result,
                          const HypergradientOptions& options) {
-  double largest_v = 0;  // NaN-aware max of ‖v_i‖ over the local agents
-  for (const auto& v : result.v)
-    if (!(v.norm() <= largest_v)) largest_v = v.norm();
+  double largest_v = 0;  // max_i ‖v_i‖ over the local agents, a NaN kept
+  for (const auto& v : result.v) largest_v = nan_max(largest_v, v.norm());
   const NeumannDivergence& d = result.divergence;
   const bool tripped = d.step > 0;
   // The earliest step any agent tripped (as the max of −step) and the figures there (the largest

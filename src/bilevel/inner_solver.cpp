@@ -23,6 +23,19 @@ double step_fraction(double mixing_rate, bool symmetric) {
   if (symmetric) return kStepFraction;
   return std::min(kStepFraction, 2 * (1 - mixing_rate) * (1 - mixing_rate));
 }
+
+// K = 0: the K that minimises K / f(ρ^K) (inner_solver.hpp). Past ⌈ln ½ / ln ρ⌉ rounds f is 0.5
+// and more rounds only cost.
+int automatic_mixing_rounds(double rate, bool symmetric) {
+  if (symmetric || rate <= 0.5) return 1;
+  const int most = static_cast<int>(std::ceil(std::log(0.5) / std::log(rate)));
+  int best = 1;
+  for (int k = 2; k <= most; ++k)
+    if (k / step_fraction(std::pow(rate, k), false) <
+        best / step_fraction(std::pow(rate, best), false))
+      best = k;
+  return best;
+}
 // Growth of the residual over its smallest value in a solve that counts as divergence: gradient
 // tracking overshoots by a few times at most before it contracts.
 constexpr double kInnerGrowth = 1e3;
@@ -46,6 +59,12 @@ InnerMethod inner_method(const std::string& name) {
   for (std::size_t k = 0; k < names.size(); ++k)
     if (names[k] == name) return static_cast<InnerMethod>(k);
   throw Error("inner.solver: unknown solver '" + name + "'");
+}
+
+int mixing_rounds(const InnerOptions& options) {
+  if (options.method == InnerMethod::exact) return 1;
+  if (options.mixing_rounds > 0) return options.mixing_rounds;
+  return automatic_mixing_rounds(options.mixing_rate, options.symmetric_schedule);
 }
 
 InnerReport inner_diagnostics(consensus::Gossip& gossip, const AgentSet& agents,
@@ -74,13 +93,17 @@ InnerSolver::InnerSolver(consensus::Gossip& gossip, const AgentSet& agents,
     : gossip_(gossip),
       agents_(agents),
       options_(options),
+      mixing_rounds_(mixing_rounds(options)),
+      steps_(options.rounds > 0 ? std::max<std::int64_t>(1, options.rounds / mixing_rounds_)
+                                : kDefaultSteps),
       z_(agents.local_count(), model::Vector::Zero(agents.dim)) {}
 
 InnerReport InnerSolver::diagnose() const { return inner_diagnostics(gossip_, agents_, z_); }
 
-bool InnerSolver::converged(std::int64_t t, InnerReport& report) {
+bool InnerSolver::converged(std::int64_t t, bool last, InnerReport& report) {
   report.rounds = t;
-  if (t % options_.check_every != 0 && t != options_.rounds) return false;
+  if (t < next_check_ && !last) return false;
+  while (next_check_ <= t) next_check_ += options_.check_every;
   const InnerReport now = diagnose();
   report.consensus_error = now.consensus_error;
   report.gradient_norm = now.gradient_norm;
@@ -96,11 +119,12 @@ bool InnerSolver::converged(std::int64_t t, InnerReport& report) {
                   "inner solver %s diverged at round %lld of %lld (‖Σ∇g(z̄)‖ = %.3g%s, consensus "
                   "error %.3g): its step %.3g is too large for this schedule; lower inner.step",
                   inner_method_names()[static_cast<int>(options_.method)].c_str(),
-                  static_cast<long long>(t), static_cast<long long>(options_.rounds),
+                  static_cast<long long>(t), static_cast<long long>(steps_ * mixing_rounds_),
                   now.gradient_norm, smallest, now.consensus_error, step_);
     throw Divergence(what);
   }
   smallest_residual_ = std::min(smallest_residual_, now.gradient_norm);
+  if (options_.on_check) options_.on_check(report, steps_ * mixing_rounds_);
   return report.converged;
 }
 
@@ -121,12 +145,21 @@ double InnerSolver::automatic_step() {
     local[i] = estimate;
   }
   const auto all = comm::allgather_agents(gossip_.comm(), gossip_.map(), local, 1);
-  return step_fraction(options_.mixing_rate, options_.symmetric_schedule) /
+  return step_fraction(std::pow(options_.mixing_rate, mixing_rounds_),
+                       options_.symmetric_schedule) /
          *std::max_element(all.begin(), all.end());
+}
+
+void InnerSolver::mix(comm::Exchange& exchange) {
+  for (int r = 0; r < mixing_rounds_; ++r) {
+    exchange.push(gossip_.next_round(), state_.data(), next_.data());
+    std::swap(state_, next_);
+  }
 }
 
 InnerReport InnerSolver::solve() {
   smallest_residual_ = INFINITY;
+  next_check_ = options_.check_every;
   if (options_.method == InnerMethod::exact) return newton();
   // L_i moves with λ_i, so the automatic step is taken anew at every solve (a warm start stays
   // valid: push-DIGing's fixed point does not depend on the step).
@@ -148,7 +181,7 @@ InnerReport InnerSolver::newton() {
   InnerReport report;
   double first_norm = -1;
   bool at_rounding_level = false;
-  for (std::int64_t step = 0; step < std::max<std::int64_t>(options_.rounds, 1); ++step) {
+  for (std::int64_t step = 0; step < steps_; ++step) {
     for (int i = 0; i < local; ++i) {
       double* row = rows.data() + std::size_t(i) * width;
       Eigen::Map<model::Vector> grad(row, d);
@@ -205,14 +238,12 @@ InnerReport InnerSolver::push_diging() {
   }
   InnerReport report;
   model::Vector fresh(d);
-  for (std::int64_t t = 1; t <= options_.rounds; ++t) {
+  for (std::int64_t step = 1; step <= steps_; ++step) {
     for (int i = 0; i < local; ++i) {  // send u − α y (u in place), y and v
       double* s = row(state_, i);
       for (int k = 0; k < d; ++k) s[k] -= step_ * s[d + k];
     }
-    exchange.push(gossip_.next_round(), state_.data(),
-                  next_.data());  // u ← C(u − αy), y ← C y, v ← C v
-    std::swap(state_, next_);
+    mix(exchange);  // u ← C(u − αy), y ← C y, v ← C v
     for (int i = 0; i < local; ++i) {
       double* s = row(state_, i);
       z_[i] = Eigen::Map<model::Vector>(s, d) / s[2 * d];  // x = u / v
@@ -221,7 +252,7 @@ InnerReport InnerSolver::push_diging() {
       gradient_[i] = fresh;
     }
     ++clock_;
-    if (converged(t, report)) break;
+    if (converged(step * mixing_rounds_, step == steps_, report)) break;
   }
   return report;
 }
@@ -241,7 +272,7 @@ InnerReport InnerSolver::gradient_push(bool sgp) {
   }
   InnerReport report;
   model::Vector grad(d);
-  for (std::int64_t t = 1; t <= options_.rounds; ++t) {
+  for (std::int64_t step = 1; step <= steps_; ++step) {
     const double eta = step_ / std::sqrt(1.0 + static_cast<double>(clock_));  // η_t
     if (sgp) {  // send x_k − η ∇g_k(z_k)
       for (int i = 0; i < local; ++i) {
@@ -249,8 +280,7 @@ InnerReport InnerSolver::gradient_push(bool sgp) {
         Eigen::Map<model::Vector>(row(state_, i), d) -= eta * grad;
       }
     }
-    exchange.push(gossip_.next_round(), state_.data(), next_.data());  // x ← Σ p x, ω ← Σ p ω
-    std::swap(state_, next_);
+    mix(exchange);  // x ← Σ p x, ω ← Σ p ω
     for (int i = 0; i < local; ++i) {
       double* s = row(state_, i);
       z_[i] = Eigen::Map<model::Vector>(s, d) / s[d];  // z = x / ω
@@ -260,7 +290,7 @@ InnerReport InnerSolver::gradient_push(bool sgp) {
       }
     }
     ++clock_;
-    if (converged(t, report)) break;
+    if (converged(step * mixing_rounds_, step == steps_, report)) break;
   }
   return report;
 }

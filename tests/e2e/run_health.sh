@@ -38,8 +38,9 @@ expect power "1 3" 5 "hyperpush: error: outer step 0: hgp diverged at Neumann st
 # 4. An inner step far too large: divergence, not "Σ_j H_j is not positive definite".
 expect inner_step "1 3" 5 "hyperpush: error: outer step 0: inner solver push-diging diverged at round 50 of 20000 (‖Σ∇g(z̄)‖ = inf, consensus error inf): its step 1e+06 is too large for this schedule; lower inner.step" \
   "$q" --set inner.step=1e6
-# 2. The directed ring at 16 agents: push-DIGing needs ~4e5 rounds there; the run says so.
-expect ring_strict "3" 5 "hyperpush: error: outer step 0: the inner problem was not solved (‖Σ∇g(z̄)‖ = 10.3, consensus error 5.98e-08 after 3000 rounds of push-diging; inner.tolerance = 1e-10); raise inner.rounds, or choose a better-connected topology.kind" \
+# 2. The directed ring at 16 agents needs ~12,000 rounds a solve (36 per gradient step); given 3,000
+# (83 steps: 2,988 rounds) it is not solved, and the run says so.
+expect ring_strict "3" 5 "hyperpush: error: outer step 0: the inner problem was not solved (‖Σ∇g(z̄)‖ = 0.0136, consensus error 2.65e-07 after 2988 rounds of push-diging; inner.tolerance = 1e-10); raise inner.rounds, or choose a better-connected topology.kind" \
   "$q" --set agents=16 --set topology.kind=directed-ring --set outer.steps=1 --set inner.rounds=3000 \
   --set inner.require_convergence=true
 "$src/scripts/mpirun.sh" 3 "$bin" run "$q" --set agents=16 --set topology.kind=directed-ring \
@@ -50,7 +51,7 @@ expect ring_strict "3" 5 "hyperpush: error: outer step 0: the inner problem was 
 /usr/bin/python3 - ring/summary.json <<'PY' || fail "ring: summary.json"
 import json, sys
 s = json.load(open(sys.argv[1]))
-assert s["inner_converged"] is False and s["inner_most_rounds"] == 3000, s
+assert s["inner_converged"] is False and s["inner_most_rounds"] == 2988, s
 assert s["final_validation_loss"] < s["initial_validation_loss"] < 1, s
 PY
 
@@ -97,7 +98,7 @@ pid=$!
 for _ in $(seq 100); do grep -q 'steps' sig.err 2>/dev/null && break; sleep 0.1; done
 kill -TERM $pid; wait $pid; code=$?
 [[ $code == 143 ]] || fail "sigterm: exit $code"
-grep -q '^hyperpush: interrupted (SIGTERM) at hgp [0-9]*/100000 steps; nothing written to sig$' sig.err ||
+grep -Eq '^hyperpush: interrupted \(SIGTERM\) at hgp ([0-9]+/100000 steps|step [0-9]+, inner solve [0-9]+/20000 rounds); nothing written to sig$' sig.err ||
   fail "sigterm: $(grep hyperpush sig.err)"
 [[ ! -e sig && -z $(ls -A | grep partial) ]] || fail "sigterm: a folder was left"
 stale=.killed.partial-$(cat /proc/sys/kernel/hostname)-999999999

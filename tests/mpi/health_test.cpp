@@ -7,6 +7,7 @@
 #include <mpi.h>
 
 #include <Eigen/Eigenvalues>
+#include <cmath>
 #include <string>
 
 #include "hyperpush/bilevel/hypergradient.hpp"
@@ -96,9 +97,41 @@ TEST(Health, AnInnerStepFarTooLargeStopsTheSolve) {
     inner.solve();
     FAIL() << "a step of 1e6 converged";
   } catch (const Divergence& e) {
-    EXPECT_THAT(e.what(), HasSubstr("inner solver push-diging diverged at round 50 of 2000"));
+    EXPECT_THAT(e.what(), HasSubstr("inner solver push-diging diverged at round 50 of 20000 "));
     EXPECT_THAT(e.what(), HasSubstr("its step 1e+06 is too large for this schedule"));
   }
+}
+
+// K, the rounds a gradient step mixes with: 1 where the schedule is symmetric or mixes fast; on a
+// directed ring (ρ = cos(π/n)) about the fewest rounds that halve the error, ⌈ln ½ / ln ρ⌉, where
+// f(ρ^K) reaches its 0.5 cap (or one fewer, where ρ^K just above ½ costs less); between, the
+// cheaper of K = 1 and K = 2 by K / f(ρ^K).
+TEST(InnerMixingRounds, AutomaticChoiceFollowsTheMixingRate) {
+  const double pi = std::acos(-1.0);
+  const auto k = [](double rate, bool symmetric) {
+    bilevel::InnerOptions options;
+    options.mixing_rounds = 0;
+    options.mixing_rate = rate;
+    options.symmetric_schedule = symmetric;
+    return bilevel::mixing_rounds(options);
+  };
+  EXPECT_EQ(k(0.9988, true), 1);
+  EXPECT_EQ(k(0.0, false), 1);
+  EXPECT_EQ(k(0.598, false), 1);  // 1 / (2 · 0.402²) = 3.09 < 2 / 0.5
+  EXPECT_EQ(k(0.714, false), 2);  // 1 / (2 · 0.286²) = 6.11 > 2 / (2 · (1 − 0.714²)²) = 4.16
+  for (int n : {8, 16, 64, 1024}) {
+    const double halving = std::ceil(std::log(0.5) / std::log(std::cos(pi / n)));
+    EXPECT_GE(k(std::cos(pi / n), false), halving - 1) << n << " agents";
+    EXPECT_LE(k(std::cos(pi / n), false), halving) << n << " agents";
+  }
+  EXPECT_EQ(k(std::cos(pi / 16), false), 36);
+  EXPECT_EQ(k(std::cos(pi / 64), false), 575);  // ρ^575 = 0.5003: 575 / 0.4994 < 576 / 0.5
+  bilevel::InnerOptions fixed;
+  fixed.mixing_rounds = 7;
+  fixed.mixing_rate = 0.99;
+  EXPECT_EQ(bilevel::mixing_rounds(fixed), 7);
+  fixed.method = bilevel::InnerMethod::exact;
+  EXPECT_EQ(bilevel::mixing_rounds(fixed), 1);
 }
 
 }  // namespace

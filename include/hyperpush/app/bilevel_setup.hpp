@@ -4,6 +4,7 @@
 #include <string>
 
 #include "hyperpush/app/config.hpp"
+#include "hyperpush/app/progress.hpp"
 #include "hyperpush/bilevel/agent_set.hpp"
 #include "hyperpush/bilevel/hypergradient.hpp"
 #include "hyperpush/bilevel/inner_solver.hpp"
@@ -22,9 +23,16 @@ namespace hyperpush::app {
 bilevel::AgentSet build_agents(const Config& config, consensus::Gossip& gossip,
                                std::vector<data::AgentSplit>* parts = nullptr);
 
-// The [inner] section; with inner.step = 0 it measures the schedule's mixing rate for the
-// automatic step (graph/mixing_rate.hpp: the same on every rank, no communication).
+// The [inner] section; with inner.step = 0 or inner.mixing_rounds = 0 it measures the schedule's
+// mixing rate for the automatic choice (graph/mixing_rate.hpp: the same on every rank, no
+// communication).
 bilevel::InnerOptions inner_options(const Config& config, graph::Schedule& schedule);
+
+// `options` whose solves report their progress as "<what>: r/limit rounds, ‖Σ∇g(z̄)‖ = …" (a
+// long solve shows life; `progress` prints at most a line a second, on rank 0). `what` is read at
+// every report: it must outlive the solves, and may change between them.
+bilevel::InnerOptions with_progress(bilevel::InnerOptions options, Progress& progress,
+                                    const std::string& what);
 
 // The record of a run's inner solves: the worst residual, consensus error and rounds, and whether
 // every solve reached inner.tolerance. A solve that did not stops the run with
@@ -38,8 +46,9 @@ class InnerConvergence {
   double worst_residual() const { return worst_residual_; }
   double worst_consensus_error() const { return worst_consensus_; }
   std::int64_t most_rounds() const { return most_rounds_; }
-  // The warning line (on rank 0) when a solve did not converge.
-  void finish(int rank) const;
+  // The warning line (on rank 0) when a solve did not converge; `whose` names the run it is about
+  // ("local-only baseline"), empty for the run itself.
+  void finish(int rank, const std::string& whose = "") const;
 
  private:
   std::string describe(const bilevel::InnerReport& report) const;

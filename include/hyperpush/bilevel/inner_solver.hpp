@@ -9,15 +9,21 @@
 //   push-diging    Nedić–Olshevsky–Shi (2017), linear convergence on time-varying digraphs:
 //                  u ← C(u − α y), v ← C v, x = u / v, y ← C y + ∇g(x_new) − ∇g(x_old)
 // η_t = step / sqrt(1 + t) for sgp and gradient-push (sublinear); push-diging uses the constant α =
-// step. step = 0 picks, at every solve, f / max_i L_i, with L_i a local power-iteration estimate of
+// step. Each gradient step mixes K times (the K rounds' product is the step's mixing matrix, again
+// column-stochastic: the methods are unchanged, on a schedule mixing as ρ^K).
+// step = 0 picks, at every solve, f(ρ^K) / max_i L_i, with L_i a local power-iteration estimate of
 // λ_max(H_i) at the current z_i and λ_i (gathered: one number per agent) and f = 0.5 on symmetric
-// schedules, min(0.5, 2(1 − ρ)²) on directed ones (ρ: the schedule's long-run mixing rate,
+// schedules, f(r) = min(0.5, 2(1 − r)²) on directed ones (ρ: the schedule's long-run mixing rate,
 // graph/mixing_rate.hpp): one-way edges make the bound shrink with ρ.
+// K = 0 picks 1 on symmetric schedules and, on directed ones, the K ≤ ⌈ln ½ / ln ρ⌉ that minimises
+// K / f(ρ^K): the rounds a solve needs per unit of progress, its steps being ∝ 1 / f. On a directed
+// ring (ρ = cos(π/n)) that turns ~(1 − ρ)⁻² rounds into ~(1 − ρ)⁻¹.
 // Divergence: a residual ‖Σ_i ∇g_i(z̄)‖ or consensus error that is not finite, or a residual grown
 // kInnerGrowth-fold over its smallest value in the solve, throws hyperpush::Divergence (collective:
 // every rank checks the same gathered figures) naming the solver, the round and the step.
 // Messages: d + 1 numbers (sgp, gradient-push), 2d + 1 (push-diging), per out-edge per round.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,19 +34,32 @@ namespace hyperpush::bilevel {
 
 enum class InnerMethod { exact, sgp, gradient_push, push_diging };
 
+// Gradient (or Newton) steps per solve when InnerOptions::rounds is 0.
+constexpr std::int64_t kDefaultSteps = 20000;
+
 InnerMethod inner_method(const std::string& name);
 const std::vector<std::string>& inner_method_names();
 
+struct InnerReport;
+
 struct InnerOptions {
   InnerMethod method = InnerMethod::push_diging;
-  std::int64_t rounds = 2000;  // at most this many rounds (Newton steps for exact) per solve
-  double step = 0.0;           // 0 = automatic (see above)
+  // At most this many rounds (Newton steps for exact) per solve; 0 = kDefaultSteps gradient steps.
+  std::int64_t rounds = 0;
+  int mixing_rounds = 1;  // K: rounds per gradient step; 0 = automatic (see above)
+  double step = 0.0;      // 0 = automatic (see above)
   double tolerance = 1e-10;  // stop once ‖Σ_i ∇g_i(z̄)‖ and max_i ‖z_i − z̄‖ are both below it
   int check_every = 50;  // rounds between stopping checks (each gathers z: collective)
-  // For the automatic step: the schedule's mixing rate and symmetry (graph::estimate_mixing_rate).
+  // For the automatic step and K: the schedule's mixing rate and symmetry
+  // (graph::estimate_mixing_rate).
   double mixing_rate = 0.0;
   bool symmetric_schedule = false;
+  // Called after every stopping check with the figures so far and the round limit (progress).
+  std::function<void(const InnerReport&, std::int64_t)> on_check;
 };
+
+// K resolved: options.mixing_rounds, or the automatic choice (1 for exact).
+int mixing_rounds(const InnerOptions& options);
 
 struct InnerReport {
   std::int64_t rounds = 0;       // rounds (or Newton steps) this solve used
@@ -62,19 +81,24 @@ class InnerSolver {
   InnerReport push_diging();
   InnerReport gradient_push(bool sgp);
   double automatic_step();
+  // One gradient step's mixing: K pushes of the rows in state_ (width numbers each).
+  void mix(comm::Exchange& exchange);
   // The diagnostics of the current z_ (collective).
   InnerReport diagnose() const;
-  // After round t: records t, and every check_every rounds (and at the last) the diagnostics;
-  // true once both are below the tolerance.
+  // After round t: records t, and once check_every more rounds have passed (and at the last step)
+  // the diagnostics; true once both are below the tolerance.
   // Throws hyperpush::Divergence (see above).
-  bool converged(std::int64_t t, InnerReport& report);
+  bool converged(std::int64_t t, bool last, InnerReport& report);
 
   consensus::Gossip& gossip_;
   const AgentSet& agents_;
   InnerOptions options_;
+  int mixing_rounds_ = 1;
+  std::int64_t steps_ = 1;  // gradient (Newton) steps per solve, at most
   double step_ = 0.0;
   double smallest_residual_ = 0.0;  // over this solve's checks
-  std::int64_t clock_ = 0;          // rounds done over all solves (for η_t)
+  std::int64_t next_check_ = 0;     // the round of this solve's next check
+  std::int64_t clock_ = 0;          // gradient steps done over all solves (for η_t)
   std::vector<model::Vector> z_;
   // Push-sum states, one row per local agent, kept for warm starts.
   std::vector<double> state_, next_;
