@@ -11,6 +11,7 @@
 #include "hyperpush/app/config.hpp"
 #include "hyperpush/app/interruption.hpp"
 #include "hyperpush/app/library_threads.hpp"
+#include "hyperpush/error.hpp"
 
 namespace {
 
@@ -31,7 +32,10 @@ int mpi_size() {
 // Ends the process after a failure: cleanly when every rank failed together, else the whole job.
 int fail(const char* what, bool collective, int code) {
   hyperpush::app::note_ending();
-  if (!collective || mpi_rank() == 0) std::fprintf(stderr, "hyperpush: error: %s\n", what);
+  // A preemption is not an error: "hyperpush: preempted at step N, checkpoint in DIR".
+  if (!collective || mpi_rank() == 0)
+    std::fprintf(stderr, "hyperpush: %s%s\n",
+                 code == hyperpush::kExitPreempted ? "" : "error: ", what);
   int initialized = 0, finalized = 0;
   MPI_Initialized(&initialized);
   MPI_Finalized(&finalized);
@@ -59,6 +63,9 @@ int main(int argc, char** argv) {
   run->add_option("config", config_path, "TOML config file")->required();
   run->add_option("--set", overrides, "Override a config key: --set key=value (repeatable)");
   run->add_option("--out", out_dir, "Results folder (overrides output.dir)");
+  bool resume = false;
+  run->add_flag("--resume", resume,
+                "Continue from the newest checkpoint in checkpoint.dir (same config, any ranks)");
 
   hyperpush::app::TopologyOptions topo;
   auto* topology = app.add_subcommand(
@@ -101,7 +108,7 @@ int main(int argc, char** argv) {
   try {
     if (run->parsed()) {
       MPI_Init(&argc, &argv);
-      const int code = hyperpush::app::run_command(config_path, overrides, out_dir);
+      const int code = hyperpush::app::run_command(config_path, overrides, out_dir, resume);
       hyperpush::app::note_ending();
       MPI_Finalize();
       return code;

@@ -298,6 +298,18 @@ void InnerConvergence::finish(int rank, const std::string& whose) const {
                solver_.c_str(), remedy().c_str());
 }
 
+nlohmann::json InnerConvergence::state() const {
+  return {solves_, unconverged_, worst_residual_, worst_consensus_, most_rounds_};
+}
+
+void InnerConvergence::restore(const nlohmann::json& state) {
+  solves_ = state.at(0);
+  unconverged_ = state.at(1);
+  worst_residual_ = state.at(2);
+  worst_consensus_ = state.at(3);
+  most_rounds_ = state.at(4);
+}
+
 bilevel::HypergradientOptions hypergradient_options(const Config& config, int agents,
                                                     std::int64_t b) {
   bilevel::HypergradientOptions options;

@@ -47,6 +47,17 @@ class LambdaOptimizer {
     const double c1 = 1 - std::pow(0.9, t_), c2 = 1 - std::pow(0.999, t_);
     lambda.array() -= lr_ * (m_.array() / c1) / ((v_.array() / c2).sqrt() + 1e-8);
   }
+  // m, v and t, for checkpoints.
+  AgentState state() const {
+    return {{m_.data(), m_.data() + m_.size()}, {v_.data(), v_.data() + v_.size()}, {double(t_)}};
+  }
+  void restore(const std::vector<double>& m, const std::vector<double>& v, double t) {
+    if (m.size() != static_cast<std::size_t>(m_.size()) || v.size() != m.size())
+      throw Error("checkpoint: an optimizer state of another size (model.hyper changed)");
+    m_ = Eigen::Map<const model::Vector>(m.data(), m_.size());
+    v_ = Eigen::Map<const model::Vector>(v.data(), v_.size());
+    t_ = static_cast<int>(t);
+  }
 
  private:
   bool adam_;
@@ -125,12 +136,52 @@ auto at_outer_step(std::int64_t k, const Step& step) {
   }
 }
 
+json to_json(const StepMetrics& m) {
+  return {{"step", m.step},
+          {"validation_loss", m.validation_loss},
+          {"test_accuracy", m.test_accuracy},
+          {"lambda_min", m.lambda_min},
+          {"lambda_mean", m.lambda_mean},
+          {"lambda_max", m.lambda_max},
+          {"hypergradient_norm", m.hypergradient_norm},
+          {"cosine_to_exact", std::isnan(m.cosine) ? json(nullptr) : json(m.cosine)},
+          {"inner_rounds", m.inner.rounds},
+          {"inner_residual", m.inner.gradient_norm},
+          {"inner_consensus_error", m.inner.consensus_error}};
+}
+
+StepMetrics step_metrics(const json& j) {
+  StepMetrics m{};
+  m.step = j.at("step");
+  m.validation_loss = j.at("validation_loss");
+  m.test_accuracy = j.at("test_accuracy");
+  m.lambda_min = j.at("lambda_min");
+  m.lambda_mean = j.at("lambda_mean");
+  m.lambda_max = j.at("lambda_max");
+  m.hypergradient_norm = j.at("hypergradient_norm");
+  m.cosine = j.at("cosine_to_exact").is_null() ? NAN : j.at("cosine_to_exact").get<double>();
+  m.inner.rounds = j.at("inner_rounds");
+  m.inner.gradient_norm = j.at("inner_residual");
+  m.inner.consensus_error = j.at("inner_consensus_error");
+  return m;
+}
+
+json to_json(const std::vector<StepMetrics>& history) {
+  json steps = json::array();
+  for (const auto& m : history) steps.push_back(to_json(m));
+  return steps;
+}
+
 // K outer steps with the given hyper-gradient method; returns the metrics of steps 0 .. K.
-// `wire` accumulates this rank's MPI traffic.
-std::vector<StepMetrics> optimize(RunContext& c, const std::string& method,
+// `wire` accumulates this rank's MPI traffic. `phase` ("main", "baseline") and `before` (what
+// earlier phases produced) go into the checkpoints it takes at step boundaries; `from`, when given,
+// is the checkpoint of this phase to continue from.
+std::vector<StepMetrics> optimize(RunContext& c, const std::string& phase,
+                                  const std::string& method,
                                   const bilevel::InnerOptions& inner_settings,
                                   std::ostream* metrics, InnerConvergence& convergence,
-                                  comm::WireTraffic& wire, nlohmann::json* surrogates) {
+                                  comm::WireTraffic& wire, nlohmann::json* surrogates,
+                                  const Checkpoint* from, const json& before) {
   consensus::Gossip gossip(c.comm, c.schedule);
   bilevel::AgentSet agents;
   std::vector<data::AgentSplit> parts;
@@ -148,7 +199,47 @@ std::vector<StepMetrics> optimize(RunContext& c, const std::string& method,
   const int dim = agents.dim;
   const bool small = static_cast<double>(c.agents) * dim * dim <= 5e7 && dim <= 2000;
   std::vector<StepMetrics> history;
-  for (std::int64_t k = 0; k <= steps; ++k) {
+  const std::int64_t first = from ? from->step : 0;
+  if (from) {
+    gossip.resume_at(from->shared.at("round"));
+    inner.restore_counters(from->shared.at("inner"));
+    for (int i = 0; i < agents.local_count(); ++i) {
+      const AgentState& s = from->agents.at(i);
+      agents.lambda[i] = Eigen::Map<const model::Vector>(s.at(0).data(), s.at(0).size());
+      optimizers[i].restore(s.at(1), s.at(2), s.at(3).at(0));
+      inner.restore_agent(i, {s.at(4), s.at(5), s.at(6)});
+    }
+    convergence.restore(from->shared.at("convergence"));
+    for (const auto& m : from->shared.at("history")) history.push_back(step_metrics(m));
+  }
+  // Everything the later steps depend on: per agent λ_i, the optimizer's and the inner solver's
+  // state; the schedule's round, the inner solver's counters, the record and metrics so far.
+  const auto checkpoint = [&](std::int64_t k) {
+    json shared;
+    if (c.rank == 0)
+      shared = {{"phase", phase},
+                {"round", gossip.rounds_used()},
+                {"inner", inner.counters()},
+                {"convergence", convergence.state()},
+                {"history", to_json(history)},
+                {"metrics", c.results->contents("metrics.jsonl")},
+                {"before", before}};
+    std::vector<AgentState> local;
+    for (int i = 0; i < agents.local_count(); ++i) {
+      const auto& lambda = agents.lambda[i];
+      AgentState s{{lambda.data(), lambda.data() + lambda.size()}};
+      for (auto& part : optimizers[i].state()) s.push_back(std::move(part));
+      for (auto& part : inner.agent_state(i)) s.push_back(std::move(part));
+      local.push_back(std::move(s));
+    }
+    c.checkpoints.write(k, shared, local);
+  };
+  for (std::int64_t k = first; k <= steps; ++k) {
+    if (k > first) {  // a step boundary
+      const bool preempt = c.checkpoints.enabled() && c.checkpoints.preempt_requested();
+      if (preempt || c.checkpoints.due(k)) checkpoint(k);
+      if (preempt) throw c.checkpoints.preempted(k);
+    }
     solving = method + " step " + std::to_string(k) + ", inner solve";
     const auto report = at_outer_step(k, [&] { return inner.solve(); });
     convergence.record(report, "outer step " + std::to_string(k));
@@ -185,20 +276,6 @@ std::string loss_text(double loss) {
   return text;
 }
 
-json to_json(const StepMetrics& m) {
-  return {{"step", m.step},
-          {"validation_loss", m.validation_loss},
-          {"test_accuracy", m.test_accuracy},
-          {"lambda_min", m.lambda_min},
-          {"lambda_mean", m.lambda_mean},
-          {"lambda_max", m.lambda_max},
-          {"hypergradient_norm", m.hypergradient_norm},
-          {"cosine_to_exact", std::isnan(m.cosine) ? json(nullptr) : json(m.cosine)},
-          {"inner_rounds", m.inner.rounds},
-          {"inner_residual", m.inner.gradient_norm},
-          {"inner_consensus_error", m.inner.consensus_error}};
-}
-
 }  // namespace
 
 void run_hpo(RunContext& c) {
@@ -220,18 +297,34 @@ void run_hpo(RunContext& c) {
   const bilevel::InnerOptions inner = inner_options(c.config, c.schedule);  // measured once
   InnerConvergence convergence(c.config), baseline_convergence(c.config);
   comm::WireTraffic sent;
-  const auto history =
-      optimize(c, method, inner, metrics, convergence, sent, surrogate ? &surrogates : nullptr);
+  Checkpoint from;
+  if (c.resume) on_all_ranks(c.comm, [&] { from = c.checkpoints.load(); });
+  if (c.resume && metrics) *metrics << from.shared.at("metrics").get<std::string>();
+  const bool in_baseline = c.resume && from.shared.at("phase") == "baseline";
+  std::vector<StepMetrics> history;
+  if (in_baseline) {  // the main run ended before the checkpoint: its results are in it
+    const json& main = from.shared.at("before");
+    for (const auto& m : main.at("history")) history.push_back(step_metrics(m));
+    convergence.restore(main.at("convergence"));
+    surrogates = main.at("surrogates");
+  } else {
+    history = optimize(c, "main", method, inner, metrics, convergence, sent,
+                       surrogate ? &surrogates : nullptr, c.resume ? &from : nullptr, nullptr);
+  }
   std::vector<StepMetrics> local;
-  if (c.config.boolean("outer.baseline_local"))
-    local = optimize(c, "local", inner, nullptr, baseline_convergence, sent, nullptr);
+  if (c.config.boolean("outer.baseline_local")) {
+    const json main = {{"history", to_json(history)},
+                       {"convergence", convergence.state()},
+                       {"surrogates", surrogates}};
+    local = optimize(c, "baseline", "local", inner, nullptr, baseline_convergence, sent, nullptr,
+                     in_baseline ? &from : nullptr, main);
+  }
   convergence.finish(c.rank);
   baseline_convergence.finish(c.rank, "local-only baseline");
   const json wire = wire_facts(c, sent);
   if (c.rank != 0) return;
 
-  json steps = json::array();
-  for (const auto& m : history) steps.push_back(to_json(m));
+  const json steps = to_json(history);
   json summary = {
       {"task", "hpo"},
       {"method", method},

@@ -7,6 +7,8 @@
 
 #include <cerrno>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <system_error>
 
 #include "hyperpush/error.hpp"
@@ -107,6 +109,14 @@ std::ofstream& ResultWriter::stream(const std::string& name) {
     if (!it->second) throw Error(path + ": cannot write");
   }
   return it->second;
+}
+
+std::string ResultWriter::contents(const std::string& name) {
+  auto it = streams_.find(name);
+  if (it == streams_.end()) return "";
+  it->second.flush();
+  std::ifstream in(fs::path(staging_) / name, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 void ResultWriter::write(const std::string& name, const std::string& content) {

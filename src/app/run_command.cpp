@@ -45,7 +45,7 @@ void on_all_ranks(MPI_Comm comm, const std::function<void()>& step) {
 }
 
 int run_command(const std::string& config_path, const std::vector<std::string>& overrides,
-                const std::string& out_dir) {
+                const std::string& out_dir, bool resume) {
   MPI_Comm comm = MPI_COMM_WORLD;
   int rank = 0, ranks = 1;
   MPI_Comm_rank(comm, &rank);
@@ -56,6 +56,7 @@ int run_command(const std::string& config_path, const std::vector<std::string>& 
   std::unique_ptr<graph::Schedule> schedule;
   graph::ScheduleAnalysis check;
   std::unique_ptr<ResultWriter> results;
+  std::unique_ptr<Checkpoints> checkpoints;
   int agents = 0;
   on_all_ranks(comm, [&] {
     config = Config::load(config_path, overrides);
@@ -74,15 +75,25 @@ int run_command(const std::string& config_path, const std::vector<std::string>& 
     check =
         graph::analyze_schedule(*schedule, 0, config->integer("topology.check_rounds"), options);
     graph::require_b_strongly_connected(check);
+    const std::string out = out_dir.empty() ? config->string("output.dir") : out_dir;
+    checkpoints = std::make_unique<Checkpoints>(*config, out, comm, comm::AgentMap(agents, ranks));
+    const bool checkpointed = config->string("task") == "hpo";
+    if (checkpoints->enabled() && !checkpointed)
+      throw Error("checkpoint.every: task '" + config->string("task") +
+                  "' takes no checkpoints; valid: 0, or a task that does (hpo)");
+    if (resume && !checkpointed)
+      throw Error("--resume: task '" + config->string("task") +
+                  "' takes no checkpoints, so there is nothing to resume (hpo takes them)");
+    if (checkpoints->enabled()) preempt_on_signals();
     if (rank == 0) {
-      results =
-          std::make_unique<ResultWriter>(out_dir.empty() ? config->string("output.dir") : out_dir);
+      results = std::make_unique<ResultWriter>(out);
       on_interruption_remove(results->dir(), results->staging());
     }
   });
 
   Progress progress(rank == 0 && config->boolean("output.progress"));
-  RunContext context{*config, comm, rank, ranks, agents, *schedule, check, results.get(), progress};
+  RunContext context{*config, comm,          rank,     ranks,        agents, *schedule,
+                     check,   results.get(), progress, *checkpoints, resume};
   find_task(config->string("task")).run(context);
   if (rank == 0) {
     results->write("config.resolved.toml", config->to_toml());
@@ -91,6 +102,7 @@ int run_command(const std::string& config_path, const std::vector<std::string>& 
     results->commit();
     std::printf("results: %s/ (%s)\n", results->dir().c_str(), files.c_str());
   }
+  checkpoints->remove();
   return 0;
 }
 

@@ -10,7 +10,8 @@ const std::vector<TaskKind>& task_kinds() {
       {"hpo", "decentralized hyperparameter optimization: inner solve, hyper-gradient, update",
        run_hpo},
       {"tree", "a decision tree (CART or the stable tree) and its sensitivity", run_tree},
-      {"explain", "similarity-based explanation (grad-cos and others) and its three tests", run_explain},
+      {"explain", "similarity-based explanation (grad-cos and others) and its three tests",
+       run_explain},
   };
   return kinds;
 }

@@ -98,6 +98,50 @@ InnerSolver::InnerSolver(consensus::Gossip& gossip, const AgentSet& agents,
                                 : kDefaultSteps),
       z_(agents.local_count(), model::Vector::Zero(agents.dim)) {}
 
+std::vector<std::vector<double>> InnerSolver::agent_state(int local) const {
+  const auto as_list = [](const model::Vector& v) {
+    return std::vector<double>(v.data(), v.data() + v.size());
+  };
+  std::vector<std::vector<double>> state{as_list(z_[local]), {}, {}};
+  if (started_) {
+    const std::size_t width = state_.size() / z_.size();
+    state[1].assign(state_.begin() + local * width, state_.begin() + (local + 1) * width);
+    if (!gradient_.empty()) state[2] = as_list(gradient_[local]);
+  }
+  return state;
+}
+
+void InnerSolver::restore_agent(int local, const std::vector<std::vector<double>>& state) {
+  const auto vector = [](const std::vector<double>& v) {
+    return model::Vector(
+        Eigen::Map<const model::Vector>(v.data(), static_cast<Eigen::Index>(v.size())));
+  };
+  const std::size_t width = state.at(1).size();
+  if (state.at(0).size() != static_cast<std::size_t>(agents_.dim) ||
+      (started_ && width != state_.size() / z_.size()))
+    throw Error("checkpoint: an inner-solver state of another shape (model or solver changed)");
+  z_[local] = vector(state[0]);
+  if (!started_) return;
+  std::copy(state[1].begin(), state[1].end(), state_.begin() + local * width);
+  if (!state[2].empty()) gradient_[local] = vector(state[2]);
+}
+
+std::vector<double> InnerSolver::counters() const {
+  const std::size_t width = z_.empty() ? 0 : state_.size() / z_.size();
+  return {static_cast<double>(clock_), started_ ? 1.0 : 0.0, static_cast<double>(width),
+          gradient_.empty() ? 0.0 : 1.0};
+}
+
+void InnerSolver::restore_counters(const std::vector<double>& counters) {
+  clock_ = static_cast<std::int64_t>(counters.at(0));
+  started_ = counters.at(1) != 0;
+  if (!started_) return;
+  const auto width = static_cast<std::size_t>(counters.at(2));
+  state_.assign(z_.size() * width, 0.0);
+  next_.assign(state_.size(), 0.0);
+  if (counters.at(3) != 0) gradient_.assign(z_.size(), model::Vector(agents_.dim));
+}
+
 InnerReport InnerSolver::diagnose() const { return inner_diagnostics(gossip_, agents_, z_); }
 
 bool InnerSolver::converged(std::int64_t t, bool last, InnerReport& report) {

@@ -1,6 +1,7 @@
 #pragma once
 // The bilevel tasks' set-up from a config: the rank's agents (problems and λ_i) and the options of
 // the inner solver and the hyper-gradient estimator.
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "hyperpush/app/config.hpp"
@@ -49,6 +50,9 @@ class InnerConvergence {
   // The warning line (on rank 0) when a solve did not converge; `whose` names the run it is about
   // ("local-only baseline"), empty for the run itself.
   void finish(int rank, const std::string& whose = "") const;
+  // The record so far, for checkpoints.
+  nlohmann::json state() const;
+  void restore(const nlohmann::json& state);
 
  private:
   std::string describe(const bilevel::InnerReport& report) const;

@@ -21,9 +21,9 @@ void on_all_ranks(MPI_Comm comm, const std::function<void()>& step);
 // The [topology] section of a config as a generator spec (paths resolved).
 graph::TopologySpec topology_spec(const Config& config);
 
-// `hyperpush run CONFIG [--set key=value]... [--out DIR]` (under mpirun or alone).
+// `hyperpush run CONFIG [--set key=value]... [--out DIR] [--resume]` (under mpirun or alone).
 int run_command(const std::string& config_path, const std::vector<std::string>& overrides,
-                const std::string& out_dir);
+                const std::string& out_dir, bool resume = false);
 
 struct TopologyOptions {
   std::string rounds;     // "T0:T1"; empty = [0, topology.check_rounds)

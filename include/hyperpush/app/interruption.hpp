@@ -1,9 +1,12 @@
 #pragma once
-// SIGINT and SIGTERM end a run with one line and nothing half-written. The two signals are blocked
-// in every thread and taken by one watcher thread (sigwait), which runs in normal context: rank 0
-// prints `hyperpush: interrupted at <where>; nothing written to OUT`, removes its staging folder
-// (results.hpp) and the process ends with 128 + the signal's number. A process killed harder
-// (SIGKILL) leaves its staging folder, which the next run into the same folder removes.
+// SIGINT, SIGTERM and SIGUSR1 end a run with one line and nothing half-written. A handler wakes
+// one watcher thread (through a pipe; our other threads block the signals, a library's thread may
+// not), which runs in normal context: rank 0 prints `hyperpush: interrupted at <where>; nothing
+// written to OUT`, removes its staging folder (results.hpp) and the process ends with 128 + the
+// signal's number. A process killed harder (SIGKILL) leaves its staging folder, which the next run
+// into the same folder removes.
+// With preemption on (checkpoints, checkpoint.hpp), SIGTERM and SIGUSR1 only raise a flag: the
+// task checkpoints at its next step boundary and ends with exit code 3.
 #include <string>
 
 namespace hyperpush::app {
@@ -16,6 +19,10 @@ void on_interruption_remove(const std::string& out_dir, const std::string& stagi
 void note_rank(int rank);
 // Where the run is ("hgp 3/20 steps"), for the line (Progress::update sets it).
 void note_position(const std::string& where);
+// SIGTERM and SIGUSR1 request a preemption instead of interrupting.
+void preempt_on_signals();
+// Whether this process received a preemption request.
+bool preemption_signalled();
 // The run has ended (results committed, or the error printed): a signal now ends the process
 // without a line.
 void note_ending();

@@ -1,9 +1,9 @@
 #pragma once
 // The files of one run, written so that a reader never sees half a result, and a result folder
 // never mixes two runs. Everything is staged in a hidden sibling of the destination
-// (`.NAME.partial-HOST-PID`) and swapped in as a whole by commit(): a folder written by an earlier run
-// is replaced, never merged into. A run that fails or is interrupted leaves the destination as it
-// was and no folder behind (the destination's parents it had to create are removed again).
+// (`.NAME.partial-HOST-PID`) and swapped in as a whole by commit(): a folder written by an earlier
+// run is replaced, never merged into. A run that fails or is interrupted leaves the destination as
+// it was and no folder behind (the destination's parents it had to create are removed again).
 #include <fstream>
 #include <map>
 #include <string>
@@ -33,6 +33,8 @@ class ResultWriter {
   std::ofstream& stream(const std::string& name);
   // A whole staged file.
   void write(const std::string& name, const std::string& content);
+  // What a staged file holds so far (streams flushed first); "" for a file not written.
+  std::string contents(const std::string& name);
   // Swaps the staged folder into dir() (atomically where the kernel can exchange two names) and
   // removes what was there before.
   void commit();

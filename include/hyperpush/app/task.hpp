@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "hyperpush/app/checkpoint.hpp"
 #include "hyperpush/app/config.hpp"
 #include "hyperpush/app/progress.hpp"
 #include "hyperpush/app/results.hpp"
@@ -25,6 +26,8 @@ struct RunContext {
   const graph::ScheduleAnalysis& schedule_check;  // over [0, topology.check_rounds)
   ResultWriter* results;                          // rank 0 only; null elsewhere
   Progress& progress;                             // prints on rank 0 only
+  const Checkpoints& checkpoints;
+  bool resume;  // continue from the newest checkpoint (--resume)
 };
 
 using TaskFn = void (*)(RunContext& context);

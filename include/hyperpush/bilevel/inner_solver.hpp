@@ -76,6 +76,14 @@ class InnerSolver {
   // z_i of every local agent.
   const std::vector<model::Vector>& z() const { return z_; }
 
+  // The state a warm start depends on, for checkpoints: per local agent z_i, its push-sum row and
+  // (push-diging) ∇g_i at x_i; and the solver's counters. restore_* take what the getters gave,
+  // on any rank count (the agent's state travels with the agent).
+  std::vector<std::vector<double>> agent_state(int local) const;
+  void restore_agent(int local, const std::vector<std::vector<double>>& state);
+  std::vector<double> counters() const;
+  void restore_counters(const std::vector<double>& counters);
+
  private:
   InnerReport newton();
   InnerReport push_diging();

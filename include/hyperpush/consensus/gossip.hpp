@@ -30,6 +30,8 @@ class Gossip {
   // G(t) for the next unused round t, which is then used.
   const graph::Digraph& next_round() { return schedule_.round(round_++); }
   std::int64_t rounds_used() const { return round_; }
+  // Continue at round t (a resumed run: the schedule is a pure function of t).
+  void resume_at(std::int64_t t) { round_ = t; }
 
   // Logical agent-to-agent traffic of local agent `local`, over every exchange.
   comm::AgentTraffic traffic(int local) const;

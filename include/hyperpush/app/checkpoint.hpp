@@ -1,0 +1,95 @@
+#pragma once
+// Checkpoints: everything a run's future depends on, so that `hyperpush run CONFIG --resume`
+// continues to result files byte-identical to an uninterrupted run's, on any number of ranks
+// (agents are not ranks: every agent's state is kept by agent, in agent order).
+//
+// Gathered: rank 0 writes one file per checkpoint, DIR/step-NNNNNNNNN.ckpt:
+//   "hyperpush checkpoint\n", a header line (JSON: format version, hyperpush version, task, step,
+//   agents, the sizes below, the fingerprint of the results-relevant config and that config),
+//   the run's shared state (JSON: counters, metrics and histories so far),
+//   every agent's vectors (raw doubles, agent order, each agent a list of vectors),
+//   an FNV-1a 64 checksum of all of the above.
+// Written to a hidden temporary name, fsync'd, renamed; then DIR/MANIFEST (naming the newest
+// complete checkpoint) is replaced the same way, last, and older checkpoints are removed. A crash
+// at any point leaves the previous checkpoint intact and named.
+//
+// Every rank reads the file to resume and keeps its own agents' vectors. A checkpoint of another
+// config (a key that changes results differs), another format version, or a truncated or corrupt
+// file is refused with exit code 2 and one line saying which and why.
+#include <mpi.h>
+
+#include <atomic>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "hyperpush/app/config.hpp"
+#include "hyperpush/comm/agent_map.hpp"
+#include "hyperpush/error.hpp"
+
+namespace hyperpush::app {
+
+// One agent's state: its vectors in an order the task defines.
+using AgentState = std::vector<std::vector<double>>;
+
+struct Checkpoint {
+  std::int64_t step = 0;           // the step boundary it was taken at (before step `step` ran)
+  nlohmann::json shared;           // the task's shared state
+  std::vector<AgentState> agents;  // this rank's agents (local order)
+};
+
+// The run ended at a step boundary after a preemption signal, its checkpoint written (exit 3).
+class Preempted : public Error {
+ public:
+  explicit Preempted(const std::string& what) : Error(what, kExitPreempted, true) {}
+};
+
+class Checkpoints {
+ public:
+  static constexpr int kFormat = 1;
+
+  // checkpoint.every and checkpoint.dir ("" = out_dir + ".checkpoint").
+  Checkpoints(const Config& config, const std::string& out_dir, MPI_Comm comm,
+              const comm::AgentMap& map);
+
+  bool enabled() const { return every_ > 0; }
+  const std::string& dir() const { return dir_; }
+  // A checkpoint is taken at step boundary `step` (> 0, a multiple of checkpoint.every).
+  bool due(std::int64_t step) const { return every_ > 0 && step > 0 && step % every_ == 0; }
+
+  // Collective: gathers every agent's state to rank 0, which writes the checkpoint. `shared` is
+  // rank 0's (other ranks may pass anything).
+  void write(std::int64_t step, const nlohmann::json& shared,
+             const std::vector<AgentState>& local) const;
+  // Collective: the newest complete checkpoint, every rank with its own agents; hyperpush::Error
+  // (exit 2, on every rank alike) when there is none or it cannot be used.
+  Checkpoint load() const;
+  // After the results are committed: the checkpoints are of no further use.
+  void remove() const;
+
+  // Collective, at a step boundary: whether any rank received a preemption signal. With
+  // checkpoints on, SIGTERM and SIGUSR1 request one (interruption.hpp); the task then writes a
+  // checkpoint and throws Preempted.
+  bool preempt_requested() const;
+  // The exception that ends a preempted run, checkpoint written at `step`.
+  Preempted preempted(std::int64_t step) const;
+
+ private:
+  std::string file_name(std::int64_t step) const;
+
+  MPI_Comm comm_;
+  int rank_ = 0;
+  comm::AgentMap map_;
+  std::int64_t every_ = 0;
+  std::string dir_;
+  std::string task_;
+  nlohmann::json config_;  // the results-relevant keys and values
+};
+
+// The keys whose values change no result (where results go, progress lines, checkpoints, the
+// wait deadline, stall faults): left out of a checkpoint's fingerprint, so a run may resume with
+// other values of them.
+bool changes_no_result(const std::string& key);
+
+}  // namespace hyperpush::app
