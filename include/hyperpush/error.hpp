@@ -2,6 +2,7 @@
 // Errors a user can act on. The CLI prints what() as one line on stderr ("hyperpush: error: ...")
 // and exits with exit_code():
 //   2  bad input: a config, data file or schedule that cannot work (Error)
+//   3  preempted: a checkpoint was written at a step boundary (app/checkpoint.hpp, Preempted)
 //   5  a run that diverged or failed to converge where convergence was required (Divergence)
 // A collective error was raised by every rank together with the same message (every rank exits
 // cleanly, rank 0 prints it); any other error under several ranks ends the job with MPI_Abort.

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -154,6 +155,7 @@ std::string Checkpoints::file_name(std::int64_t step) const {
 
 void Checkpoints::write(std::int64_t step, const json& shared,
                         const std::vector<AgentState>& local) const {
+  const auto start = std::chrono::steady_clock::now();
   std::vector<std::vector<double>> rows;
   rows.reserve(local.size());
   for (const auto& state : local) rows.push_back(flatten(state));
@@ -178,6 +180,7 @@ void Checkpoints::write(std::int64_t step, const json& shared,
       const std::string name = file_name(step);
       write_atomically(dir_, name, bytes);
       write_atomically(dir_, kManifest, name + "\n");
+      last_bytes_ = bytes.size();
       for (const auto& entry : fs::directory_iterator(dir_, ec)) {
         const std::string other = entry.path().filename().string();
         if (other != name && other.rfind("step-", 0) == 0) fs::remove(entry.path(), ec);
@@ -191,6 +194,12 @@ void Checkpoints::write(std::int64_t step, const json& shared,
   error.resize(length);
   MPI_Bcast(error.data(), length, MPI_CHAR, 0, comm_);
   if (!error.empty()) throw Error(error, kExitBadInput, true);
+  ++written_;
+  seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+json Checkpoints::facts() const {
+  return {{"written", written_}, {"last_bytes", last_bytes_}, {"seconds", seconds_}};
 }
 
 Checkpoint Checkpoints::load() const {

@@ -359,6 +359,7 @@ void run_hpo(RunContext& c) {
   json timings = run_facts(c);
   timings.update(wire);
   timings["seconds_total"] = seconds;
+  if (c.checkpoints.enabled()) timings["checkpoints"] = c.checkpoints.facts();
   c.results->write("timings.json", timings.dump(2) + "\n");
 
   std::printf("hyperpush hpo: %s, %d agent%s on %d rank%s, topology %s, %s %s on %s (%s split)\n",

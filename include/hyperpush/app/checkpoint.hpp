@@ -67,6 +67,8 @@ class Checkpoints {
   Checkpoint load() const;
   // After the results are committed: the checkpoints are of no further use.
   void remove() const;
+  // For timings.json: checkpoints written, the last one's size and the seconds all took (rank 0).
+  nlohmann::json facts() const;
 
   // Collective, at a step boundary: whether any rank received a preemption signal. With
   // checkpoints on, SIGTERM and SIGUSR1 request one (interruption.hpp); the task then writes a
@@ -85,6 +87,9 @@ class Checkpoints {
   std::string dir_;
   std::string task_;
   nlohmann::json config_;  // the results-relevant keys and values
+  mutable int written_ = 0;
+  mutable std::size_t last_bytes_ = 0;
+  mutable double seconds_ = 0;
 };
 
 // The keys whose values change no result (where results go, progress lines, checkpoints, the
