@@ -36,6 +36,9 @@ int automatic_mixing_rounds(double rate, bool symmetric) {
       best = k;
   return best;
 }
+// The solver's state lives across solves (warm start): in robust mode its running sums must too, so
+// it mixes on a channel of its own (consensus/gossip.hpp).
+constexpr int kInnerChannel = 1;
 // Growth of the residual over its smallest value in a solve that counts as divergence: gradient
 // tracking overshoots by a few times at most before it contracts.
 constexpr double kInnerGrowth = 1e3;
@@ -158,6 +161,7 @@ void InnerSolver::mix(comm::Exchange& exchange) {
 }
 
 InnerReport InnerSolver::solve() {
+  gossip_.set_phase("inner solve");
   smallest_residual_ = INFINITY;
   next_check_ = options_.check_every;
   if (options_.method == InnerMethod::exact) return newton();
@@ -215,7 +219,7 @@ InnerReport InnerSolver::newton() {
 
 InnerReport InnerSolver::push_diging() {
   const int d = agents_.dim, local = agents_.local_count(), width = 2 * d + 1;
-  comm::Exchange& exchange = gossip_.exchange(width);
+  comm::Exchange& exchange = gossip_.exchange(width, kInnerChannel);
   const auto row = [&](std::vector<double>& s, int i) { return s.data() + std::size_t(i) * width; };
   if (!started_) {  // u = x(0) = z, v = 1, y = ∇g(x(0))
     state_.assign(static_cast<std::size_t>(local) * width, 0.0);
@@ -259,7 +263,7 @@ InnerReport InnerSolver::push_diging() {
 
 InnerReport InnerSolver::gradient_push(bool sgp) {
   const int d = agents_.dim, local = agents_.local_count(), width = d + 1;
-  comm::Exchange& exchange = gossip_.exchange(width);
+  comm::Exchange& exchange = gossip_.exchange(width, kInnerChannel);
   const auto row = [&](std::vector<double>& s, int i) { return s.data() + std::size_t(i) * width; };
   if (!started_) {  // x(0) = z, ω = 1
     state_.assign(static_cast<std::size_t>(local) * width, 0.0);

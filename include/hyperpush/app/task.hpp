@@ -10,6 +10,7 @@
 #include "hyperpush/app/config.hpp"
 #include "hyperpush/app/progress.hpp"
 #include "hyperpush/app/results.hpp"
+#include "hyperpush/comm/exchange.hpp"
 #include "hyperpush/graph/analysis.hpp"
 #include "hyperpush/graph/schedule.hpp"
 
@@ -26,6 +27,10 @@ struct RunContext {
   ResultWriter* results;                          // rank 0 only; null elsewhere
   Progress& progress;                             // prints on rank 0 only
 };
+
+// The run's communication deadline, robust mixing and fault hooks (comm.timeout,
+// consensus.robust, faults.*), for every exchange a task creates.
+comm::ExchangeOptions exchange_options(const RunContext& context);
 
 using TaskFn = void (*)(RunContext& context);
 
