@@ -117,13 +117,24 @@ bool InnerSolver::converged(std::int64_t t, bool last, InnerReport& report) {
     char smallest[48] = "";
     if (std::isfinite(smallest_residual_))
       std::snprintf(smallest, sizeof smallest, ", its smallest %.3g", smallest_residual_);
-    char what[320];
+    // Lost messages take mass out of plain push-sum's mixing: then the step is not the cause.
+    const comm::ExchangeOptions& comm = gossip_.options();
+    char cause[160];
+    if (comm.drop > 0 && !comm.robust)
+      std::snprintf(cause, sizeof cause,
+                    "messages are lost (faults.drop = %g) and plain push-sum loses their mass; "
+                    "set consensus.robust = true",
+                    comm.drop);
+    else
+      std::snprintf(cause, sizeof cause,
+                    "its step %.3g is too large for this schedule; lower inner.step", step_);
+    char what[400];
     std::snprintf(what, sizeof what,
                   "inner solver %s diverged at round %lld of %lld (‖Σ∇g(z̄)‖ = %.3g%s, consensus "
-                  "error %.3g): its step %.3g is too large for this schedule; lower inner.step",
+                  "error %.3g): %s",
                   inner_method_names()[static_cast<int>(options_.method)].c_str(),
                   static_cast<long long>(t), static_cast<long long>(steps_ * mixing_rounds_),
-                  now.gradient_norm, smallest, now.consensus_error, step_);
+                  now.gradient_norm, smallest, now.consensus_error, cause);
     throw Divergence(what);
   }
   smallest_residual_ = std::min(smallest_residual_, now.gradient_norm);

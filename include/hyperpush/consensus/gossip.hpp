@@ -23,6 +23,7 @@ class Gossip {
   Gossip& operator=(const Gossip&) = delete;
 
   MPI_Comm comm() const { return comm_; }
+  const comm::ExchangeOptions& options() const { return options_; }
   const comm::AgentMap& map() const { return map_; }
   int agents() const { return map_.agents(); }
   int first_local() const { return map_.first(rank_); }
