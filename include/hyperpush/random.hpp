@@ -53,6 +53,8 @@ enum class Purpose : std::uint64_t {
                            // gradient projection (explain/gradient_projection.hpp), stream 1 =
                            // weight (feature i, class j) of the randomization test's re-initialised
                            // model (explain/softmax_model.hpp)
+  fault = 23,              // (sender, receiver, round): is the message sender → receiver of that
+                           // push-sum round lost (faults.drop, comm/exchange.hpp)
 };
 
 inline std::uint64_t splitmix64(std::uint64_t z) {

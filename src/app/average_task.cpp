@@ -38,7 +38,8 @@ void run_average(RunContext& c) {
   const std::int64_t rounds = c.config.integer("average.rounds");
   const std::int64_t every = c.config.integer("average.metrics_every");
 
-  comm::Exchange exchange(c.comm, c.agents, dim + 1);
+  comm::Position position{0, "average"};
+  comm::Exchange exchange(c.comm, c.agents, dim + 1, exchange_options(c), &position);
   consensus::PushSumAverage push_sum(exchange);
   const int first = exchange.first_local(), local = exchange.local_count();
   for (int i = 0; i < local; ++i) {
@@ -83,6 +84,7 @@ void run_average(RunContext& c) {
   double push_seconds = 0;
   for (std::int64_t t = 0; t < rounds; ++t) {
     const graph::Digraph& g = c.schedule.round(t);
+    position.round = t;
     const auto round_start = Clock::now();
     push_sum.round(g);
     push_seconds += seconds_since(round_start);

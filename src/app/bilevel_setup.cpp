@@ -105,6 +105,7 @@ AgentData agent_data(const Config& config, int agents, int first, int count) {
 void standardize_by_push_sum(std::vector<data::AgentSplit>& parts, consensus::Gossip& gossip,
                              std::int64_t rounds, std::size_t features) {
   const int width = static_cast<int>(2 * features + 1);
+  gossip.set_phase("standardize");
   consensus::PushSumAverage push_sum(gossip.exchange(width + 1));
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const auto v = data::moments_to_vector(data::moments(parts[i].train));

@@ -263,6 +263,23 @@ const std::vector<KeyDecl>& config_keys() {
               "explain: explain.json lists, per metric, the top-k training indices of this many "
               "queries (with their test indices)."),
 
+      real("comm.timeout", 120, 0, 1e9, true,
+           "Seconds a rank waits for a peer's push-sum message before it ends the job (exit 4) "
+           "with one line naming itself, the silent rank(s), the round and the phase. Covers the "
+           "point-to-point waits of every round; not the collectives (gathers, checks)."),
+      flag("consensus.robust", false,
+           "Push-sum by running sums (robust push-sum): exact under message loss (faults.drop), "
+           "for every user of the exchange (average, HGP, inner solvers, standardization)."),
+      real("faults.drop", 0.0, 0, 0.999, false,
+           "Test fault: each cross-agent message of every push-sum round is lost with this "
+           "probability (below 1), drawn from (seed, sender, receiver, round): same bits on any "
+           "rank count. Plain push-sum becomes biased; consensus.robust = true stays exact."),
+      integer("faults.stall_rank", -1, -1, 1e7,
+              "Test fault: this rank sleeps forever when the exchange reaches faults.stall_round "
+              "(a hung node, for testing comm.timeout); -1 = none."),
+      integer("faults.stall_round", 0, 0, kMaxInt,
+              "Test fault: the round at which faults.stall_rank stalls."),
+
       text("output.dir", "results", {},
            "Folder for the results (`--out` overrides); relative to the working directory."),
       flag("output.progress", true, "Rank 0 prints progress on stderr, at most once a second."),

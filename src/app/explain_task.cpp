@@ -299,7 +299,8 @@ void run_explain(RunContext& c) {
   const Eigen::VectorXi predicted_super =
       subclass ? trained_super.classifier->predict(query.x) : Eigen::VectorXi();
 
-  consensus::Gossip gossip(c.comm, c.schedule);
+  consensus::Gossip gossip(c.comm, c.schedule, exchange_options(c));
+  gossip.set_phase("top-k retrieval");
   const Shards shards{c.agents, train.x.rows()};
   const std::int64_t rounds = consensus::flooding_rounds(c.agents, c.schedule_check.b);
   const Eigen::Index examples = std::min<Eigen::Index>(s.examples, queries);

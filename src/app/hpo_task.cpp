@@ -182,7 +182,7 @@ std::vector<StepMetrics> optimize(RunContext& c, const std::string& phase,
                                   std::ostream* metrics, InnerConvergence& convergence,
                                   comm::WireTraffic& wire, nlohmann::json* surrogates,
                                   const Checkpoint* from, const json& before) {
-  consensus::Gossip gossip(c.comm, c.schedule);
+  consensus::Gossip gossip(c.comm, c.schedule, exchange_options(c));
   bilevel::AgentSet agents;
   std::vector<data::AgentSplit> parts;
   on_all_ranks(c.comm, [&] { agents = build_agents(c.config, gossip, &parts); });

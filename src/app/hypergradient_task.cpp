@@ -48,7 +48,7 @@ double max_norm(const std::vector<std::vector<double>>& rows) {
 
 void run_hypergradient(RunContext& c) {
   const auto start = std::chrono::steady_clock::now();
-  consensus::Gossip gossip(c.comm, c.schedule);
+  consensus::Gossip gossip(c.comm, c.schedule, exchange_options(c));
   bilevel::AgentSet agents;
   on_all_ranks(c.comm, [&] { agents = build_agents(c.config, gossip); });
   const int local = agents.local_count(), dim = agents.dim;

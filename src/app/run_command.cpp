@@ -84,6 +84,9 @@ int run_command(const std::string& config_path, const std::vector<std::string>& 
     if (resume && !checkpointed)
       throw Error("--resume: task '" + config->string("task") +
                   "' takes no checkpoints, so there is nothing to resume (hpo takes them)");
+    if ((checkpoints->enabled() || resume) && config->boolean("consensus.robust"))
+      throw Error("checkpoint.every: consensus.robust = true keeps per-edge running sums that "
+                  "checkpoints do not hold yet; valid: 0, or consensus.robust = false");
     if (checkpoints->enabled()) preempt_on_signals();
     if (rank == 0) {
       results = std::make_unique<ResultWriter>(out);

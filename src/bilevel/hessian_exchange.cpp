@@ -15,6 +15,7 @@ HypergradientResult hessian_exchange(consensus::Gossip& gossip, const AgentSet& 
                                      const std::vector<model::Vector>& z, int push_rounds) {
   const int d = agents.dim, local = agents.local_count(), n = agents.agents;
   const int width = d * d + d;
+  gossip.set_phase("hessian exchange");
   consensus::PushSumAverage push_sum(gossip.exchange(width + 1));
   for (int i = 0; i < local; ++i) {
     const auto& p = *agents.problems[i];

@@ -17,6 +17,7 @@ HypergradientResult hyper_gradient_push(consensus::Gossip& gossip, const AgentSe
                                         const std::vector<model::Vector>& z, int depth,
                                         int push_rounds, const std::vector<double>& alpha) {
   const int d = agents.dim;
+  gossip.set_phase("hypergradient push-sum");
   consensus::PushSumAverage push_sum(gossip.exchange(d + 1));
   const Averager average = [&](std::vector<model::Vector>& u) {
     for (int i = 0; i < agents.local_count(); ++i)

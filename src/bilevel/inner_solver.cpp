@@ -36,6 +36,9 @@ int automatic_mixing_rounds(double rate, bool symmetric) {
       best = k;
   return best;
 }
+// The solver's state lives across solves (warm start): in robust mode its running sums must too, so
+// it mixes on a channel of its own (consensus/gossip.hpp).
+constexpr int kInnerChannel = 1;
 // Growth of the residual over its smallest value in a solve that counts as divergence: gradient
 // tracking overshoots by a few times at most before it contracts.
 constexpr double kInnerGrowth = 1e3;
@@ -158,13 +161,24 @@ bool InnerSolver::converged(std::int64_t t, bool last, InnerReport& report) {
     char smallest[48] = "";
     if (std::isfinite(smallest_residual_))
       std::snprintf(smallest, sizeof smallest, ", its smallest %.3g", smallest_residual_);
-    char what[320];
+    // Lost messages take mass out of plain push-sum's mixing: then the step is not the cause.
+    const comm::ExchangeOptions& comm = gossip_.options();
+    char cause[160];
+    if (comm.drop > 0 && !comm.robust)
+      std::snprintf(cause, sizeof cause,
+                    "messages are lost (faults.drop = %g) and plain push-sum loses their mass; "
+                    "set consensus.robust = true",
+                    comm.drop);
+    else
+      std::snprintf(cause, sizeof cause,
+                    "its step %.3g is too large for this schedule; lower inner.step", step_);
+    char what[400];
     std::snprintf(what, sizeof what,
                   "inner solver %s diverged at round %lld of %lld (‖Σ∇g(z̄)‖ = %.3g%s, consensus "
-                  "error %.3g): its step %.3g is too large for this schedule; lower inner.step",
+                  "error %.3g): %s",
                   inner_method_names()[static_cast<int>(options_.method)].c_str(),
                   static_cast<long long>(t), static_cast<long long>(steps_ * mixing_rounds_),
-                  now.gradient_norm, smallest, now.consensus_error, step_);
+                  now.gradient_norm, smallest, now.consensus_error, cause);
     throw Divergence(what);
   }
   smallest_residual_ = std::min(smallest_residual_, now.gradient_norm);
@@ -202,6 +216,7 @@ void InnerSolver::mix(comm::Exchange& exchange) {
 }
 
 InnerReport InnerSolver::solve() {
+  gossip_.set_phase("inner solve");
   smallest_residual_ = INFINITY;
   next_check_ = options_.check_every;
   if (options_.method == InnerMethod::exact) return newton();
@@ -259,7 +274,7 @@ InnerReport InnerSolver::newton() {
 
 InnerReport InnerSolver::push_diging() {
   const int d = agents_.dim, local = agents_.local_count(), width = 2 * d + 1;
-  comm::Exchange& exchange = gossip_.exchange(width);
+  comm::Exchange& exchange = gossip_.exchange(width, kInnerChannel);
   const auto row = [&](std::vector<double>& s, int i) { return s.data() + std::size_t(i) * width; };
   if (!started_) {  // u = x(0) = z, v = 1, y = ∇g(x(0))
     state_.assign(static_cast<std::size_t>(local) * width, 0.0);
@@ -303,7 +318,7 @@ InnerReport InnerSolver::push_diging() {
 
 InnerReport InnerSolver::gradient_push(bool sgp) {
   const int d = agents_.dim, local = agents_.local_count(), width = d + 1;
-  comm::Exchange& exchange = gossip_.exchange(width);
+  comm::Exchange& exchange = gossip_.exchange(width, kInnerChannel);
   const auto row = [&](std::vector<double>& s, int i) { return s.data() + std::size_t(i) * width; };
   if (!started_) {  // x(0) = z, ω = 1
     state_.assign(static_cast<std::size_t>(local) * width, 0.0);

@@ -1,10 +1,14 @@
 #include "hyperpush/comm/exchange.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <climits>
+#include <cstdio>
 #include <string>
+#include <thread>
 
 #include "hyperpush/error.hpp"
+#include "hyperpush/random.hpp"
 
 namespace hyperpush::comm {
 namespace {
@@ -63,12 +67,38 @@ void elementwise_max(const double* const* rows, std::size_t k, int width, double
     for (int x = 0; x < width; ++x) out[x] = std::max(out[x], rows[s][x]);
 }
 
+// "rank 3", "ranks 1 and 3", "ranks 1, 3 and 5".
+std::string rank_list(const std::vector<int>& ranks) {
+  std::string out = ranks.size() == 1 ? "rank " : "ranks ";
+  for (std::size_t k = 0; k < ranks.size(); ++k) {
+    if (k > 0) out += k + 1 == ranks.size() ? " and " : ", ";
+    out += std::to_string(ranks[k]);
+  }
+  return out;
+}
+
+// A waiting rank polls: it spins at first (a round's messages usually come within microseconds,
+// and large ones make progress only while MPI is called), then yields the core, then sleeps, so a
+// long wait for a slow peer costs next to no CPU.
+constexpr double kSpinSeconds = 0.02, kYieldSeconds = 1.0;
+constexpr auto kSleep = std::chrono::milliseconds(1);
+
 }  // namespace
 
-Exchange::Exchange(MPI_Comm comm, int agents, int width)
-    : rank_(comm_rank(comm)), map_(agents, comm_size(comm)), width_(width) {
+Exchange::Exchange(MPI_Comm comm, int agents, int width, const ExchangeOptions& options,
+                   const Position* position)
+    : rank_(comm_rank(comm)),
+      map_(agents, comm_size(comm)),
+      width_(width),
+      options_(options),
+      position_(position != nullptr ? position : &own_position_) {
   if (width < 1)
     throw Error("exchange: message width must be at least 1, got " + std::to_string(width));
+  if (!(options.timeout > 0))
+    throw Error("exchange: the timeout must be positive, got " + std::to_string(options.timeout));
+  if (!(options.drop >= 0 && options.drop < 1))
+    throw Error("exchange: the loss probability must be in [0, 1), got " +
+                std::to_string(options.drop));
   MPI_Comm_dup(comm, &comm_);
   const int ranks = map_.ranks();
   send_agents_.resize(ranks);
@@ -120,6 +150,126 @@ void Exchange::plan(const graph::Digraph& g) {
   }
   std::sort(dest_ranks_.begin(), dest_ranks_.end());
   std::sort(source_ranks_.begin(), source_ranks_.end());
+}
+
+void Exchange::push(const graph::Digraph& g, const double* send, double* recv, Combine combine) {
+  if (options_.robust && combine == Combine::push_sum)
+    run_robust_round(g, send, recv);
+  else
+    run_round(g, send, recv, combine, nullptr);
+}
+
+void Exchange::push(const graph::Digraph& g, const double* send, double* recv,
+                    const Reduce& reduce) {
+  run_round(g, send, recv, Combine::max, &reduce);
+}
+
+void Exchange::restart() {
+  std::fill(sent_pool_.begin(), sent_pool_.end(), 0.0);
+  std::fill(seen_pool_.begin(), seen_pool_.end(), 0.0);
+}
+
+void Exchange::begin_round(const graph::Digraph& g) {
+  if (g.agents() != map_.agents())
+    throw Error("exchange: graph has " + std::to_string(g.agents()) + " agents, the run has " +
+                std::to_string(map_.agents()));
+  if (rank_ == options_.stall_rank && position_->round >= options_.stall_round)
+    for (;;) std::this_thread::sleep_for(std::chrono::hours(1));  // the fault hook: a hung node
+  plan(g);
+  requests_.clear();
+  request_peer_.clear();
+}
+
+bool Exchange::lost(int sender, int receiver) const {
+  return random_uniform(options_.seed, Purpose::fault, static_cast<std::uint64_t>(sender),
+                        static_cast<std::uint64_t>(receiver),
+                        static_cast<std::uint64_t>(position_->round)) < options_.drop;
+}
+
+int Exchange::row_count(std::size_t rows) const {
+  const std::int64_t count = static_cast<std::int64_t>(rows) * width_;
+  if (count > INT_MAX) throw Error("exchange: one round's message exceeds 2^31 numbers");
+  return static_cast<int>(count);
+}
+
+void Exchange::post_receive(int q, double* rows, std::size_t count) {
+  requests_.emplace_back();
+  request_peer_.push_back(q);
+  MPI_Irecv(rows, row_count(count), MPI_DOUBLE, q, 0, comm_, &requests_.back());
+}
+
+void Exchange::post_send(int q, const double* rows, std::size_t count) {
+  const int numbers = row_count(count);
+  requests_.emplace_back();
+  request_peer_.push_back(-1 - q);  // a send: ranks below zero
+  MPI_Isend(rows, numbers, MPI_DOUBLE, q, 0, comm_, &requests_.back());
+  ++wire_.messages;
+  wire_.bytes += static_cast<std::int64_t>(numbers) * sizeof(double);
+}
+
+void Exchange::wait_all() {
+  const int count = static_cast<int>(requests_.size());
+  int done = 0;
+  MPI_Testall(count, requests_.data(), &done, MPI_STATUSES_IGNORE);
+  if (done) return;
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  for (std::int64_t polls = 1;; ++polls) {
+    MPI_Testall(count, requests_.data(), &done, MPI_STATUSES_IGNORE);
+    if (done) return;
+    if (polls % 16 != 0) continue;  // the clock is read every 16 polls
+    const double waited = std::chrono::duration<double>(Clock::now() - start).count();
+    if (waited >= options_.timeout) fail_silent_peers();
+    if (waited >= kYieldSeconds)
+      std::this_thread::sleep_for(kSleep);
+    else if (waited >= kSpinSeconds)
+      std::this_thread::yield();
+  }
+}
+
+void Exchange::fail_silent_peers() {
+  // Which requests are still open: the peers of those are the silent ones. Open receives are
+  // cancelled, open sends released, so nothing writes into this rank's buffers any more.
+  std::vector<int> silent, unreached;
+  for (std::size_t k = 0; k < requests_.size(); ++k) {
+    int done = 0;
+    MPI_Test(&requests_[k], &done, MPI_STATUS_IGNORE);
+    if (done) continue;
+    const int peer = request_peer_[k];
+    if (peer >= 0) {
+      silent.push_back(peer);
+      MPI_Cancel(&requests_[k]);
+    } else {
+      unreached.push_back(-1 - peer);
+    }
+    MPI_Request_free(&requests_[k]);
+  }
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%g", options_.timeout);
+  const std::string where = " for " + std::string(seconds) + " s at round " +
+                            std::to_string(position_->round) + " (" + position_->phase +
+                            "); is it alive?";
+  const std::string me = "rank " + std::to_string(rank_);
+  if (!silent.empty())
+    throw Error(me + " got no message from " + rank_list(silent) + where, kExitDeadPeer);
+  throw Error(me + " could not deliver its message to " + rank_list(unreached) + where,
+              kExitDeadPeer);
+}
+
+void Exchange::count_traffic(const graph::Digraph& g) {
+  const int lo = first_local(), hi = lo + local_count();
+  for (int i = lo; i < hi; ++i) {
+    const int peers = g.out_degree(i) - 1;
+    traffic_[i - lo].messages += peers;
+    traffic_[i - lo].bytes += static_cast<std::int64_t>(peers) * width_ * sizeof(double);
+  }
+  if (position_ == &own_position_) ++own_position_.round;
+}
+
+void Exchange::run_round(const graph::Digraph& g, const double* send, double* recv, Combine combine,
+                         const Reduce* custom) {
+  begin_round(g);
+  const int lo = first_local(), hi = lo + local_count();
   // The sender packs its rows in ascending agent order; the receiver expects the same order.
   std::int64_t rows = 0;
   for (const int q : source_ranks_) {
@@ -129,37 +279,11 @@ void Exchange::plan(const graph::Digraph& g) {
   }
   if (recv_buffer_.size() < static_cast<std::size_t>(rows) * width_)
     recv_buffer_.resize(rows * width_);
-}
-
-void Exchange::push(const graph::Digraph& g, const double* send, double* recv, Combine combine) {
-  run_round(g, send, recv, combine, nullptr);
-}
-
-void Exchange::push(const graph::Digraph& g, const double* send, double* recv,
-                    const Reduce& reduce) {
-  run_round(g, send, recv, Combine::max, &reduce);
-}
-
-void Exchange::run_round(const graph::Digraph& g, const double* send, double* recv, Combine combine,
-                         const Reduce* custom) {
-  if (g.agents() != map_.agents())
-    throw Error("exchange: graph has " + std::to_string(g.agents()) + " agents, the run has " +
-                std::to_string(map_.agents()));
-  plan(g);
-  const int lo = first_local(), hi = lo + local_count();
-  const auto row_count = [&](std::size_t n) {
-    const std::int64_t count = static_cast<std::int64_t>(n) * width_;
-    if (count > INT_MAX) throw Error("exchange: one round's message exceeds 2^31 numbers");
-    return static_cast<int>(count);
-  };
 
   // Post receives, then sends: one message per peer rank.
-  requests_.clear();
-  for (const int q : source_ranks_) {
-    double* first = recv_buffer_.data() + recv_offset_[recv_agents_[q].front()] * width_;
-    requests_.emplace_back();
-    MPI_Irecv(first, row_count(recv_agents_[q].size()), MPI_DOUBLE, q, 0, comm_, &requests_.back());
-  }
+  for (const int q : source_ranks_)
+    post_receive(q, recv_buffer_.data() + recv_offset_[recv_agents_[q].front()] * width_,
+                 recv_agents_[q].size());
   std::size_t packed = 0;
   for (const int q : dest_ranks_) packed += send_agents_[q].size();
   if (send_buffer_.size() < packed * width_) send_buffer_.resize(packed * width_);
@@ -175,19 +299,17 @@ void Exchange::run_round(const graph::Digraph& g, const double* send, double* re
       }
       rows = start;
     }
-    const int count = row_count(senders.size());
-    requests_.emplace_back();
-    MPI_Isend(rows, count, MPI_DOUBLE, q, 0, comm_, &requests_.back());
-    ++wire_.messages;
-    wire_.bytes += static_cast<std::int64_t>(count) * sizeof(double);
+    post_send(q, rows, senders.size());
   }
 
   // recv[j] = Σ_{s ∈ in(j)} p_js send[s] (or the max); receivers fed only by local agents go while
-  // messages fly.
+  // messages fly. A lost message (faults.drop) is left out of the sum: its mass is gone.
+  const bool lossy = options_.drop > 0 && custom == nullptr && combine == Combine::push_sum;
   const auto reduce = [&](int j, bool remote_ready) {
     rows_.clear();
     weights_.clear();
     for (const int* s = g.in_begin(j); s != g.in_end(j); ++s) {
+      if (lossy && *s != j && lost(*s, j)) continue;
       if (*s >= lo && *s < hi) {
         rows_.push_back(send + static_cast<std::size_t>(*s - lo) * width_);
       } else {
@@ -207,15 +329,107 @@ void Exchange::run_round(const graph::Digraph& g, const double* send, double* re
   };
   done_.assign(hi - lo, 0);
   for (int j = lo; j < hi; ++j) done_[j - lo] = reduce(j, false);
-  MPI_Waitall(static_cast<int>(requests_.size()), requests_.data(), MPI_STATUSES_IGNORE);
+  wait_all();
   for (int j = lo; j < hi; ++j)
     if (!done_[j - lo]) reduce(j, true);
+  count_traffic(g);
+}
 
+double* Exchange::running_sum(std::unordered_map<std::int64_t, std::size_t>& index,
+                              std::vector<double>& pool, int from, int to) {
+  const std::int64_t edge = static_cast<std::int64_t>(from) * map_.agents() + to;
+  const auto [it, added] = index.try_emplace(edge, pool.size());
+  if (added) pool.resize(pool.size() + width_, 0.0);
+  return pool.data() + it->second;
+}
+
+void Exchange::run_robust_round(const graph::Digraph& g, const double* send, double* recv) {
+  begin_round(g);
+  const int lo = first_local(), hi = lo + local_count();
+  const auto local = [&](int agent) { return agent >= lo && agent < hi; };
+  const auto row = [&](const double* base, int agent) {
+    return base + static_cast<std::size_t>(agent - lo) * width_;
+  };
+
+  // σ_ji += p_ji x_i on every out-edge of a local sender (a self-loop keeps its share in place).
+  out_edges_.clear();
   for (int i = lo; i < hi; ++i) {
-    const int peers = g.out_degree(i) - 1;
-    traffic_[i - lo].messages += peers;
-    traffic_[i - lo].bytes += static_cast<std::int64_t>(peers) * width_ * sizeof(double);
+    const double p = 1.0 / g.out_degree(i);
+    const double* x = row(send, i);
+    for (const int* j = g.out_begin(i); j != g.out_end(i); ++j) {
+      if (*j == i) continue;
+      double* sigma = running_sum(sent_index_, sent_pool_, i, *j);
+      for (int k = 0; k < width_; ++k) sigma[k] += p * x[k];
+      if (!local(*j)) out_edges_.emplace_back(*j, i);
+    }
   }
+
+  // One row σ_ji per cross-rank edge; a peer rank's rows ordered by (receiver, sender), which is
+  // also the order in which a receiver walks its in-lists. in_rows_: each in-edge's row, or -1.
+  rank_rows_.assign(map_.ranks(), 0);
+  for (int j = lo; j < hi; ++j)
+    for (const int* s = g.in_begin(j); s != g.in_end(j); ++s)
+      if (!local(*s)) ++rank_rows_[map_.owner(*s)];
+  std::int64_t rows = 0;
+  for (const int q : source_ranks_) {  // counts → offsets
+    const std::int64_t count = rank_rows_[q];
+    rank_rows_[q] = rows;
+    rows += count;
+  }
+  if (recv_buffer_.size() < static_cast<std::size_t>(rows) * width_)
+    recv_buffer_.resize(rows * width_);
+  for (std::size_t k = 0; k < source_ranks_.size(); ++k) {
+    const int q = source_ranks_[k];
+    const std::int64_t end = k + 1 < source_ranks_.size() ? rank_rows_[source_ranks_[k + 1]] : rows;
+    post_receive(q, recv_buffer_.data() + rank_rows_[q] * width_,
+                 static_cast<std::size_t>(end - rank_rows_[q]));
+  }
+  in_rows_.clear();
+  for (int j = lo; j < hi; ++j)
+    for (const int* s = g.in_begin(j); s != g.in_end(j); ++s)
+      in_rows_.push_back(local(*s) ? -1 : rank_rows_[map_.owner(*s)]++);
+
+  std::sort(out_edges_.begin(), out_edges_.end());
+  if (send_buffer_.size() < out_edges_.size() * width_)
+    send_buffer_.resize(out_edges_.size() * width_);
+  for (std::size_t e = 0; e < out_edges_.size(); ++e) {
+    const double* sigma =
+        running_sum(sent_index_, sent_pool_, out_edges_[e].second, out_edges_[e].first);
+    std::copy_n(sigma, width_, send_buffer_.data() + e * width_);
+  }
+  for (std::size_t e = 0; e < out_edges_.size();) {  // one message per peer rank
+    const int q = map_.owner(out_edges_[e].first);
+    std::size_t end = e;
+    while (end < out_edges_.size() && map_.owner(out_edges_[end].first) == q) ++end;
+    post_send(q, send_buffer_.data() + e * width_, end - e);
+    e = end;
+  }
+  wait_all();
+
+  // recv[j] = p_jj x_j + Σ_{i ∈ in(j) \ j, delivered} (σ_ji − ρ_ji), ascending i; then ρ_ji ← σ_ji.
+  const bool lossy = options_.drop > 0;
+  std::size_t edge = 0;
+  for (int j = lo; j < hi; ++j) {
+    double* out = recv + static_cast<std::size_t>(j - lo) * width_;
+    std::fill_n(out, width_, 0.0);
+    for (const int* s = g.in_begin(j); s != g.in_end(j); ++s, ++edge) {
+      if (*s == j) {
+        const double p = 1.0 / g.out_degree(j);
+        const double* x = row(send, j);
+        for (int k = 0; k < width_; ++k) out[k] += p * x[k];
+        continue;
+      }
+      if (lossy && lost(*s, j)) continue;
+      const double* sigma = in_rows_[edge] < 0 ? running_sum(sent_index_, sent_pool_, *s, j)
+                                               : recv_buffer_.data() + in_rows_[edge] * width_;
+      double* rho = running_sum(seen_index_, seen_pool_, *s, j);
+      for (int k = 0; k < width_; ++k) {
+        out[k] += sigma[k] - rho[k];
+        rho[k] = sigma[k];
+      }
+    }
+  }
+  count_traffic(g);
 }
 
 }  // namespace hyperpush::comm

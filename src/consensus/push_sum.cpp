@@ -15,6 +15,7 @@ PushSumAverage::PushSumAverage(comm::Exchange& exchange)
 
 void PushSumAverage::reset_weights() {
   for (int i = 0; i < local_count(); ++i) state_[row(i) + dim_] = 1.0;
+  exchange_.restart();  // robust mode: no mass of an earlier averaging arrives in this one
 }
 
 void PushSumAverage::round(const graph::Digraph& g) {

@@ -35,7 +35,7 @@ expect unknown_key 'sed = 1' \
 expect unknown_section_key $'[topology]\nknd = "star"' \
   "unknown_section_key.toml:2: unknown key 'topology.knd' (did you mean 'topology.kind'?); valid keys here: topology.kind, topology.file, topology.rate_min, topology.rate_max, topology.probability, topology.check_rounds"
 expect unknown_section $'[topolgy]\nkind = "star"' \
-  "unknown_section.toml:2: unknown section [topolgy]; valid sections: [topology], [problem], [model], [data], [inner], [hypergradient], [outer], [average], [tree], [explain], [output], [checkpoint]"
+  "unknown_section.toml:2: unknown section [topolgy]; valid sections: [topology], [problem], [model], [data], [inner], [hypergradient], [outer], [average], [tree], [explain], [comm], [consensus], [faults], [output], [checkpoint]"
 expect wrong_type_integer 'seed = "abc"' \
   "wrong_type_integer.toml:1: key 'seed' must be an integer, got string 'abc'"
 expect wrong_type_real $'[topology]\nrate_min = "low"' \

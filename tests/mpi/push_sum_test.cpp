@@ -1,7 +1,6 @@
 // Push-sum and its transport on 1, 2 and 4 ranks (the same binary runs under each): sums against a
 // serial reference, the exact MPI traffic of a round, convergence on every generator, and bitwise
 // agreement with a one-rank run.
-#include "hyperpush/consensus/max_consensus.hpp"
 #include "hyperpush/consensus/push_sum.hpp"
 
 #include <gtest/gtest.h>
@@ -14,6 +13,8 @@
 #include <vector>
 
 #include "hyperpush/comm/exchange.hpp"
+#include "hyperpush/consensus/max_consensus.hpp"
+#include "hyperpush/error.hpp"
 #include "hyperpush/graph/analysis.hpp"
 #include "hyperpush/graph/schedule.hpp"
 #include "hyperpush/random.hpp"
@@ -199,7 +200,8 @@ TEST(MaxConsensus, ExactAfterFloodingRoundsNotBefore) {
     consensus::Gossip gossip(MPI_COMM_WORLD, schedule);
     std::vector<double> values(gossip.local_count());
     for (int i = 0; i < gossip.local_count(); ++i)
-      values[i] = gossip.first_local() + i == 1 ? 7.5 : -static_cast<double>(gossip.first_local() + i);
+      values[i] =
+          gossip.first_local() + i == 1 ? 7.5 : -static_cast<double>(gossip.first_local() + i);
     const std::int64_t rounds = consensus::flooding_rounds(n, 1) - (enough ? 0 : 1);
     consensus::max_consensus(gossip, values, 1, rounds);
     int all_equal = 1;
@@ -207,6 +209,80 @@ TEST(MaxConsensus, ExactAfterFloodingRoundsNotBefore) {
     MPI_Allreduce(MPI_IN_PLACE, &all_equal, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
     EXPECT_EQ(all_equal, enough ? 1 : 0) << rounds << " rounds";
   }
+}
+
+// Message loss (faults.drop = 0.3): robust push-sum (running sums) reaches the exact average, the
+// same bits on every rank count as on one; plain push-sum loses mass and settles on a wrong one.
+TEST(PushSum, RobustExactUnderLossPlainBiased) {
+  const int n = 13, dim = 3;
+  graph::Schedule schedule(spec_of("random-directed"), n, 2);
+  std::vector<double> mean(dim, 0.0);
+  for (int i = 0; i < n; ++i)
+    for (int k = 0; k < dim; ++k) mean[k] += initial(i, k) / n;
+  for (const bool robust : {true, false}) {
+    comm::ExchangeOptions options;
+    options.drop = 0.3;
+    options.seed = 4;
+    options.robust = robust;
+    const auto run = [&](MPI_Comm comm) {
+      comm::Exchange exchange(comm, n, dim + 1, options);
+      consensus::PushSumAverage push_sum(exchange);
+      for (int i = 0; i < exchange.local_count(); ++i)
+        for (int k = 0; k < dim; ++k) push_sum.value(i)[k] = initial(exchange.first_local() + i, k);
+      for (int t = 0; t < 200; ++t) push_sum.round(schedule.round(t));
+      std::vector<double> estimates(static_cast<std::size_t>(exchange.local_count()) * dim);
+      for (int i = 0; i < exchange.local_count(); ++i) push_sum.estimate(i, &estimates[i * dim]);
+      return estimates;
+    };
+    const auto distributed = run(MPI_COMM_WORLD);
+    double error = 0;
+    for (std::size_t e = 0; e < distributed.size(); ++e)
+      error = std::max(error, std::abs(distributed[e] - mean[e % dim]));
+    if (robust)
+      EXPECT_LT(error, 1e-12);
+    else
+      EXPECT_GT(error, 1e-3);
+    std::vector<double> single;  // the same run by one rank alone
+    if (world_rank() == 0) single = run(MPI_COMM_SELF);
+    if (robust && world_rank() == 0)
+      EXPECT_EQ(
+          0, std::memcmp(distributed.data(), single.data(), sizeof(double) * distributed.size()));
+  }
+}
+
+// A peer that never sends: every rank waiting on it gives up after the timeout with exit code 4
+// and a line naming itself, the silent rank, the round and the phase.
+TEST(Exchange, SilentPeerEndsTheWaitWithExitCode4) {
+  int ranks = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  if (ranks < 2) GTEST_SKIP() << "needs 2 ranks";
+  const int me = world_rank(), silent = ranks - 1;
+  comm::ExchangeOptions options;
+  options.timeout = 0.2;
+  const comm::Position position{7, "test phase"};
+  {
+    comm::Exchange exchange(MPI_COMM_WORLD, ranks, 2, options, &position);
+    graph::Schedule schedule(spec_of("complete"), ranks, 0);
+    std::vector<double> send(2, 1.0), recv(2);  // one agent per rank, every rank sends to all
+    if (me != silent) {
+      try {
+        exchange.push(schedule.round(0), send.data(), recv.data());
+        ADD_FAILURE() << "the wait for a silent peer returned";
+      } catch (const Error& e) {
+        EXPECT_EQ(e.exit_code(), kExitDeadPeer);
+        EXPECT_EQ(std::string(e.what()), "rank " + std::to_string(me) +
+                                             " got no message from rank " + std::to_string(silent) +
+                                             " for 0.2 s at round 7 (test phase); is it alive?");
+      }
+    }
+    // Take the messages the others sent the silent rank, so that none is left in flight for a
+    // later communicator that reuses this one's context.
+    MPI_Barrier(MPI_COMM_WORLD);
+    if (me == silent)
+      for (int q = 0; q < ranks; ++q)
+        if (q != me) MPI_Recv(recv.data(), 2, MPI_DOUBLE, q, 0, exchange.comm(), MPI_STATUS_IGNORE);
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "hyperpush/app/config.hpp"
 #include "hyperpush/app/progress.hpp"
 #include "hyperpush/app/results.hpp"
+#include "hyperpush/comm/exchange.hpp"
 #include "hyperpush/graph/analysis.hpp"
 #include "hyperpush/graph/schedule.hpp"
 
@@ -29,6 +30,10 @@ struct RunContext {
   const Checkpoints& checkpoints;
   bool resume;  // continue from the newest checkpoint (--resume)
 };
+
+// The run's communication deadline, robust mixing and fault hooks (comm.timeout,
+// consensus.robust, faults.*), for every exchange a task creates.
+comm::ExchangeOptions exchange_options(const RunContext& context);
 
 using TaskFn = void (*)(RunContext& context);
 

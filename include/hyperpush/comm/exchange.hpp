@@ -8,11 +8,24 @@
 // of that rank's agents it reaches. Same-rank edges are read in place. Work is proportional to the
 // edges of the round that touch local agents; no collective call, no probing, no allocation in
 // steady state.
+//
+// Deadline: every wait of a round is a polling wait (comm.timeout). A rank that has waited that
+// long for a peer's message throws hyperpush::Error with exit code 4 (kExitDeadPeer), naming
+// itself, the silent rank(s), the round and the phase (Position); the CLI then ends the job with
+// MPI_Abort. Only these point-to-point waits have a deadline: the collectives of the other layers
+// (gathers, MPI_Allreduce) cannot be given one portably.
+//
+// Faults (test hooks, ExchangeOptions): a lost message in push-sum rounds, keyed by the counter
+// RNG (random.hpp, Purpose::fault) so that a lossy run is the same bits on any rank count, and a
+// rank that stalls forever at a given round. Robust mode replaces push-sum's messages by running
+// sums, which lose no mass when a message is lost (see ExchangeOptions::robust).
 #include <mpi.h>
 
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "hyperpush/comm/agent_map.hpp"
@@ -45,11 +58,41 @@ enum class Combine {
 using Reduce =
     std::function<void(const double* const* rows, std::size_t count, int width, double* out)>;
 
+// The deadline, robust mixing and the fault hooks of every exchange of a run.
+struct ExchangeOptions {
+  // comm.timeout: longest wait (seconds) for a peer's message before the job is ended (exit 4).
+  double timeout = 120;
+  // consensus.robust: push-sum by running sums (Hadjicostis, Domínguez-García, Vaidya, IEEE TAC
+  // 2016). Along each edge i → j the sender keeps σ_ji = Σ_{rounds with j ∈ O_i} p_ji x_i and sends
+  // it; the receiver keeps ρ_ji, the last σ_ji it got, and adds σ_ji − ρ_ji. A lost message's mass
+  // arrives with the next one that gets through, so the mixing stays exact under loss. Both sums
+  // belong to the edge, not to a rank: the bits do not depend on the rank count.
+  bool robust = false;
+  // faults.drop: each cross-agent message of a push-sum round is lost with this probability,
+  // decided by random_uniform(seed, Purpose::fault, sender, receiver, round) (self-loops never).
+  double drop = 0;
+  std::uint64_t seed = 0;
+  // faults.stall_rank / stall_round: that rank sleeps forever at its first push of round ≥
+  // stall_round (what a hung node looks like to its peers).
+  int stall_rank = -1;
+  std::int64_t stall_round = 0;
+};
+
+// Where the run is, for the deadline's message and the fault draws: the schedule round of the next
+// push and a label of the phase it belongs to ("inner solve", "average", ...). Kept by whoever
+// hands out the rounds (consensus::Gossip, a task) and read by its exchanges at every push.
+struct Position {
+  std::int64_t round = 0;
+  const char* phase = "push-sum";
+};
+
 class Exchange {
  public:
   // `width`: numbers per agent message (d + 1 for push-sum). The communicator is duplicated, so the
-  // exchange's messages never match anything else.
-  Exchange(MPI_Comm comm, int agents, int width);
+  // exchange's messages never match anything else. Without a `position` the exchange counts its
+  // own pushes (0, 1, ...) as rounds.
+  Exchange(MPI_Comm comm, int agents, int width, const ExchangeOptions& options = {},
+           const Position* position = nullptr);
   ~Exchange();
   Exchange(const Exchange&) = delete;
   Exchange& operator=(const Exchange&) = delete;
@@ -60,30 +103,52 @@ class Exchange {
   int first_local() const { return map_.first(rank_); }
   int local_count() const { return map_.count(rank_); }
   MPI_Comm comm() const { return comm_; }
+  const ExchangeOptions& options() const { return options_; }
 
   // One push round over G(t) (g must have map().agents() vertices):
   //   recv[j] = Σ_{i ∈ in(j), ascending i} p_ji · send[i],   p_ji = 1 / |O_i(t)|
   // send and recv hold local_count() rows of width() numbers (local agent order) and must not
   // overlap. Summing in sender-id order makes the result bitwise independent of the rank count.
   // With Combine::max, recv[j] is instead the elementwise max over in(j) (self included).
+  // Lost messages (faults.drop) and robust mode concern Combine::push_sum only.
   void push(const graph::Digraph& g, const double* send, double* recv,
             Combine combine = Combine::push_sum);
   // The same round, with recv[j] = reduce(rows of in(j) in ascending sender id, self included).
   // Same messages and traffic as push() above: only the receiver's arithmetic differs.
   void push(const graph::Digraph& g, const double* send, double* recv, const Reduce& reduce);
 
+  // Robust mode: starts a fresh mixing (every running sum back to 0). Mass still in flight from
+  // the previous one is dropped, so a new averaging never receives an old one's leftovers. Local,
+  // no message; call it on every rank at the same point. Does nothing in plain mode.
+  void restart();
+
   const AgentTraffic& traffic(int local) const { return traffic_[local]; }
   const WireTraffic& wire() const { return wire_; }
 
  private:
   void plan(const graph::Digraph& g);
+  void begin_round(const graph::Digraph& g);
   void run_round(const graph::Digraph& g, const double* send, double* recv, Combine combine,
                  const Reduce* custom);
+  void run_robust_round(const graph::Digraph& g, const double* send, double* recv);
+  bool lost(int sender, int receiver) const;
+  int row_count(std::size_t rows) const;
+  void post_receive(int rank, double* rows, std::size_t count);
+  void post_send(int rank, const double* rows, std::size_t count);
+  // Waits for every request of the round, polling, until options().timeout.
+  void wait_all();
+  [[noreturn]] void fail_silent_peers();
+  double* running_sum(std::unordered_map<std::int64_t, std::size_t>& index,
+                      std::vector<double>& pool, int from, int to);
+  void count_traffic(const graph::Digraph& g);
 
   MPI_Comm comm_ = MPI_COMM_NULL;
   int rank_ = 0;
   AgentMap map_;
   int width_;
+  ExchangeOptions options_;
+  Position own_position_;
+  const Position* position_;
 
   // Per-round plan (rebuilt each round into reused storage).
   std::vector<int> dest_ranks_, source_ranks_;          // peer ranks this round, ascending
@@ -93,10 +158,19 @@ class Exchange {
   std::vector<std::int64_t> recv_offset_;               // agent → row offset in recv_buffer_
   std::vector<double> send_buffer_, recv_buffer_;
   std::vector<MPI_Request> requests_;
+  std::vector<int> request_peer_;    // per request: the peer rank (receive) or -1 - rank (send)
   std::vector<const double*> rows_;  // one receiver's inputs, sender order
   std::vector<double> weights_;
   std::vector<char> done_;  // receivers already reduced this round
   std::int64_t round_ = 0;
+
+  // Robust mode: running sums σ (edges from a local sender) and ρ (edges into a local receiver),
+  // `width` numbers each, indexed by edge id from · agents + to; the round's remote edges.
+  std::unordered_map<std::int64_t, std::size_t> sent_index_, seen_index_;
+  std::vector<double> sent_pool_, seen_pool_;
+  std::vector<std::pair<int, int>> out_edges_;  // (to, from): local from, remote to
+  std::vector<std::int64_t> in_rows_;    // per in-edge of a local receiver: its row, or -1 (local)
+  std::vector<std::int64_t> rank_rows_;  // per peer rank: first row of its message
 
   std::vector<AgentTraffic> traffic_;
   WireTraffic wire_;

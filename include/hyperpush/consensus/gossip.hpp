@@ -2,12 +2,14 @@
 // The communication of a whole run: the schedule, the round counter that every algorithm advances
 // (an inner solve takes rounds t .. t+K, the hyper-gradient the next M·S, ...), and one Exchange
 // per message width. All ranks run the same algorithms in the same order (SPMD), so lazily created
-// exchanges (a collective MPI_Comm_dup) are created in the same order everywhere.
+// exchanges (a collective MPI_Comm_dup) are created in the same order everywhere. Its exchanges
+// share the run's ExchangeOptions and read the round and phase label from the Gossip.
 #include <mpi.h>
 
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <utility>
 
 #include "hyperpush/comm/exchange.hpp"
 #include "hyperpush/graph/schedule.hpp"
@@ -16,22 +18,35 @@ namespace hyperpush::consensus {
 
 class Gossip {
  public:
-  Gossip(MPI_Comm comm, graph::Schedule& schedule);
+  Gossip(MPI_Comm comm, graph::Schedule& schedule, const comm::ExchangeOptions& options = {});
+  Gossip(const Gossip&) = delete;  // its exchanges point at its position
+  Gossip& operator=(const Gossip&) = delete;
 
   MPI_Comm comm() const { return comm_; }
+  const comm::ExchangeOptions& options() const { return options_; }
   const comm::AgentMap& map() const { return map_; }
   int agents() const { return map_.agents(); }
   int first_local() const { return map_.first(rank_); }
   int local_count() const { return map_.count(rank_); }
 
-  // The exchange carrying messages of `width` numbers (created on first use: collective).
-  comm::Exchange& exchange(int width);
+  // The exchange carrying messages of `width` numbers (created on first use: collective). Every
+  // channel has its own exchanges: in robust mode a mixing that lives across calls (the inner
+  // solver's warm-started state) takes a channel of its own, so that nothing else touches its
+  // running sums.
+  comm::Exchange& exchange(int width, int channel = 0);
 
   // G(t) for the next unused round t, which is then used.
-  const graph::Digraph& next_round() { return schedule_.round(round_++); }
+  const graph::Digraph& next_round() {
+    position_.round = round_;
+    return schedule_.round(round_++);
+  }
   std::int64_t rounds_used() const { return round_; }
   // Continue at round t (a resumed run: the schedule is a pure function of t).
   void resume_at(std::int64_t t) { round_ = t; }
+
+  // Names the phase the next rounds belong to in a deadline error ("inner solve", ...); `phase`
+  // must outlive its use (a string literal).
+  void set_phase(const char* phase) { position_.phase = phase; }
 
   // Logical agent-to-agent traffic of local agent `local`, over every exchange.
   comm::AgentTraffic traffic(int local) const;
@@ -44,7 +59,9 @@ class Gossip {
   graph::Schedule& schedule_;
   comm::AgentMap map_;
   std::int64_t round_ = 0;
-  std::map<int, std::unique_ptr<comm::Exchange>> exchanges_;
+  comm::ExchangeOptions options_;
+  comm::Position position_;
+  std::map<std::pair<int, int>, std::unique_ptr<comm::Exchange>> exchanges_;  // (channel, width)
 };
 
 }  // namespace hyperpush::consensus

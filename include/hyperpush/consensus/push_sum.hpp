@@ -6,6 +6,8 @@
 // and w_i/ω_i → (1/n) Σ_j w_j(0) when the schedule is B-strongly connected. Division happens only
 // when an estimate is read, never inside the mixing.
 // Cost per round: (d + 1) numbers per out-edge; one Exchange::push (one MPI message per peer rank).
+// Under message loss, plain push-sum loses the lost messages' mass (biased); with the exchange in
+// robust mode (running sums, comm/exchange.hpp) it stays exact.
 #include <vector>
 
 #include "hyperpush/comm/exchange.hpp"
@@ -26,7 +28,8 @@ class PushSumAverage {
   const double* value(int local) const { return state_.data() + row(local); }
   double weight(int local) const { return state_[row(local) + dim_]; }
 
-  // Sets every ω_i back to 1 (a fresh averaging of the current w_i).
+  // Sets every ω_i back to 1 (a fresh averaging of the current w_i; in robust mode the exchange's
+  // running sums restart too).
   void reset_weights();
 
   // One round over G(t).
