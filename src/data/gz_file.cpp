@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <system_error>
 
 #include "hyperpush/error.hpp"
@@ -34,6 +35,19 @@ GzFile::GzFile(const std::string& path) : path_(path) {
                 kValid);
   }
   gzbuffer(static_cast<gzFile>(file_), kGzBufferBytes);
+  // Not a regular file (a pipe): no bound.
+  const auto size = std::filesystem::file_size(path, ec);
+  stored_bytes_ = ec ? std::numeric_limits<std::uint64_t>::max() : size;
+}
+
+bool GzFile::compressed() const { return gzdirect(static_cast<gzFile>(file_)) == 0; }
+
+std::uint64_t GzFile::max_bytes() const {
+  constexpr std::uint64_t kDeflateMaxRatio = 1032;
+  if (!compressed()) return stored_bytes_;
+  return stored_bytes_ > std::numeric_limits<std::uint64_t>::max() / kDeflateMaxRatio
+             ? std::numeric_limits<std::uint64_t>::max()
+             : stored_bytes_ * kDeflateMaxRatio;
 }
 
 GzFile::~GzFile() { gzclose(static_cast<gzFile>(file_)); }
