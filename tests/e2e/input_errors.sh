@@ -6,12 +6,10 @@
 # are made here from small valid ones; the built-in data sets are read from a copy of the Debian
 # folders under $HYPERPUSH_DATA_ROOT.
 set -uo pipefail
-bin=$1 src=$2
+bin=$1 src=$2 q=$2/experiments/quickstart.toml  # every case runs the quickstart with --set
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
-q=$src/experiments/quickstart.toml
-failures=0
-cases=0
+cd "$tmp" || exit 1
+failures=0 cases=0
 fail() { echo "FAIL $*"; failures=$((failures + 1)); }
 
 # expect NAME LINE ARGS...: on 1 and 4 ranks, exit 2 and the one line "hyperpush: error: LINE"
