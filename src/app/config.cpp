@@ -109,6 +109,9 @@ std::string choices_text(const KeyDecl& d) {
   const KeyDecl* nearest = nullptr;
   std::size_t best = 4;  // suggest only close misspellings
   for (const auto& decl : config_keys()) {
+    // The distance is at least the difference in length: a long key is compared with none.
+    const std::size_t shorter = std::min(key.size(), decl.key.size());
+    if (std::max(key.size(), decl.key.size()) - shorter >= best) continue;
     const std::size_t dist = edit_distance(key, decl.key);
     if (dist < best) best = dist, nearest = &decl;
   }

@@ -79,7 +79,8 @@ void check_size(const detail::GzFile& file, std::uint64_t header_size, std::uint
 template <class Consume>
 void read_body(detail::GzFile& file, std::uint64_t header_size, std::uint64_t size,
                const std::string& what, const std::string& declared, Consume consume) {
-  std::vector<unsigned char> chunk(std::size_t{1} << 20);
+  std::vector<unsigned char> chunk(
+      static_cast<std::size_t>(std::clamp<std::uint64_t>(size, 1, 1 << 20)));
   for (std::uint64_t done = 0; done < size;) {
     const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(size - done, chunk.size()));
     const std::size_t got = file.read(chunk.data(), want);
