@@ -2,6 +2,7 @@
 # Installs every Debian package hyperpush needs to build, test and run its experiments.
 # Idempotent and fast when everything is present; waits for a held dpkg lock instead of failing.
 # Usage: scripts/install-deps.sh            (as root, or with sudo available)
+#        scripts/install-deps.sh --fuzz     only the optional fuzzing toolchain (scripts/fuzz.sh)
 set -euo pipefail
 
 packages=(
@@ -20,6 +21,10 @@ packages=(
   # a real single-node SLURM for the tests (tests/e2e/slurm.sh)
   slurmctld slurmd slurm-client munge
 )
+if [[ ${1:-} == --fuzz ]]; then
+  # clang 14 and its libFuzzer runtime, for the fuzz targets (fuzz/); nothing else needs them
+  packages=(clang-14 libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -29,13 +29,30 @@ int mpi_size() {
   return size;
 }
 
+// The message on one line whatever it quotes (a key or --set value may hold a newline): control
+// characters as \xNN.
+std::string one_line(const char* what) {
+  std::string out;
+  for (const char* c = what; *c != '\0'; ++c) {
+    const auto byte = static_cast<unsigned char>(*c);
+    if (byte >= 0x20 && byte != 0x7f) {
+      out += *c;
+    } else {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02x", byte);
+      out += escaped;
+    }
+  }
+  return out;
+}
+
 // Ends the process after a failure: cleanly when every rank failed together, else the whole job.
 int fail(const char* what, bool collective, int code) {
   hyperpush::app::note_ending();
   // A preemption is not an error: "hyperpush: preempted at step N, checkpoint in DIR".
   if (!collective || mpi_rank() == 0)
-    std::fprintf(stderr, "hyperpush: %s%s\n",
-                 code == hyperpush::kExitPreempted ? "" : "error: ", what);
+    std::fprintf(stderr, "hyperpush: %s%s\n", code == hyperpush::kExitPreempted ? "" : "error: ",
+                 one_line(what).c_str());
   int initialized = 0, finalized = 0;
   MPI_Initialized(&initialized);
   MPI_Finalized(&finalized);

@@ -3,9 +3,13 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "hyperpush/error.hpp"
@@ -47,11 +51,20 @@ std::string format_number(double v) {
   return s;
 }
 
+// A TOML basic string: config.resolved.toml must read back, whatever bytes a --set gave.
 std::string quote(const std::string& s) {
   std::string out = "\"";
   for (const char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      (out += '\\') += c;
+    } else if (byte < 0x20 || byte == 0x7f) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04x", byte);
+      out += escaped;
+    } else {
+      out += c;
+    }
   }
   return out + "\"";
 }
@@ -96,6 +109,9 @@ std::string choices_text(const KeyDecl& d) {
   const KeyDecl* nearest = nullptr;
   std::size_t best = 4;  // suggest only close misspellings
   for (const auto& decl : config_keys()) {
+    // The distance is at least the difference in length: a long key is compared with none.
+    const std::size_t shorter = std::min(key.size(), decl.key.size());
+    if (std::max(key.size(), decl.key.size()) - shorter >= best) continue;
     const std::size_t dist = edit_distance(key, decl.key);
     if (dist < best) best = dist, nearest = &decl;
   }
@@ -138,6 +154,40 @@ Value from_toml(const KeyDecl& decl, const toml::node& node, const std::string& 
               got.str());
 }
 
+// The offset of the first byte of `text` that does not continue valid UTF-8 (RFC 3629, table 3-7
+// of the Unicode standard: no overlong forms, no surrogates, nothing above U+10FFFF), or npos.
+std::size_t invalid_utf8_at(const std::string& text) {
+  const auto byte = [&text](std::size_t i) {
+    return i < text.size() ? static_cast<unsigned char>(text[i]) : 0;
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    const unsigned char lead = byte(i);
+    int length = 1;
+    unsigned char low = 0x80, high = 0xbf;  // the valid range of the second byte
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    } else if (lead >= 0xc2 && lead <= 0xdf) {
+      length = 2;
+    } else if (lead >= 0xe0 && lead <= 0xef) {
+      length = 3;
+      if (lead == 0xe0) low = 0xa0;
+      if (lead == 0xed) high = 0x9f;
+    } else if (lead >= 0xf0 && lead <= 0xf4) {
+      length = 4;
+      if (lead == 0xf0) low = 0x90;
+      if (lead == 0xf4) high = 0x8f;
+    } else {
+      return i;
+    }
+    if (byte(i + 1) < low || byte(i + 1) > high) return i;
+    for (int k = 2; k < length; ++k)
+      if (byte(i + k) < 0x80 || byte(i + k) > 0xbf) return i;
+    i += static_cast<std::size_t>(length);
+  }
+  return std::string::npos;
+}
+
 // A value from `--set key=value`, parsed by the declared type.
 Value from_text(const KeyDecl& decl, const std::string& text, const std::string& where) {
   const char* first = text.data();
@@ -159,6 +209,10 @@ Value from_text(const KeyDecl& decl, const std::string& text, const std::string&
       break;
     }
     case KeyType::string:
+      // A TOML file is UTF-8, and so must config.resolved.toml be.
+      if (const std::size_t bad = invalid_utf8_at(text); bad != std::string::npos)
+        throw Error(where + ": key '" + decl.key + "' must be UTF-8 text; byte " +
+                    std::to_string(bad + 1) + " of the value is not");
       if (text.size() >= 2 && text.front() == '"' && text.back() == '"')
         return text.substr(1, text.size() - 2);
       return text;
@@ -238,9 +292,18 @@ Config Config::load(const std::string& path, const std::vector<std::string>& ove
     throw Error(path + ": cannot open config file (no such file)");
   if (!std::filesystem::is_regular_file(path))
     throw Error(path + ": cannot open config file (not a regular file)");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(path + ": cannot open config file (" + std::strerror(errno) + ")");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse(text.str(), path, overrides);
+}
+
+Config Config::parse(std::string_view text, const std::string& path,
+                     const std::vector<std::string>& overrides) {
   toml::table doc;
   try {
-    doc = toml::parse_file(path);
+    doc = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
     throw Error(path + ":" + std::to_string(e.source().begin.line) + ":" +
                 std::to_string(e.source().begin.column) +

@@ -1,11 +1,31 @@
 #include "hyperpush/app/dataset_config.hpp"
 
+#include <cstdio>
+#include <string>
+
 #include "hyperpush/data/builtin.hpp"
 #include "hyperpush/data/libsvm.hpp"
 #include "hyperpush/error.hpp"
 
 namespace hyperpush::app {
 namespace {
+
+std::string label_text(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.17g", value);
+  return text;
+}
+
+// The labels a data set has, as its file writes them: "-1, 1" (the first 10, then "...").
+std::string labels_of(const data::Dataset& data) {
+  constexpr int kShown = 10;
+  std::string out;
+  for (int k = 0; k < data.classes && k < kShown; ++k)
+    out +=
+        (k == 0 ? "" : ", ") +
+        label_text(data.label_values.empty() ? k : data.label_values[static_cast<std::size_t>(k)]);
+  return data.classes > kShown ? out + ", ..." : out;
+}
 
 // LIBSVM readers number classes by the sorted label values of their own file: give the test file
 // the training file's numbering (a test label the training data never saw is an error).
@@ -19,8 +39,9 @@ void align_labels(const data::Dataset& train, data::Dataset& test) {
     if (train.label_values.empty() && value >= 0 && value < train.classes && value == int(value))
       mapped = static_cast<int>(value);
     if (mapped < 0)
-      throw Error(test.source + ": label " + std::to_string(value) +
-                  " does not occur in the training file " + train.source);
+      throw Error(test.source + ": label " + label_text(value) +
+                  " does not occur in the training file " + train.source + "; valid: its labels " +
+                  labels_of(train));
     label = mapped;
   }
   test.label_values = train.label_values;

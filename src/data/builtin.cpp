@@ -1,5 +1,6 @@
 #include "hyperpush/data/builtin.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <system_error>
 
@@ -78,6 +79,11 @@ const std::vector<std::string>& builtin_dataset_names() {
     return out;
   }();
   return names;
+}
+
+std::string builtin_data_root() {
+  const char* root = std::getenv("HYPERPUSH_DATA_ROOT");
+  return root != nullptr && *root != '\0' ? root : "/";
 }
 
 Dataset read_builtin(const std::string& name, const std::string& part, const std::string& root) {

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <system_error>
 
 #include "hyperpush/error.hpp"
@@ -17,7 +18,8 @@ const char* const kValid = "; expected a readable data file, plain or gzip-compr
 
 // Large reads and a large zlib buffer: Fashion-MNIST is 47 MB once decompressed.
 constexpr unsigned kGzBufferBytes = 1U << 18;
-constexpr std::size_t kMaxChunk = 1U << 30;  // gzread takes an unsigned and returns an int
+constexpr unsigned kGzMinBufferBytes = 1U << 13;  // zlib's default
+constexpr std::size_t kMaxChunk = 1U << 30;       // gzread takes an unsigned and returns an int
 
 }  // namespace
 
@@ -33,7 +35,22 @@ GzFile::GzFile(const std::string& path) : path_(path) {
     throw Error(path + ": cannot open: " + (err != 0 ? std::strerror(err) : "out of memory") +
                 kValid);
   }
-  gzbuffer(static_cast<gzFile>(file_), kGzBufferBytes);
+  // Not a regular file (a pipe): no bound.
+  const auto size = std::filesystem::file_size(path, ec);
+  stored_bytes_ = ec ? std::numeric_limits<std::uint64_t>::max() : size;
+  // zlib allocates three times this: no more than a small file needs.
+  gzbuffer(static_cast<gzFile>(file_), static_cast<unsigned>(std::clamp<std::uint64_t>(
+                                           stored_bytes_, kGzMinBufferBytes, kGzBufferBytes)));
+}
+
+bool GzFile::compressed() const { return gzdirect(static_cast<gzFile>(file_)) == 0; }
+
+std::uint64_t GzFile::max_bytes() const {
+  constexpr std::uint64_t kDeflateMaxRatio = 1032;
+  if (!compressed()) return stored_bytes_;
+  return stored_bytes_ > std::numeric_limits<std::uint64_t>::max() / kDeflateMaxRatio
+             ? std::numeric_limits<std::uint64_t>::max()
+             : stored_bytes_ * kDeflateMaxRatio;
 }
 
 GzFile::~GzFile() { gzclose(static_cast<gzFile>(file_)); }

@@ -3,6 +3,7 @@
 // scikit-learn ship them) and plain files read the same way: gzread passes uncompressed bytes
 // through unchanged. Internal to the data layer.
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace hyperpush::data::detail {
@@ -20,9 +21,17 @@ class GzFile {
   std::size_t read(void* data, std::size_t size);
 
   const std::string& path() const { return path_; }
+  // Whether the file is gzip-compressed (else read() passes its bytes through).
+  bool compressed() const;
+  // The file's size on disk, and a bound on all that read() can return: that size for a plain
+  // file, 1032 times it for a gzip file (deflate's largest ratio, zlib.net/zlib_tech.html). The
+  // readers check a header's declared sizes against it before allocating.
+  std::uint64_t stored_bytes() const { return stored_bytes_; }
+  std::uint64_t max_bytes() const;
 
  private:
   std::string path_;
+  std::uint64_t stored_bytes_ = 0;
   void* file_ = nullptr;  // gzFile; kept opaque so that zlib.h stays out of the readers
 };
 

@@ -49,6 +49,29 @@ std::array<std::uint32_t, kDims> read_header(detail::GzFile& file, std::uint32_t
   return dims;
 }
 
+// "the file ends after `got` of the `size` body bytes", at the byte where it ends.
+Error ends_early(const std::string& path, std::uint64_t header_size, std::uint64_t got,
+                 std::uint64_t size, const std::string& what, const std::string& declared) {
+  return Error(at_byte(path, header_size + got) + "file ends after " + std::to_string(got) +
+               " of the " + std::to_string(size) + " " + what + " bytes; the header declares " +
+               declared);
+}
+
+// Refuses, before anything is allocated, a header declaring more bytes than the file can hold:
+// a plain file its size, a gzip file 1032 times it (a 30-byte header may claim terabytes).
+void check_size(const detail::GzFile& file, std::uint64_t header_size, std::uint64_t size,
+                const std::string& what, const std::string& declared) {
+  const std::uint64_t most = file.max_bytes();
+  if (size <= most - std::min(most, header_size)) return;
+  if (!file.compressed())
+    throw ends_early(file.path(), header_size, most - header_size, size, what, declared);
+  throw Error(at_byte(file.path(), 4) + "the header declares " + declared + " (" +
+              std::to_string(size) + " " + what + " bytes), more than this " +
+              std::to_string(file.stored_bytes()) +
+              "-byte gzip file can hold (at most 1032 bytes per compressed byte); expected a "
+              "header that matches the data");
+}
+
 // Streams exactly `size` bytes after the header of `header_size` bytes to `consume(bytes, count)`
 // in chunks, or throws an Error naming what the header declared (`declared`) and where the file
 // ends or runs on. Converting chunk by chunk, never holding all the bytes, keeps Fashion-MNIST's
@@ -56,14 +79,12 @@ std::array<std::uint32_t, kDims> read_header(detail::GzFile& file, std::uint32_t
 template <class Consume>
 void read_body(detail::GzFile& file, std::uint64_t header_size, std::uint64_t size,
                const std::string& what, const std::string& declared, Consume consume) {
-  std::vector<unsigned char> chunk(std::size_t{1} << 20);
+  std::vector<unsigned char> chunk(
+      static_cast<std::size_t>(std::clamp<std::uint64_t>(size, 1, 1 << 20)));
   for (std::uint64_t done = 0; done < size;) {
     const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(size - done, chunk.size()));
     const std::size_t got = file.read(chunk.data(), want);
-    if (got < want)
-      throw Error(at_byte(file.path(), header_size + done + got) + "file ends after " +
-                  std::to_string(done + got) + " of the " + std::to_string(size) + " " + what +
-                  " bytes; the header declares " + declared);
+    if (got < want) throw ends_early(file.path(), header_size, done + got, size, what, declared);
     consume(chunk.data(), got);
     done += got;
   }
@@ -103,13 +124,16 @@ Dataset read_idx(const std::string& images_path, const std::string& labels_path)
     throw Error(at_byte(images_path, 4) + "the header declares " + shape +
                 ", more than memory can hold; expected a smaller file");
   const std::uint64_t pixel_count = count * pixels_per_image;
+  const std::string label_shape = std::to_string(count) + " labels";
+  check_size(images, 16, pixel_count, "pixel", shape);
+  check_size(labels, 8, count, "label", label_shape);
 
   Dataset data;
   data.source = images_path + " and " + labels_path;
   data.rows = count;
   data.cols = static_cast<std::size_t>(pixels_per_image);
-  // Reserve what a plausible header asks for; one claiming terabytes grows the vector only as far
-  // as the file's bytes really go.
+  // Reserve what a plausible header asks for (check_size bounds it by the file); a gzip file that
+  // claims more than it holds grows the vector only as far as its bytes really go.
   constexpr std::uint64_t kReserveLimit = std::uint64_t{1} << 28;
   data.features.reserve(static_cast<std::size_t>(std::min(pixel_count, kReserveLimit)));
   // pixel / 255.0 through a table: exactly the same doubles, without a division per pixel.
@@ -120,10 +144,9 @@ Dataset read_idx(const std::string& images_path, const std::string& labels_path)
               for (std::size_t i = 0; i < n; ++i) data.features.push_back(scaled[levels[i]]);
             });
   data.labels.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(count, kReserveLimit)));
-  read_body(labels, 8, count, "label", std::to_string(count) + " labels",
-            [&](const unsigned char* bytes, std::size_t n) {
-              data.labels.insert(data.labels.end(), bytes, bytes + n);
-            });
+  read_body(labels, 8, count, "label", label_shape, [&](const unsigned char* bytes, std::size_t n) {
+    data.labels.insert(data.labels.end(), bytes, bytes + n);
+  });
   data.classes = *std::max_element(data.labels.begin(), data.labels.end()) + 1;
   return data;
 }

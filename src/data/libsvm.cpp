@@ -1,5 +1,7 @@
 #include "hyperpush/data/libsvm.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -32,6 +34,12 @@ bool parse_index(std::string_view text, std::uint64_t& index) {
   const char* const end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, index);
   return !text.empty() && ec == std::errc() && ptr == end;
+}
+
+std::uint64_t physical_memory_bytes() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page_size <= 0) return std::numeric_limits<std::uint64_t>::max();
+  return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size);
 }
 
 // The file as read, before the dense layout: compressed sparse rows.
@@ -114,7 +122,11 @@ Dataset read_libsvm(const std::string& path, std::size_t features) {
   const Error too_wide(path + ": " + std::to_string(data.rows) + " samples of " +
                        std::to_string(cols) +
                        " features do not fit in memory as dense doubles; expected fewer features");
-  if (cols > std::numeric_limits<std::size_t>::max() / sizeof(double) / data.rows) throw too_wide;
+  // Refused before allocating, also when the allocation would succeed on paper and then swap: one
+  // line "1 1000000000:1" asks for 8 GB.
+  if (cols > std::numeric_limits<std::size_t>::max() / sizeof(double) / data.rows ||
+      data.rows * cols * sizeof(double) > physical_memory_bytes())
+    throw too_wide;
   data.cols = static_cast<std::size_t>(cols);
   try {
     data.features.assign(data.rows * data.cols, 0.0);

@@ -56,6 +56,8 @@ expect set_without_value 'seed = 1' \
   "--set agents: expected key=value, for example --set topology.kind=directed-ring" --set agents
 expect set_wrong_type 'seed = 1' \
   "--set agents=many: key 'agents' must be an integer, got 'many'" --set agents=many
+expect set_newline 'seed = 1' \
+  "--set agents=1\\x0a2: key 'agents' must be an integer, got '1\\x0a2'" --set $'agents=1\n2'
 expect rates_swapped $'[topology]\nrate_min = 0.9\nrate_max = 0.5' \
   "topology.rate_min / topology.rate_max: need 0 < rate_min <= rate_max <= 1 for kind 'random-directed', got rate_min = 0.9 and rate_max = 0.5"
 expect not_connected $'agents = 12\nseed = 3\n[topology]\nkind = "erdos-renyi"\nprobability = 0.05' \

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -40,6 +41,10 @@ class Config {
   // what is valid. Relative paths in string keys that name files stay as given; base_dir() resolves
   // them.
   static Config load(const std::string& path, const std::vector<std::string>& overrides);
+  // The same from the text of a config file; `path` names it in messages and is the folder
+  // relative paths resolve against.
+  static Config parse(std::string_view text, const std::string& path,
+                      const std::vector<std::string>& overrides);
   // Defaults only, plus overrides (for tests and programmatic use).
   static Config defaults(const std::vector<std::string>& overrides = {});
 

@@ -17,11 +17,14 @@ namespace hyperpush::data {
 // The names read_builtin accepts, in the order above.
 const std::vector<std::string>& builtin_dataset_names();
 
-// Reads part `part` of data set `name`, with its class names. `root` is the directory the Debian
-// paths are taken relative to ("/" normally; tests and relocated installs change it). Throws
+// The directory the Debian paths are taken relative to: $HYPERPUSH_DATA_ROOT when set and not
+// empty (packages unpacked without root, e.g. `dpkg -x python3-sklearn_*.deb ~/debian`), else "/".
+std::string builtin_data_root();
+
+// Reads part `part` of data set `name`, with its class names, from under `root`. Throws
 // hyperpush::Error on an unknown name or part (listing the valid ones), on a missing file (naming
 // the Debian package that provides it), and on anything the file readers reject.
 Dataset read_builtin(const std::string& name, const std::string& part,
-                     const std::string& root = "/");
+                     const std::string& root = builtin_data_root());
 
 }  // namespace hyperpush::data
