@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "hyperpush/app/commands.hpp"
 #include "hyperpush/app/task.hpp"
 #include "hyperpush/comm/gather.hpp"
 #include "hyperpush/consensus/push_sum.hpp"
@@ -79,10 +80,44 @@ void run_average(RunContext& c) {
     history.emplace_back(round, consensus_error);
   };
 
-  record(0);
+  // Checkpoints: per agent (w_i, ω_i) and its exchange state (traffic, robust running sums); the
+  // round, the history and the metrics so far.
+  const auto checkpoint = [&](std::int64_t t) {
+    json shared;
+    if (c.rank == 0)
+      shared = {{"history", history},
+                {"consensus_error", consensus_error},
+                {"metrics", c.results->contents("metrics.jsonl")}};
+    std::vector<AgentState> states;
+    for (int i = 0; i < local; ++i)
+      states.push_back({{push_sum.value(i), push_sum.value(i) + dim + 1}, exchange.agent_state(i)});
+    c.checkpoints.write(t, shared, states);
+  };
+  std::int64_t start_round = 0;
+  if (c.resume) {
+    Checkpoint from;
+    on_all_ranks(c.comm, [&] {
+      from = c.checkpoints.load();
+      for (int i = 0; i < local; ++i) {
+        const AgentState& state = from.agents.at(i);
+        if (state.size() != 2 || state[0].size() != static_cast<std::size_t>(dim) + 1)
+          throw Error("checkpoint: an agent state of another shape (average.dim changed)");
+        std::copy(state[0].begin(), state[0].end(), push_sum.value(i));
+        exchange.restore_agent(i, state[1]);
+      }
+    });
+    start_round = from.step;
+    history = from.shared.at("history").get<decltype(history)>();
+    consensus_error = from.shared.at("consensus_error");
+    if (c.rank == 0)
+      c.results->stream("metrics.jsonl") << from.shared.at("metrics").get<std::string>();
+  } else {
+    record(0);
+  }
   const auto rounds_start = Clock::now();
   double push_seconds = 0;
-  for (std::int64_t t = 0; t < rounds; ++t) {
+  for (std::int64_t t = start_round; t < rounds; ++t) {
+    if (t > start_round) c.checkpoints.at_boundary(t, checkpoint);
     const graph::Digraph& g = c.schedule.round(t);
     position.round = t;
     const auto round_start = Clock::now();

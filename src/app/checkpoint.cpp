@@ -293,8 +293,13 @@ bool Checkpoints::preempt_requested() const {
   return any != 0;
 }
 
-Preempted Checkpoints::preempted(std::int64_t step) const {
-  return Preempted("preempted at step " + std::to_string(step) + ", checkpoint in " + dir_);
+void Checkpoints::at_boundary(std::int64_t step,
+                              const std::function<void(std::int64_t)>& save) const {
+  if (!enabled()) return;
+  const bool preempt = preempt_requested();
+  if (preempt || step % every_ == 0) save(step);
+  if (preempt)
+    throw Preempted("preempted at step " + std::to_string(step) + ", checkpoint in " + dir_);
 }
 
 }  // namespace hyperpush::app

@@ -285,8 +285,10 @@ const std::vector<KeyDecl>& config_keys() {
       flag("output.progress", true, "Rank 0 prints progress on stderr, at most once a second."),
 
       integer("checkpoint.every", 0, 0, 1e9,
-              "Write a checkpoint every this many outer steps (hpo); 0 = off. With checkpoints "
-              "on, SIGTERM or SIGUSR1 checkpoints at the next step and exits with code 3; "
+              "Write a checkpoint every this many outer steps (hpo), rounds (average) or "
+              "Neumann steps (hypergradient, methods hgp and server-neumann); 0 = off. With "
+              "checkpoints on, SIGTERM or SIGUSR1 checkpoints at the next step and exits with "
+              "code 3; "
               "`hyperpush run CONFIG --resume` continues from the newest checkpoint."),
       text("checkpoint.dir", "", {},
            "Checkpoint folder; \"\" = the results folder's name with .checkpoint appended "

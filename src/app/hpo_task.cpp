@@ -201,6 +201,7 @@ std::vector<StepMetrics> optimize(RunContext& c, const std::string& phase,
   std::vector<StepMetrics> history;
   const std::int64_t first = from ? from->step : 0;
   if (from) {
+    std::vector<std::vector<double>> gossip_rows;
     gossip.resume_at(from->shared.at("round"));
     inner.restore_counters(from->shared.at("inner"));
     for (int i = 0; i < agents.local_count(); ++i) {
@@ -208,17 +209,21 @@ std::vector<StepMetrics> optimize(RunContext& c, const std::string& phase,
       agents.lambda[i] = Eigen::Map<const model::Vector>(s.at(0).data(), s.at(0).size());
       optimizers[i].restore(s.at(1), s.at(2), s.at(3).at(0));
       inner.restore_agent(i, {s.at(4), s.at(5), s.at(6)});
+      gossip_rows.push_back(s.at(7));
     }
+    gossip.restore(from->shared.at("channels"), gossip_rows);
     convergence.restore(from->shared.at("convergence"));
     for (const auto& m : from->shared.at("history")) history.push_back(step_metrics(m));
   }
-  // Everything the later steps depend on: per agent λ_i, the optimizer's and the inner solver's
-  // state; the schedule's round, the inner solver's counters, the record and metrics so far.
+  // Everything the later steps depend on: per agent λ_i, the optimizer's, the inner solver's and
+  // the exchanges' state (traffic, robust mode's running sums); the schedule's round, the inner
+  // solver's counters, the record and metrics so far.
   const auto checkpoint = [&](std::int64_t k) {
     json shared;
     if (c.rank == 0)
       shared = {{"phase", phase},
                 {"round", gossip.rounds_used()},
+                {"channels", gossip.channels()},
                 {"inner", inner.counters()},
                 {"convergence", convergence.state()},
                 {"history", to_json(history)},
@@ -230,16 +235,13 @@ std::vector<StepMetrics> optimize(RunContext& c, const std::string& phase,
       AgentState s{{lambda.data(), lambda.data() + lambda.size()}};
       for (auto& part : optimizers[i].state()) s.push_back(std::move(part));
       for (auto& part : inner.agent_state(i)) s.push_back(std::move(part));
+      s.push_back(gossip.agent_state(i));
       local.push_back(std::move(s));
     }
     c.checkpoints.write(k, shared, local);
   };
   for (std::int64_t k = first; k <= steps; ++k) {
-    if (k > first) {  // a step boundary
-      const bool preempt = c.checkpoints.enabled() && c.checkpoints.preempt_requested();
-      if (preempt || c.checkpoints.due(k)) checkpoint(k);
-      if (preempt) throw c.checkpoints.preempted(k);
-    }
+    if (k > first) c.checkpoints.at_boundary(k, checkpoint);
     solving = method + " step " + std::to_string(k) + ", inner solve";
     const auto report = at_outer_step(k, [&] { return inner.solve(); });
     convergence.record(report, "outer step " + std::to_string(k));

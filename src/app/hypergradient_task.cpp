@@ -44,6 +44,70 @@ double max_norm(const std::vector<std::vector<double>>& rows) {
   return m;
 }
 
+std::vector<double> as_row(const model::Vector& x) { return {x.data(), x.data() + x.size()}; }
+model::Vector as_vector(const std::vector<double>& row) {
+  return Eigen::Map<const model::Vector>(row.data(), row.size());
+}
+
+// A checkpoint of the hyper-gradient at a Neumann step boundary: the inner solve's result (z_i,
+// its report and record), the recursion's state, the traffic counters before it, and the schedule
+// round and exchange state. Per agent: z_i, u_i, v_i, its watch, (α_i, messages and bytes before),
+// its exchange state.
+struct Resumable {
+  std::vector<model::Vector> z;
+  bilevel::InnerReport inner;
+  std::vector<double> traffic;  // per local agent: −messages, −bytes before the hyper-gradient
+  std::int64_t rounds_before = 0;
+  bilevel::NeumannState neumann;
+};
+
+void save(const RunContext& c, const consensus::Gossip& gossip, const Resumable& r,
+          const InnerConvergence& convergence, const bilevel::NeumannState& s) {
+  json shared;
+  if (c.rank == 0)
+    shared = {{"round", gossip.rounds_used()},
+              {"rounds_before", r.rounds_before},
+              {"channels", gossip.channels()},
+              {"inner",
+               {r.inner.rounds, r.inner.consensus_error, r.inner.gradient_norm, r.inner.converged}},
+              {"convergence", convergence.state()}};
+  std::vector<AgentState> local;
+  for (std::size_t i = 0; i < r.z.size(); ++i)
+    local.push_back({as_row(r.z[i]),
+                     as_row(s.u[i]),
+                     as_row(s.v[i]),
+                     s.watch[i],
+                     {s.alpha[i], r.traffic[2 * i], r.traffic[2 * i + 1]},
+                     gossip.agent_state(static_cast<int>(i))});
+  c.checkpoints.write(s.step, shared, local);
+}
+
+Resumable restore(const RunContext& c, consensus::Gossip& gossip, InnerConvergence& convergence) {
+  const Checkpoint from = c.checkpoints.load();
+  const json& shared = from.shared;
+  Resumable r;
+  gossip.resume_at(shared.at("round"));
+  r.rounds_before = shared.at("rounds_before");
+  const json& inner = shared.at("inner");
+  r.inner = {inner.at(0), inner.at(1), inner.at(2), inner.at(3)};
+  convergence.restore(shared.at("convergence"));
+  r.neumann.step = static_cast<int>(from.step);
+  std::vector<std::vector<double>> gossip_rows;
+  for (const AgentState& a : from.agents) {
+    if (a.size() != 6 || a[4].size() != 3)
+      throw Error("checkpoint: an agent state of another shape");
+    r.z.push_back(as_vector(a[0]));
+    r.neumann.u.push_back(as_vector(a[1]));
+    r.neumann.v.push_back(as_vector(a[2]));
+    r.neumann.watch.push_back(a[3]);
+    r.neumann.alpha.push_back(a[4][0]);
+    r.traffic.insert(r.traffic.end(), {a[4][1], a[4][2]});
+    gossip_rows.push_back(a[5]);
+  }
+  gossip.restore(shared.at("channels"), gossip_rows);
+  return r;
+}
+
 }  // namespace
 
 void run_hypergradient(RunContext& c) {
@@ -54,23 +118,42 @@ void run_hypergradient(RunContext& c) {
   const int local = agents.local_count(), dim = agents.dim;
 
   const bilevel::InnerOptions inner_settings = inner_options(c.config, c.schedule);
-  const std::string solving = "inner solve";
-  bilevel::InnerSolver inner(gossip, agents, with_progress(inner_settings, c.progress, solving));
-  const auto inner_report = inner.solve();
-  InnerConvergence convergence(c.config);
-  convergence.record(inner_report, "hypergradient");
-
-  // Traffic of the hyper-gradient alone: counters before and after.
-  std::vector<double> traffic(2 * local);
-  for (int i = 0; i < local; ++i) {
-    traffic[2 * i] = -static_cast<double>(gossip.traffic(i).messages);
-    traffic[2 * i + 1] = -static_cast<double>(gossip.traffic(i).bytes);
-  }
   const auto options = hypergradient_options(c.config, c.agents, c.schedule_check.b);
-  const std::int64_t rounds_before = gossip.rounds_used();
-  const auto result = bilevel::compute_hypergradient(gossip, agents, inner.z(), options);
-  const std::int64_t rounds = gossip.rounds_used() - rounds_before;
+  const std::string method = c.config.string("hypergradient.method");
+  InnerConvergence convergence(c.config);
+  Resumable r;
+  on_all_ranks(c.comm, [&] {
+    const bool neumann = options.method == bilevel::HypergradientMethod::hgp ||
+                         options.method == bilevel::HypergradientMethod::server_neumann;
+    if ((c.checkpoints.enabled() || c.resume) && !neumann)
+      throw Error("checkpoint.every: hypergradient.method '" + method +
+                  "' takes no Neumann steps to checkpoint; valid: 0, or method hgp or "
+                  "server-neumann");
+    if (c.resume) r = restore(c, gossip, convergence);
+  });
+  if (!c.resume) {
+    const std::string solving = "inner solve";
+    bilevel::InnerSolver inner(gossip, agents, with_progress(inner_settings, c.progress, solving));
+    r.inner = inner.solve();
+    r.z = inner.z();
+    convergence.record(r.inner, "hypergradient");
+    // Traffic of the hyper-gradient alone: counters before and after.
+    for (int i = 0; i < local; ++i)
+      r.traffic.insert(r.traffic.end(), {-static_cast<double>(gossip.traffic(i).messages),
+                                         -static_cast<double>(gossip.traffic(i).bytes)});
+    r.rounds_before = gossip.rounds_used();
+  }
+  const auto& inner_report = r.inner;
+  bilevel::NeumannCheckpoints neumann;
+  neumann.from = c.resume ? &r.neumann : nullptr;
+  neumann.at_step = [&](int step, const std::function<bilevel::NeumannState()>& state) {
+    c.checkpoints.at_boundary(step,
+                              [&](std::int64_t) { save(c, gossip, r, convergence, state()); });
+  };
+  const auto result = bilevel::compute_hypergradient(gossip, agents, r.z, options, neumann);
+  const std::int64_t rounds = gossip.rounds_used() - r.rounds_before;
   bilevel::check_hypergradient(c.comm, result, options);
+  std::vector<double>& traffic = r.traffic;
   for (int i = 0; i < local; ++i) {
     traffic[2 * i] += static_cast<double>(gossip.traffic(i).messages);
     traffic[2 * i + 1] += static_cast<double>(gossip.traffic(i).bytes);
@@ -82,7 +165,7 @@ void run_hypergradient(RunContext& c) {
   std::vector<model::Vector> exact, exact_at_optimum;
   bilevel::InnerReport optimum_report;
   if (small) {
-    exact = bilevel::exact_hypergradient(c.comm, gossip.map(), agents, inner.z());
+    exact = bilevel::exact_hypergradient(c.comm, gossip.map(), agents, r.z);
     bilevel::InnerOptions newton;
     newton.method = bilevel::InnerMethod::exact;
     newton.rounds = 100;
@@ -111,7 +194,6 @@ void run_hypergradient(RunContext& c) {
     row["exact"] = small ? json(e[i]) : json(nullptr);
     per_agent.push_back(row);
   }
-  const std::string method = c.config.string("hypergradient.method");
   json summary = {
       {"task", "hypergradient"},
       {"method", method},

@@ -77,16 +77,15 @@ int run_command(const std::string& config_path, const std::vector<std::string>& 
     graph::require_b_strongly_connected(check);
     const std::string out = out_dir.empty() ? config->string("output.dir") : out_dir;
     checkpoints = std::make_unique<Checkpoints>(*config, out, comm, comm::AgentMap(agents, ranks));
-    const bool checkpointed = config->string("task") == "hpo";
+    const bool checkpointed = find_task(config->string("task")).checkpoint_step != nullptr;
     if (checkpoints->enabled() && !checkpointed)
       throw Error("checkpoint.every: task '" + config->string("task") +
-                  "' takes no checkpoints; valid: 0, or a task that does (hpo)");
+                  "' takes no checkpoints; valid: 0, or a task that does (" +
+                  checkpointing_tasks() + ")");
     if (resume && !checkpointed)
       throw Error("--resume: task '" + config->string("task") +
-                  "' takes no checkpoints, so there is nothing to resume (hpo takes them)");
-    if ((checkpoints->enabled() || resume) && config->boolean("consensus.robust"))
-      throw Error("checkpoint.every: consensus.robust = true keeps per-edge running sums that "
-                  "checkpoints do not hold yet; valid: 0, or consensus.robust = false");
+                  "' takes no checkpoints, so there is nothing to resume (" +
+                  checkpointing_tasks() + " take them)");
     if (checkpoints->enabled()) preempt_on_signals();
     if (rank == 0) {
       results = std::make_unique<ResultWriter>(out);

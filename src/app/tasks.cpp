@@ -23,16 +23,23 @@ comm::ExchangeOptions exchange_options(const RunContext& c) {
 
 const std::vector<TaskKind>& task_kinds() {
   static const std::vector<TaskKind> kinds = {
-      {"average", "push-sum averaging of per-agent random vectors", run_average},
+      {"average", "push-sum averaging of per-agent random vectors", run_average, "rounds"},
       {"hypergradient", "one hyper-gradient per agent, against the exact formula",
-       run_hypergradient},
+       run_hypergradient, "Neumann steps"},
       {"hpo", "decentralized hyperparameter optimization: inner solve, hyper-gradient, update",
-       run_hpo},
-      {"tree", "a decision tree (CART or the stable tree) and its sensitivity", run_tree},
+       run_hpo, "outer steps"},
+      {"tree", "a decision tree (CART or the stable tree) and its sensitivity", run_tree, nullptr},
       {"explain", "similarity-based explanation (grad-cos and others) and its three tests",
-       run_explain},
+       run_explain, nullptr},
   };
   return kinds;
+}
+
+std::string checkpointing_tasks() {
+  std::string names;
+  for (const auto& kind : task_kinds())
+    if (kind.checkpoint_step) names += (names.empty() ? "" : ", ") + std::string(kind.name);
+  return names;
 }
 
 }  // namespace hyperpush::app

@@ -33,8 +33,10 @@ HypergradientMethod hypergradient_method(const std::string& name) {
 
 HypergradientResult compute_hypergradient(consensus::Gossip& gossip, const AgentSet& agents,
                                           const std::vector<model::Vector>& z,
-                                          const HypergradientOptions& options) {
+                                          const HypergradientOptions& options,
+                                          const NeumannCheckpoints& checkpoints) {
   const auto neumann_steps = [&] {
+    if (checkpoints.from) return checkpoints.from->alpha;
     std::vector<double> alpha(agents.local_count(), options.alpha);
     if (options.alpha <= 0) {
       auto top = push_sum_power_iteration(gossip, agents, z, options.power_iterations,
@@ -48,9 +50,9 @@ HypergradientResult compute_hypergradient(consensus::Gossip& gossip, const Agent
   switch (options.method) {
     case HypergradientMethod::hgp:
       return hyper_gradient_push(gossip, agents, z, options.depth, options.push_rounds,
-                                 neumann_steps());
+                                 neumann_steps(), checkpoints);
     case HypergradientMethod::server_neumann:
-      return server_neumann(gossip, agents, z, options.depth, neumann_steps());
+      return server_neumann(gossip, agents, z, options.depth, neumann_steps(), checkpoints);
     case HypergradientMethod::hessian_exchange:
       return hessian_exchange(gossip, agents, z, options.push_rounds);
     case HypergradientMethod::local:

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <vector>
 
+#include "hyperpush/error.hpp"
+
 namespace hyperpush::bilevel {
 namespace {
 
@@ -20,8 +22,26 @@ constexpr int kTailMinDepth = 8;  // below it the tail is too short to read a ra
 // One agent's watch over its averaged vectors ŵ_i (neumann_recursion.hpp).
 class DivergenceWatch {
  public:
+  DivergenceWatch() = default;
+  // From what state() gave (a checkpoint); throws hyperpush::Error when it is not one.
+  explicit DivergenceWatch(const std::vector<double>& state) {
+    if (state.size() < kFixed) throw Error("checkpoint: a divergence watch of another shape");
+    smallest_ = state[0];
+    last_rate_ = state[1];
+    tripped_ = state[2] != 0;
+    trip_ = {static_cast<int>(state[3]), state[4], state[5], state[6]};
+    norms_.assign(state.begin() + kFixed, state.end());
+  }
+  std::vector<double> state() const {
+    std::vector<double> out{smallest_,          last_rate_,   tripped_ ? 1.0 : 0.0,
+                            double(trip_.step), trip_.w_norm, trip_.v_norm,
+                            trip_.rate};
+    out.insert(out.end(), norms_.begin(), norms_.end());
+    return out;
+  }
+
   // After step `step` (1-based): ŵ_i of that step and v_i after it.
-  void check(int step, const model::Vector& w, const model::Vector& v, NeumannDivergence& out) {
+  void check(int step, const model::Vector& w, const model::Vector& v) {
     const double norm = w.norm();
     const double rate = norms_.empty() ? NAN : norm / norms_.back();
     norms_.push_back(norm);
@@ -31,68 +51,94 @@ class DivergenceWatch {
       if (std::isfinite(rate)) last_rate_ = rate;
       return;
     }
-    trip(step, norm, v.norm(), std::isfinite(rate) ? rate : last_rate_, out);
+    trip(step, norm, v.norm(), std::isfinite(rate) ? rate : last_rate_);
   }
 
   // After the last step: the growth rate over the second half of the recursion.
-  void finish(const model::Vector& v, NeumannDivergence& out) {
+  void finish(const model::Vector& v) {
     const int steps = static_cast<int>(norms_.size());
     if (steps < kTailMinDepth || tripped_) return;
     const int half = steps / 2;
     const double rate = std::pow(norms_.back() / norms_[half - 1], 1.0 / (steps - half));
-    if (rate > kTailGrowth) trip(steps, norms_.back(), v.norm(), rate, out);
+    if (rate > kTailGrowth) trip(steps, norms_.back(), v.norm(), rate);
   }
 
+  // The first trip (step 0: none).
+  const NeumannDivergence& tripped() const { return trip_; }
+
  private:
-  void trip(int step, double w_norm, double v_norm, double rate, NeumannDivergence& out) {
+  static constexpr std::size_t kFixed = 7;  // state() before the norms
+
+  void trip(int step, double w_norm, double v_norm, double rate) {
     if (tripped_) return;
     tripped_ = true;
-    if (out.step != 0 && out.step <= step) return;  // another local agent tripped first
-    out.step = step;
-    out.w_norm = w_norm;
-    out.v_norm = v_norm;
-    out.rate = rate;
+    trip_ = {step, w_norm, v_norm, rate};
   }
 
   std::vector<double> norms_;  // ‖ŵ_i‖ of steps 1, 2, ...
   double smallest_ = INFINITY, last_rate_ = NAN;
   bool tripped_ = false;
+  NeumannDivergence trip_;
 };
 
 }  // namespace
 
 HypergradientResult neumann_recursion(const AgentSet& agents, const std::vector<model::Vector>& z,
                                       int depth, const std::vector<double>& alpha,
-                                      const Averager& average) {
+                                      const Averager& average,
+                                      const NeumannCheckpoints& checkpoints) {
   const int local = agents.local_count(), d = agents.dim;
   const double inv_n = 1.0 / agents.agents;
-  HypergradientResult out;
-  std::vector<DivergenceWatch> watch(local);
-  std::vector<model::Vector> u(local, model::Vector(d));
-  out.v.resize(local);
-  model::Vector jw, hw(d);
-  for (int i = 0; i < local; ++i) {
-    const auto& p = *agents.problems[i];
-    out.v[i].resize(p.hyper_dim());
-    p.outer_gradient_x(z[i], agents.lambda[i], u[i]);           // u_i = ∇_x f_i
-    u[i] *= inv_n;                                              //     · (1/n)
-    p.outer_gradient_lambda(z[i], agents.lambda[i], out.v[i]);  // v_i = ∇_λ f_i
-    out.v[i] *= inv_n;                                          //     · (1/n)
-  }
-  for (int m = 0; m < depth; ++m) {
-    average(u);  // ŵ_i ≈ (1/n) Σ_j u_j
+  NeumannState s;  // u_i, v_i, α_i
+  std::vector<DivergenceWatch> watch;
+  if (checkpoints.from) {
+    s = *checkpoints.from;
+    for (const auto& state : s.watch) watch.emplace_back(state);
+  } else {
+    s.alpha = alpha;
+    s.u.assign(local, model::Vector(d));
+    s.v.resize(local);
+    watch.resize(local);
     for (int i = 0; i < local; ++i) {
       const auto& p = *agents.problems[i];
-      watch[i].check(m + 1, u[i], out.v[i], out.divergence);  // ŵ_i, v_i of the step before
-      jw.resize(p.hyper_dim());
-      p.cross_vector(z[i], agents.lambda[i], u[i], jw);
-      out.v[i] -= alpha[i] * jw;  // v_i ← v_i − α J_i ŵ_i
-      p.hessian_vector(z[i], agents.lambda[i], u[i], hw);
-      u[i] -= alpha[i] * hw;  // u_i ← ŵ_i − α H_i ŵ_i
+      s.v[i].resize(p.hyper_dim());
+      p.outer_gradient_x(z[i], agents.lambda[i], s.u[i]);       // u_i = ∇_x f_i
+      s.u[i] *= inv_n;                                          //     · (1/n)
+      p.outer_gradient_lambda(z[i], agents.lambda[i], s.v[i]);  // v_i = ∇_λ f_i
+      s.v[i] *= inv_n;                                          //     · (1/n)
     }
   }
-  for (int i = 0; i < local; ++i) watch[i].finish(out.v[i], out.divergence);
-  out.alpha = alpha.empty() ? 0.0 : alpha.front();
+  const auto state = [&] {
+    s.watch.clear();
+    for (const auto& w : watch) s.watch.push_back(w.state());
+    return s;
+  };
+  model::Vector jw, hw(d);
+  for (int m = s.step; m < depth; ++m) {
+    if (m > s.step && checkpoints.at_step) {
+      s.step = m;
+      checkpoints.at_step(m, state);
+    }
+    average(s.u);  // ŵ_i ≈ (1/n) Σ_j u_j
+    for (int i = 0; i < local; ++i) {
+      const auto& p = *agents.problems[i];
+      watch[i].check(m + 1, s.u[i], s.v[i]);  // ŵ_i, v_i of the step before
+      jw.resize(p.hyper_dim());
+      p.cross_vector(z[i], agents.lambda[i], s.u[i], jw);
+      s.v[i] -= s.alpha[i] * jw;  // v_i ← v_i − α J_i ŵ_i
+      p.hessian_vector(z[i], agents.lambda[i], s.u[i], hw);
+      s.u[i] -= s.alpha[i] * hw;  // u_i ← ŵ_i − α H_i ŵ_i
+    }
+  }
+  HypergradientResult out;
+  for (int i = 0; i < local; ++i) {
+    watch[i].finish(s.v[i]);
+    const NeumannDivergence& trip = watch[i].tripped();  // the earliest over the local agents
+    if (trip.step > 0 && (out.divergence.step == 0 || trip.step < out.divergence.step))
+      out.divergence = trip;
+  }
+  out.v = std::move(s.v);
+  out.alpha = s.alpha.empty() ? 0.0 : s.alpha.front();
   out.hvp_count = depth;
   out.jvp_count = depth;
   return out;

@@ -20,8 +20,11 @@ namespace hyperpush::bilevel {
 
 using Averager = std::function<void(std::vector<model::Vector>& u)>;
 
+// `checkpoints.at_step` is offered the state at every step boundary; `checkpoints.from` (when
+// given) is the state to continue from instead of the first step (its α replaces `alpha`).
 HypergradientResult neumann_recursion(const AgentSet& agents, const std::vector<model::Vector>& z,
                                       int depth, const std::vector<double>& alpha,
-                                      const Averager& average);
+                                      const Averager& average,
+                                      const NeumannCheckpoints& checkpoints);
 
 }  // namespace hyperpush::bilevel

@@ -169,6 +169,52 @@ void Exchange::restart() {
   std::fill(seen_pool_.begin(), seen_pool_.end(), 0.0);
 }
 
+std::vector<double> Exchange::agent_state(int local) const {
+  const std::int64_t agent = first_local() + local, n = map_.agents();
+  std::vector<double> row{static_cast<double>(traffic_[local].messages),
+                          static_cast<double>(traffic_[local].bytes)};
+  // The sums of the edges with `agent` at `end` (the sender: 0, the receiver: 1), by the other end.
+  const auto edges = [&](const std::unordered_map<std::int64_t, std::size_t>& index,
+                         const std::vector<double>& pool, bool receiver) {
+    std::vector<std::pair<std::int64_t, std::size_t>> mine;  // (other end, pool offset)
+    for (const auto& [edge, at] : index) {
+      const std::int64_t from = edge / n, to = edge % n;
+      if ((receiver ? to : from) == agent) mine.emplace_back(receiver ? from : to, at);
+    }
+    std::sort(mine.begin(), mine.end());
+    row.push_back(static_cast<double>(mine.size()));
+    for (const auto& [other, at] : mine) {
+      row.push_back(static_cast<double>(other));
+      row.insert(row.end(), pool.begin() + at, pool.begin() + at + width_);
+    }
+  };
+  edges(sent_index_, sent_pool_, false);
+  edges(seen_index_, seen_pool_, true);
+  return row;
+}
+
+void Exchange::restore_agent(int local, const std::vector<double>& row) {
+  const int agent = first_local() + local, n = map_.agents();
+  const auto refuse = [] { throw Error("checkpoint: an exchange state of another shape"); };
+  std::size_t at = 2;
+  if (row.size() < at) refuse();
+  traffic_[local] = {static_cast<std::int64_t>(row[0]), static_cast<std::int64_t>(row[1])};
+  for (const bool receiver : {false, true}) {
+    if (at >= row.size()) refuse();
+    const double count = row[at++];
+    if (!(count >= 0 && count * (width_ + 1) <= static_cast<double>(row.size() - at))) refuse();
+    for (std::int64_t e = 0; e < static_cast<std::int64_t>(count); ++e, at += width_ + 1) {
+      const double other = row[at];
+      if (!(other >= 0 && other < n)) refuse();
+      const int peer = static_cast<int>(other);
+      double* sum = receiver ? running_sum(seen_index_, seen_pool_, peer, agent)
+                             : running_sum(sent_index_, sent_pool_, agent, peer);
+      std::copy_n(row.begin() + at + 1, width_, sum);
+    }
+  }
+  if (at != row.size()) refuse();
+}
+
 void Exchange::begin_round(const graph::Digraph& g) {
   if (g.agents() != map_.agents())
     throw Error("exchange: graph has " + std::to_string(g.agents()) + " agents, the run has " +

@@ -1,5 +1,7 @@
 #include "hyperpush/consensus/gossip.hpp"
 
+#include "hyperpush/error.hpp"
+
 namespace hyperpush::consensus {
 namespace {
 int rank_of(MPI_Comm comm) {
@@ -44,6 +46,40 @@ comm::WireTraffic Gossip::wire() const {
     total.bytes += exchange->wire().bytes;
   }
   return total;
+}
+
+std::vector<std::pair<int, int>> Gossip::channels() const {
+  std::vector<std::pair<int, int>> keys;
+  for (const auto& [key, exchange] : exchanges_) keys.push_back(key);
+  return keys;
+}
+
+std::vector<double> Gossip::agent_state(int local) const {
+  std::vector<double> row;
+  for (const auto& [key, exchange] : exchanges_) {
+    const auto part = exchange->agent_state(local);
+    row.push_back(static_cast<double>(part.size()));
+    row.insert(row.end(), part.begin(), part.end());
+  }
+  return row;
+}
+
+void Gossip::restore(const std::vector<std::pair<int, int>>& channels,
+                     const std::vector<std::vector<double>>& local_rows) {
+  std::vector<comm::Exchange*> listed;
+  for (const auto& [channel, width] : channels) listed.push_back(&exchange(width, channel));
+  for (int i = 0; i < local_count(); ++i) {
+    const auto& row = local_rows.at(i);
+    std::size_t at = 0;
+    for (comm::Exchange* e : listed) {
+      const double size = at < row.size() ? row[at++] : -1;
+      if (!(size >= 0 && size <= static_cast<double>(row.size() - at)))
+        throw Error("checkpoint: a communication state of another shape");
+      e->restore_agent(i, {row.begin() + at, row.begin() + at + static_cast<std::size_t>(size)});
+      at += static_cast<std::size_t>(size);
+    }
+    if (at != row.size()) throw Error("checkpoint: a communication state of another shape");
+  }
 }
 
 }  // namespace hyperpush::consensus

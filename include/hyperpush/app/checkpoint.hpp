@@ -20,6 +20,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -47,7 +48,7 @@ class Preempted : public Error {
 
 class Checkpoints {
  public:
-  static constexpr int kFormat = 1;
+  static constexpr int kFormat = 2;
 
   // checkpoint.every and checkpoint.dir ("" = out_dir + ".checkpoint").
   Checkpoints(const Config& config, const std::string& out_dir, MPI_Comm comm,
@@ -55,9 +56,6 @@ class Checkpoints {
 
   bool enabled() const { return every_ > 0; }
   const std::string& dir() const { return dir_; }
-  // A checkpoint is taken at step boundary `step` (> 0, a multiple of checkpoint.every).
-  bool due(std::int64_t step) const { return every_ > 0 && step > 0 && step % every_ == 0; }
-
   // Collective: gathers every agent's state to rank 0, which writes the checkpoint. `shared` is
   // rank 0's (other ranks may pass anything).
   void write(std::int64_t step, const nlohmann::json& shared,
@@ -70,15 +68,15 @@ class Checkpoints {
   // For timings.json: checkpoints written, the last one's size and the seconds all took (rank 0).
   nlohmann::json facts() const;
 
-  // Collective, at a step boundary: whether any rank received a preemption signal. With
-  // checkpoints on, SIGTERM and SIGUSR1 request one (interruption.hpp); the task then writes a
-  // checkpoint and throws Preempted.
-  bool preempt_requested() const;
-  // The exception that ends a preempted run, checkpoint written at `step`.
-  Preempted preempted(std::int64_t step) const;
+  // Collective, at step boundary `step` (> 0): calls `save(step)` (which builds the state and
+  // calls write) when a checkpoint is due (`step` a multiple of checkpoint.every) or any rank
+  // received a preemption signal (SIGTERM, SIGUSR1: interruption.hpp), and in the latter case
+  // then throws Preempted. Does nothing with checkpoints off.
+  void at_boundary(std::int64_t step, const std::function<void(std::int64_t)>& save) const;
 
  private:
   std::string file_name(std::int64_t step) const;
+  bool preempt_requested() const;  // collective
 
   MPI_Comm comm_;
   int rank_ = 0;

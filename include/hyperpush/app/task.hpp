@@ -41,9 +41,13 @@ struct TaskKind {
   const char* name;
   const char* doc;
   TaskFn run;
+  const char*
+      checkpoint_step;  // what checkpoint.every counts ("rounds", ...); null: no checkpoints
 };
 
 const std::vector<TaskKind>& task_kinds();
+// "a, b, c": the tasks that take checkpoints, for messages.
+std::string checkpointing_tasks();
 
 // Task `average`: push-sum averaging of per-agent random vectors (src/app/average_task.cpp).
 void run_average(RunContext& context);

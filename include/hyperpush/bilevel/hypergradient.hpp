@@ -12,6 +12,7 @@
 //                     d² + d + 1 numbers per message.
 //   local             each agent alone: (1/n) [∇_λ f_i − J_i H_i⁻¹ ∇_x f_i] (CG); no communication.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -60,9 +61,28 @@ struct HypergradientResult {
   NeumannDivergence divergence;  // over the local agents (hgp, server-neumann)
 };
 
+// The Neumann recursion (hgp, server-neumann) after `step` of its M steps: everything the
+// remaining steps depend on, per local agent (agent order), so that a checkpoint of it continues on
+// any rank count. `watch` is each agent's divergence watch (neumann_recursion.hpp) as numbers.
+struct NeumannState {
+  int step = 0;
+  std::vector<double> alpha;
+  std::vector<model::Vector> u, v;
+  std::vector<std::vector<double>> watch;
+};
+
+// Checkpoints of the Neumann recursion (hgp, server-neumann; other methods ignore them).
+struct NeumannCheckpoints {
+  // Called at every step boundary 1 ≤ m < M with a function that returns the state there.
+  std::function<void(int step, const std::function<NeumannState()>& state)> at_step;
+  // When given: continue from this state (α is in it: no power iteration).
+  const NeumannState* from = nullptr;
+};
+
 HypergradientResult compute_hypergradient(consensus::Gossip& gossip, const AgentSet& agents,
                                           const std::vector<model::Vector>& z,
-                                          const HypergradientOptions& options);
+                                          const HypergradientOptions& options,
+                                          const NeumannCheckpoints& checkpoints = {});
 
 // Collective, outside the algorithm (a task's health check, like its metrics): throws the same
 // hyperpush::Divergence on every rank when any agent's Neumann recursion diverged or any v_i is not

@@ -125,6 +125,14 @@ class Exchange {
   const AgentTraffic& traffic(int local) const { return traffic_[local]; }
   const WireTraffic& wire() const { return wire_; }
 
+  // For checkpoints, between rounds: local agent `local`'s traffic counters and, in robust mode,
+  // the running sums of its edges (σ on its out-edges, ρ on its in-edges) as one row:
+  //   messages, bytes, #σ, (to, σ[width]) ascending to, #ρ, (from, ρ[width]) ascending from.
+  // The sums belong to the agent's edges, so the row restores on any rank count; restore_agent
+  // throws hyperpush::Error on a row that is not one of this exchange's.
+  std::vector<double> agent_state(int local) const;
+  void restore_agent(int local, const std::vector<double>& row);
+
  private:
   void plan(const graph::Digraph& g);
   void begin_round(const graph::Digraph& g);

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <utility>
+#include <vector>
 
 #include "hyperpush/comm/exchange.hpp"
 #include "hyperpush/graph/schedule.hpp"
@@ -52,6 +53,15 @@ class Gossip {
   comm::AgentTraffic traffic(int local) const;
   // MPI messages and bytes this rank actually sent, over every exchange.
   comm::WireTraffic wire() const;
+
+  // For checkpoints, between rounds: the exchanges made so far as (channel, width), and local
+  // agent `local`'s state in each (Exchange::agent_state) in that order, each prefixed by its
+  // length. restore (collective) makes the listed exchanges, in list order on every rank, and
+  // gives each local agent its row; it throws hyperpush::Error on rows that do not fit.
+  std::vector<std::pair<int, int>> channels() const;
+  std::vector<double> agent_state(int local) const;
+  void restore(const std::vector<std::pair<int, int>>& channels,
+               const std::vector<std::vector<double>>& local_rows);
 
  private:
   MPI_Comm comm_;
