@@ -62,6 +62,10 @@ int run_command(const std::string& config_path, const std::vector<std::string>& 
     config = Config::load(config_path, overrides);
     agents = static_cast<int>(config->integer("agents"));
     if (agents == 0) agents = ranks;
+    if (agents < ranks)  // a rank without an agent would only wait: a mistake in the job's size
+      throw Error("agents = " + std::to_string(agents) + ", but the run has " +
+                  std::to_string(ranks) + " ranks and every rank needs an agent; valid: 0 (one " +
+                  "per rank) or at least " + std::to_string(ranks) + ", or run on fewer ranks");
     config->set_integer("agents", agents);
     pin_library_threads(static_cast<int>(config->integer("threads")));
     const auto seed = static_cast<std::uint64_t>(config->integer("seed"));

@@ -205,5 +205,14 @@ else
     "$q" "${torch[@]}" --set "model.file=$module"
 fi
 
+# --- fewer agents than ranks (a 4-rank run only) ---------------------------------------------------
+cases=$((cases + 1))
+timeout 120 "$src/scripts/mpirun.sh" 4 "$bin" run "$q" --set agents=3 --set output.progress=false \
+  --out out-few >/dev/null 2>few.err
+code=$? line=$(grep '^hyperpush:' few.err)
+[[ $code == 2 && $line == "hyperpush: error: agents = 3, but the run has 4 ranks and every rank needs an agent; valid: 0 (one per rank) or at least 4, or run on fewer ranks" ]] ||
+  fail "agents < ranks: exit $code: $line"
+[[ ! -e out-few ]] || fail "agents < ranks: a result folder was left"
+
 echo "$cases cases, $failures failure(s)"
 exit $((failures > 0))
