@@ -30,148 +30,212 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-}  // namespace
-
-void run_average(RunContext& c) {
-  const auto start = Clock::now();
-  const std::uint64_t seed = static_cast<std::uint64_t>(c.config.integer("seed"));
-  const int dim = static_cast<int>(c.config.integer("average.dim"));
-  const std::int64_t rounds = c.config.integer("average.rounds");
-  const std::int64_t every = c.config.integer("average.metrics_every");
-
-  comm::Position position{0, "average"};
-  comm::Exchange exchange(c.comm, c.agents, dim + 1, exchange_options(c), &position);
-  consensus::PushSumAverage push_sum(exchange);
-  const int first = exchange.first_local(), local = exchange.local_count();
-  for (int i = 0; i < local; ++i) {
-    double* w = push_sum.value(i);
-    for (int k = 0; k < dim; ++k)
-      w[k] = random_normal(seed, Purpose::initial_value, first + i, k, 0);
-  }
-  // x̄ = (1/n) Σ_i x_i, summed in agent order.
-  std::vector<double> mean(dim, 0.0);
-  for (int i = 0; i < c.agents; ++i)
-    for (int k = 0; k < dim; ++k) mean[k] += random_normal(seed, Purpose::initial_value, i, k, 0);
-  double scale = 0;
-  for (double& m : mean) scale = std::max(scale, std::abs(m /= c.agents));
-
-  std::vector<double> rows(2 * local);  // (error, ω) per local agent
-  std::vector<double> estimate(dim);
-  std::vector<std::pair<std::int64_t, double>> history;  // (round, consensus error), rank 0
-  double consensus_error = 0;
-  const auto record = [&](std::int64_t round) {
-    for (int i = 0; i < local; ++i) {
-      push_sum.estimate(i, estimate.data());
-      double err = 0;
-      for (int k = 0; k < dim; ++k) err = std::max(err, std::abs(estimate[k] - mean[k]));
-      rows[2 * i] = err / scale;
-      rows[2 * i + 1] = push_sum.weight(i);
+// One run of the task: the agents' push-sum state, the true mean, and what is recorded.
+class Averaging {
+ public:
+  explicit Averaging(RunContext& c)
+      : c_(c),
+        seed_(static_cast<std::uint64_t>(c.config.integer("seed"))),
+        dim_(static_cast<int>(c.config.integer("average.dim"))),
+        position_{0, "average"},
+        exchange_(c.comm, c.agents, dim_ + 1, exchange_options(c), &position_),
+        push_sum_(exchange_),
+        local_(exchange_.local_count()),
+        mean_(dim_, 0.0) {
+    const int first = exchange_.first_local();
+    for (int i = 0; i < local_; ++i) {
+      double* w = push_sum_.value(i);
+      for (int k = 0; k < dim_; ++k)
+        w[k] = random_normal(seed_, Purpose::initial_value, first + i, k, 0);
     }
-    const auto all = comm::gather_agents(c.comm, exchange.map(), rows, 2);
-    if (c.rank != 0) return;
-    std::ofstream& out = c.results->stream("metrics.jsonl");
-    consensus_error = 0;
-    for (int i = 0; i < c.agents; ++i) {
-      consensus_error = std::max(consensus_error, all[2 * i]);
+    // x̄ = (1/n) Σ_i x_i, summed in agent order.
+    for (int i = 0; i < c.agents; ++i)
+      for (int k = 0; k < dim_; ++k)
+        mean_[k] += random_normal(seed_, Purpose::initial_value, i, k, 0);
+    for (double& m : mean_) scale_ = std::max(scale_, std::abs(m /= c.agents));
+  }
+
+  // Rounds [first, rounds) after the record of round `first` (round 0, or a checkpoint's);
+  // returns the seconds spent in push rounds.
+  double run(std::int64_t first, std::int64_t rounds, std::int64_t every) {
+    double push_seconds = 0;
+    for (std::int64_t t = first; t < rounds; ++t) {
+      if (t > first) c_.checkpoints.at_boundary(t, [&](std::int64_t at) { checkpoint(at); });
+      const graph::Digraph& g = c_.schedule.round(t);
+      position_.round = t;
+      const auto round_start = Clock::now();
+      push_sum_.round(g);
+      push_seconds += seconds_since(round_start);
+      const std::int64_t done = t + 1;
+      if (done == rounds || (every > 0 && done % every == 0)) {
+        record(done);
+        char detail[64];
+        std::snprintf(detail, sizeof detail, "rounds, consensus error %.2e", consensus_error_);
+        c_.progress.update("average", done, rounds, detail);
+      }
+    }
+    return push_seconds;
+  }
+
+  // One metrics.jsonl line per agent (error, ω) and the consensus error of round `round`.
+  void record(std::int64_t round) {
+    std::vector<double> rows(2 * local_);  // (error, ω) per local agent
+    std::vector<double> estimate(dim_);
+    for (int i = 0; i < local_; ++i) {
+      push_sum_.estimate(i, estimate.data());
+      double err = 0;
+      for (int k = 0; k < dim_; ++k) err = std::max(err, std::abs(estimate[k] - mean_[k]));
+      rows[2 * i] = err / scale_;
+      rows[2 * i + 1] = push_sum_.weight(i);
+    }
+    const auto all = comm::gather_agents(c_.comm, exchange_.map(), rows, 2);
+    if (c_.rank != 0) return;
+    std::ofstream& out = c_.results->stream("metrics.jsonl");
+    consensus_error_ = 0;
+    for (int i = 0; i < c_.agents; ++i) {
+      consensus_error_ = std::max(consensus_error_, all[2 * i]);
       out << json{{"round", round}, {"agent", i}, {"error", all[2 * i]}, {"weight", all[2 * i + 1]}}
                  .dump()
           << '\n';
     }
-    history.emplace_back(round, consensus_error);
-  };
+    history_.emplace_back(round, consensus_error_);
+  }
 
   // Checkpoints: per agent (w_i, ω_i) and its exchange state (traffic, robust running sums); the
-  // round, the history and the metrics so far.
-  const auto checkpoint = [&](std::int64_t t) {
+  // history and the metrics so far.
+  void checkpoint(std::int64_t t) const {
     json shared;
-    if (c.rank == 0)
-      shared = {{"history", history},
-                {"consensus_error", consensus_error},
-                {"metrics", c.results->contents("metrics.jsonl")}};
+    if (c_.rank == 0)
+      shared = {{"history", history_},
+                {"consensus_error", consensus_error_},
+                {"metrics", c_.results->contents("metrics.jsonl")}};
     std::vector<AgentState> states;
-    for (int i = 0; i < local; ++i)
-      states.push_back({{push_sum.value(i), push_sum.value(i) + dim + 1}, exchange.agent_state(i)});
-    c.checkpoints.write(t, shared, states);
-  };
-  std::int64_t start_round = 0;
-  if (c.resume) {
+    for (int i = 0; i < local_; ++i)
+      states.push_back(
+          {{push_sum_.value(i), push_sum_.value(i) + dim_ + 1}, exchange_.agent_state(i)});
+    c_.checkpoints.write(t, shared, states);
+  }
+
+  // The newest checkpoint's state; returns its round.
+  std::int64_t resume() {
     Checkpoint from;
-    on_all_ranks(c.comm, [&] {
-      from = c.checkpoints.load();
-      for (int i = 0; i < local; ++i) {
+    on_all_ranks(c_.comm, [&] {
+      from = c_.checkpoints.load();
+      for (int i = 0; i < local_; ++i) {
         const AgentState& state = from.agents.at(i);
-        if (state.size() != 2 || state[0].size() != static_cast<std::size_t>(dim) + 1)
+        if (state.size() != 2 || state[0].size() != static_cast<std::size_t>(dim_) + 1)
           throw Error("checkpoint: an agent state of another shape (average.dim changed)");
-        std::copy(state[0].begin(), state[0].end(), push_sum.value(i));
-        exchange.restore_agent(i, state[1]);
+        std::copy(state[0].begin(), state[0].end(), push_sum_.value(i));
+        exchange_.restore_agent(i, state[1]);
       }
     });
-    start_round = from.step;
-    history = from.shared.at("history").get<decltype(history)>();
-    consensus_error = from.shared.at("consensus_error");
-    if (c.rank == 0)
-      c.results->stream("metrics.jsonl") << from.shared.at("metrics").get<std::string>();
-  } else {
-    record(0);
+    history_ = from.shared.at("history").get<decltype(history_)>();
+    consensus_error_ = from.shared.at("consensus_error");
+    if (c_.rank == 0)
+      c_.results->stream("metrics.jsonl") << from.shared.at("metrics").get<std::string>();
+    return from.step;
   }
+
+  // estimates.json: every agent's final w_i/ω_i (rank 0 writes it).
+  void write_estimates() const {
+    std::vector<double> estimates(static_cast<std::size_t>(local_) * dim_);
+    for (int i = 0; i < local_; ++i)
+      push_sum_.estimate(i, estimates.data() + std::size_t(i) * dim_);
+    const auto all = comm::gather_agents(c_.comm, exchange_.map(), estimates, dim_);
+    if (c_.rank != 0) return;
+    json agents = json::array();
+    for (int i = 0; i < c_.agents; ++i)
+      agents.push_back({{"id", i},
+                        {"estimate", std::vector<double>(all.begin() + i * dim_,
+                                                         all.begin() + (i + 1) * dim_)}});
+    c_.results->write("estimates.json", json{{"agents", agents}}.dump() + "\n");
+  }
+
+  // Logical traffic (messages, bytes) over all agents, gathered in agent order (rank 0's).
+  std::pair<std::int64_t, std::int64_t> traffic() const {
+    std::vector<double> sent(2 * local_);
+    for (int i = 0; i < local_; ++i) {
+      sent[2 * i] = static_cast<double>(exchange_.traffic(i).messages);
+      sent[2 * i + 1] = static_cast<double>(exchange_.traffic(i).bytes);
+    }
+    const auto all = comm::gather_agents(c_.comm, exchange_.map(), sent, 2);
+    std::int64_t messages = 0, bytes = 0;
+    for (std::size_t i = 0; 2 * i < all.size(); ++i) {
+      messages += static_cast<std::int64_t>(all[2 * i]);
+      bytes += static_cast<std::int64_t>(all[2 * i + 1]);
+    }
+    return {messages, bytes};
+  }
+
+  std::uint64_t seed() const { return seed_; }
+  int dim() const { return dim_; }
+  double consensus_error() const { return consensus_error_; }
+  const std::vector<std::pair<std::int64_t, double>>& history() const { return history_; }
+  const comm::Exchange& exchange() const { return exchange_; }
+
+ private:
+  RunContext& c_;
+  std::uint64_t seed_;
+  int dim_;
+  comm::Position position_;
+  comm::Exchange exchange_;
+  consensus::PushSumAverage push_sum_;
+  int local_;
+  std::vector<double> mean_;
+  double scale_ = 0;
+  std::vector<std::pair<std::int64_t, double>> history_;  // (round, consensus error), rank 0
+  double consensus_error_ = 0;
+};
+
+// A short human-readable account on stdout.
+void print_account(const RunContext& c, const Averaging& a, std::int64_t rounds,
+                   std::int64_t messages, std::int64_t bytes, double loop_seconds) {
+  std::printf(
+      "hyperpush average: %d agent%s on %d rank%s, topology %s (B = %lld), seed %llu, d = %d\n",
+      c.agents, c.agents == 1 ? "" : "s", c.ranks, c.ranks == 1 ? "" : "s",
+      c.config.string("topology.kind").c_str(), static_cast<long long>(c.schedule_check.b),
+      static_cast<unsigned long long>(a.seed()), a.dim());
+  std::printf("  %8s  %s\n", "round", "consensus error");
+  const auto& history = a.history();
+  const std::size_t step = std::max<std::size_t>(1, (history.size() + 7) / 8);
+  for (std::size_t h = 0; h < history.size(); ++h)
+    if (h % step == 0 || h + 1 == history.size())
+      std::printf("  %8lld  %.3e\n", static_cast<long long>(history[h].first), history[h].second);
+  std::printf(
+      "consensus error %.3e after %lld rounds; %lld messages, %.3f MB sent agent to agent; "
+      "%.3f s\n",
+      a.consensus_error(), static_cast<long long>(rounds), static_cast<long long>(messages),
+      bytes / 1e6, loop_seconds);
+}
+
+}  // namespace
+
+void run_average(RunContext& c) {
+  const auto start = Clock::now();
+  const std::int64_t rounds = c.config.integer("average.rounds");
+  Averaging a(c);
+  std::int64_t first = 0;
+  if (c.resume)
+    first = a.resume();
+  else
+    a.record(0);
   const auto rounds_start = Clock::now();
-  double push_seconds = 0;
-  for (std::int64_t t = start_round; t < rounds; ++t) {
-    if (t > start_round) c.checkpoints.at_boundary(t, checkpoint);
-    const graph::Digraph& g = c.schedule.round(t);
-    position.round = t;
-    const auto round_start = Clock::now();
-    push_sum.round(g);
-    push_seconds += seconds_since(round_start);
-    const std::int64_t done = t + 1;
-    if (done == rounds || (every > 0 && done % every == 0)) {
-      record(done);
-      char detail[64];
-      std::snprintf(detail, sizeof detail, "rounds, consensus error %.2e", consensus_error);
-      c.progress.update("average", done, rounds, detail);
-    }
-  }
+  const double push_seconds = a.run(first, rounds, c.config.integer("average.metrics_every"));
   const double loop_seconds = seconds_since(rounds_start);
-
-  if (c.config.boolean("average.estimates")) {
-    std::vector<double> estimates(static_cast<std::size_t>(local) * dim);
-    for (int i = 0; i < local; ++i) push_sum.estimate(i, estimates.data() + std::size_t(i) * dim);
-    const auto all = comm::gather_agents(c.comm, exchange.map(), estimates, dim);
-    if (c.rank == 0) {
-      json agents = json::array();
-      for (int i = 0; i < c.agents; ++i)
-        agents.push_back({{"id", i},
-                          {"estimate", std::vector<double>(all.begin() + i * dim,
-                                                           all.begin() + (i + 1) * dim)}});
-      c.results->write("estimates.json", json{{"agents", agents}}.dump() + "\n");
-    }
-  }
-
-  // Logical traffic per agent, gathered in agent order.
-  std::vector<double> sent(2 * local);
-  for (int i = 0; i < local; ++i) {
-    sent[2 * i] = static_cast<double>(exchange.traffic(i).messages);
-    sent[2 * i + 1] = static_cast<double>(exchange.traffic(i).bytes);
-  }
-  const auto traffic = comm::gather_agents(c.comm, exchange.map(), sent, 2);
-  const json wire = wire_facts(c, exchange.wire());
+  if (c.config.boolean("average.estimates")) a.write_estimates();
+  const auto [messages, bytes] = a.traffic();
+  const json wire = wire_facts(c, a.exchange().wire());
   if (c.rank != 0) return;
 
-  std::int64_t messages = 0, bytes = 0;
-  for (int i = 0; i < c.agents; ++i) {
-    messages += static_cast<std::int64_t>(traffic[2 * i]);
-    bytes += static_cast<std::int64_t>(traffic[2 * i + 1]);
-  }
-  const auto& check = c.schedule_check;
   const json summary = {
       {"task", "average"},
       {"agents", c.agents},
-      {"dim", dim},
+      {"dim", a.dim()},
       {"rounds", rounds},
-      {"seed", seed},
+      {"seed", a.seed()},
       {"topology", c.config.string("topology.kind")},
-      {"schedule_b", check.b},
-      {"consensus_error", consensus_error},
+      {"schedule_b", c.schedule_check.b},
+      {"consensus_error", a.consensus_error()},
       {"messages_sent", messages},
       {"bytes_sent", bytes},
   };
@@ -184,23 +248,7 @@ void run_average(RunContext& c) {
   });
   c.results->write("summary.json", summary.dump(2) + "\n");
   c.results->write("timings.json", timings.dump(2) + "\n");
-
-  // A short human-readable account on stdout.
-  std::printf(
-      "hyperpush average: %d agent%s on %d rank%s, topology %s (B = %lld), seed %llu, d = %d\n",
-      c.agents, c.agents == 1 ? "" : "s", c.ranks, c.ranks == 1 ? "" : "s",
-      c.config.string("topology.kind").c_str(), static_cast<long long>(check.b),
-      static_cast<unsigned long long>(seed), dim);
-  std::printf("  %8s  %s\n", "round", "consensus error");
-  const std::size_t step = std::max<std::size_t>(1, (history.size() + 7) / 8);
-  for (std::size_t h = 0; h < history.size(); ++h)
-    if (h % step == 0 || h + 1 == history.size())
-      std::printf("  %8lld  %.3e\n", static_cast<long long>(history[h].first), history[h].second);
-  std::printf(
-      "consensus error %.3e after %lld rounds; %lld messages, %.3f MB sent agent to agent; "
-      "%.3f s\n",
-      consensus_error, static_cast<long long>(rounds), static_cast<long long>(messages),
-      bytes / 1e6, loop_seconds);
+  print_account(c, a, rounds, messages, bytes, loop_seconds);
 }
 
 }  // namespace hyperpush::app

@@ -230,22 +230,55 @@ std::vector<std::vector<std::int64_t>> retrieve(consensus::Gossip& gossip, const
   return out;
 }
 
-}  // namespace
+// explain.json's "network": the architecture of a torch network (null for softmax).
+json network_json(const Config& config, const std::string& model) {
+  json out;
+  if (model == "mlp")
+    out = {{"hidden", config.string("model.hidden")},
+           {"activation", config.string("model.activation")}};
+  if (model == "cnn")
+    out = {{"channels", config.string("model.channels")},
+           {"kernel", config.integer("model.kernel")},
+           {"activation", config.string("model.activation")}};
+  if (model == "torchscript") out = {{"file", config.string("model.file")}};
+  if (model != "softmax") {
+    out["device"] = config.string("model.device");
+    out["standardized"] = config.boolean("data.standardize");
+  }
+  return out;
+}
 
-void run_explain(RunContext& c) {
-  const auto start = Clock::now();
-  const auto seed = static_cast<std::uint64_t>(c.config.integer("seed"));
+// The model in words, for the printed account.
+std::string describe_model(const Config& config, const std::string& model) {
+  if (model == "mlp")
+    return "mlp (hidden " + config.string("model.hidden") + ", " +
+           config.string("model.activation") + ")";
+  if (model == "cnn")
+    return "cnn (channels " + config.string("model.channels") + ", kernel " +
+           std::to_string(config.integer("model.kernel")) + ", " +
+           config.string("model.activation") + ")";
+  if (model == "torchscript") return "torchscript module " + config.string("model.file");
+  return "softmax regression";
+}
 
-  // Set-up on every rank: the same config and data give the same errors everywhere.
+// The data every rank reads, the queries and the run's settings.
+struct ExplainData {
   ExplainSettings s;
   Samples train, test;
+  std::vector<std::size_t> order;  // the seeded shuffle of the test part the queries come from
+  Samples query;                   // its first explain.test_instances
+};
+
+// Set-up on every rank: the same config and data give the same errors everywhere.
+ExplainData load(RunContext& c, std::uint64_t seed) {
+  ExplainData d;
   on_all_ranks(c.comm, [&] {
-    s = read_settings(c.config);
+    d.s = read_settings(c.config);
     data::TrainTest data = load_train_test(c.config);
     // Networks see standardized features (the training part's moments; a tanh network on raw
     // pixel values of up to 16 or 255 starts saturated and ends with large negative curvature).
     // The softmax regression keeps the raw features it was published with.
-    if (s.model != "softmax" && c.config.boolean("data.standardize")) {
+    if (d.s.model != "softmax" && c.config.boolean("data.standardize")) {
       const data::Standardization st = data::standardization(data::moments(data.train));
       data::standardize(data.train, st.mean, st.scale);
       data::standardize(data.test, st.mean, st.scale);
@@ -254,216 +287,266 @@ void run_explain(RunContext& c) {
       throw Error("explain: " + std::to_string(data.train.rows) + " training samples for " +
                   std::to_string(c.agents) + " agents; every agent needs a shard (lower agents" +
                   (c.config.integer("data.max_train") > 0 ? " or raise data.max_train)" : ")"));
-    if (static_cast<std::size_t>(s.top_k) >= data.train.rows)
-      throw Error("explain.top_k = " + std::to_string(s.top_k) + " is not below the " +
+    if (static_cast<std::size_t>(d.s.top_k) >= data.train.rows)
+      throw Error("explain.top_k = " + std::to_string(d.s.top_k) + " is not below the " +
                   std::to_string(data.train.rows) +
                   " training samples, so every test would pass or fail by counting; valid: 1 .. " +
                   std::to_string(data.train.rows - 1));
-    train = explain::samples_of(data.train);
-    test = explain::samples_of(data.test);
-    train.classes = test.classes = std::max(data.train.classes, data.test.classes);
+    d.train = explain::samples_of(data.train);
+    d.test = explain::samples_of(data.test);
+    d.train.classes = d.test.classes = std::max(data.train.classes, data.test.classes);
   });
-  const int classes = train.classes;
-  const bool subclass = classes >= 4;  // 2 + 2 at least, else the test is trivial
-
   // Queries: the first test_instances of a seeded shuffle of the test part (stream 101).
-  const auto order = data::shuffled_indices(static_cast<std::size_t>(test.x.rows()), seed, 101);
-  const Eigen::Index queries = std::min<Eigen::Index>(s.test_instances, test.x.rows());
-  Samples query;
-  query.classes = classes;
-  query.x.resize(queries, test.x.cols());
-  query.y.resize(queries);
+  d.order = data::shuffled_indices(static_cast<std::size_t>(d.test.x.rows()), seed, 101);
+  const Eigen::Index queries = std::min<Eigen::Index>(d.s.test_instances, d.test.x.rows());
+  d.query.classes = d.train.classes;
+  d.query.x.resize(queries, d.test.x.cols());
+  d.query.y.resize(queries);
   for (Eigen::Index q = 0; q < queries; ++q) {
-    query.x.row(q) = test.x.row(static_cast<Eigen::Index>(order[q]));
-    query.y(q) = test.y(static_cast<Eigen::Index>(order[q]));
+    d.query.x.row(q) = d.test.x.row(static_cast<Eigen::Index>(d.order[q]));
+    d.query.y(q) = d.test.y(static_cast<Eigen::Index>(d.order[q]));
   }
+  return d;
+}
 
+// The trained model, the superclass model of the identical subclass test (when there are at least
+// 2 + 2 classes, else the test is trivial), the randomization test's model, and their predictions.
+struct ExplainModels {
+  Trained trained, trained_super;
+  bool subclass = false;
+  std::vector<int> superclass;
+  Samples train_super;
+  std::unique_ptr<model::Classifier> random_model;
+  Eigen::VectorXi predicted, predicted_super;
+  double train_seconds = 0;
+};
+
+ExplainModels train_models(RunContext& c, const ExplainData& d, std::uint64_t seed) {
+  ExplainModels m;
+  const int classes = d.train.classes;
+  m.subclass = classes >= 4;
   const auto train_start = Clock::now();
-  c.progress.update("explain: training", 0, subclass ? 2 : 1, "models");
-  const Trained trained = train_and_share(c.config, c.comm, c.rank, train, s);
-  const model::Classifier& model = *trained.classifier;
-  const std::vector<int> superclass =
-      subclass ? explain::random_superclasses(classes, seed) : std::vector<int>{};
-  Samples train_super = train;
-  Trained trained_super;
-  if (subclass) {
+  c.progress.update("explain: training", 0, m.subclass ? 2 : 1, "models");
+  m.trained = train_and_share(c.config, c.comm, c.rank, d.train, d.s);
+  if (m.subclass) m.superclass = explain::random_superclasses(classes, seed);
+  m.train_super = d.train;
+  if (m.subclass) {
     c.progress.update("explain: training", 1, 2, "models");
-    train_super.y = explain::superclass_labels(train.y, superclass);
-    train_super.classes = 2;
-    trained_super = train_and_share(c.config, c.comm, c.rank, train_super, s);
+    m.train_super.y = explain::superclass_labels(d.train.y, m.superclass);
+    m.train_super.classes = 2;
+    m.trained_super = train_and_share(c.config, c.comm, c.rank, m.train_super, d.s);
   }
-  const std::unique_ptr<model::Classifier> random_model = model.reinitialised(seed);
-  const double train_seconds = std::chrono::duration<double>(Clock::now() - train_start).count();
+  m.random_model = m.trained.classifier->reinitialised(seed);
+  m.train_seconds = std::chrono::duration<double>(Clock::now() - train_start).count();
+  m.predicted = m.trained.classifier->predict(d.query.x);
+  if (m.subclass) m.predicted_super = m.trained_super.classifier->predict(d.query.x);
+  return m;
+}
 
-  const Eigen::VectorXi predicted = model.predict(query.x);
-  const Eigen::VectorXi predicted_super =
-      subclass ? trained_super.classifier->predict(query.x) : Eigen::VectorXi();
+// How a metric did: its explain.json entry and its line of the printed table (rank 0).
+struct MetricResult {
+  json entry;
+  std::string line;
+};
 
-  consensus::Gossip gossip(c.comm, c.schedule, exchange_options(c));
-  gossip.set_phase("top-k retrieval");
-  const Shards shards{c.agents, train.x.rows()};
-  const std::int64_t rounds = consensus::flooding_rounds(c.agents, c.schedule_check.b);
-  const Eigen::Index examples = std::min<Eigen::Index>(s.examples, queries);
+// The retrieval of every metric, the three tests, and what explain.json keeps of them.
+class MetricScoring {
+ public:
+  MetricScoring(RunContext& c, const ExplainData& d, const ExplainModels& m)
+      : c_(c),
+        d_(d),
+        m_(m),
+        gossip_(c.comm, c.schedule, exchange_options(c)),
+        shards_{c.agents, d.train.x.rows()},
+        rounds_(consensus::flooding_rounds(c.agents, c.schedule_check.b)) {
+    gossip_.set_phase("top-k retrieval");
+  }
+  std::int64_t rounds() const { return rounds_; }
 
-  json metrics = json::object();
-  std::vector<std::string> rows;
-  int done = 0;
-  for (const explain::Metric metric : s.metrics) {
-    const std::string& name = explain::metric_name(metric);
-    c.progress.update("explain: metrics", done, static_cast<std::int64_t>(s.metrics.size()),
-                      "metrics");
+  // Collective; the result is rank 0's.
+  MetricResult score(explain::Metric metric) {
+    const ExplainSettings& s = d_.s;
     std::unique_ptr<explain::Relevance> relevance;
-    on_all_ranks(c.comm, [&] {
-      relevance = std::make_unique<explain::Relevance>(metric, model, train, s.relevance);
+    on_all_ranks(c_.comm, [&] {
+      relevance = std::make_unique<explain::Relevance>(metric, *m_.trained.classifier, d_.train,
+                                                       s.relevance);
     });
     Eigen::MatrixXd q_emb;
-    on_all_ranks(c.comm, [&] { q_emb = relevance->query_embedding(query.x, predicted); });
-    const auto top = retrieve(gossip, shards, rounds, *relevance, q_emb, s.top_k);
-
-    json entry;
-    entry["variant"] = relevance->variant();
+    on_all_ranks(c_.comm, [&] { q_emb = relevance->query_embedding(d_.query.x, m_.predicted); });
+    const auto top = retrieve(gossip_, shards_, rounds_, *relevance, q_emb, s.top_k);
+    MetricResult out;
+    out.entry["variant"] = relevance->variant();
     explain::TestScore class_score, subclass_score;
-    if (c.rank == 0) {
-      class_score = explain::identical_class_test(top, predicted, train.y, s.top_k);
-      entry["identical_class"] = score_json(class_score);
+    if (c_.rank == 0) {
+      class_score = explain::identical_class_test(top, m_.predicted, d_.train.y, s.top_k);
+      out.entry["identical_class"] = score_json(class_score);
     }
-    if (subclass) {
-      std::unique_ptr<explain::Relevance> relevance_super;
-      Eigen::MatrixXd q_super;
-      on_all_ranks(c.comm, [&] {
-        try {
-          relevance_super = std::make_unique<explain::Relevance>(metric, *trained_super.classifier,
-                                                                 train_super, s.relevance);
-          q_super = relevance_super->query_embedding(query.x, predicted_super);
-        } catch (const Error& e) {
-          throw Error(std::string(e.what()) + " (the superclass model of the subclass test)");
-        }
-      });
-      const auto top_super = retrieve(gossip, shards, rounds, *relevance_super, q_super, s.top_k);
-      if (c.rank == 0) {
-        subclass_score = explain::identical_subclass_test(top_super, query.y, predicted_super,
-                                                          superclass, train.y, s.top_k);
-        entry["identical_subclass"] = score_json(subclass_score);
-      }
-    } else if (c.rank == 0) {
-      entry["identical_subclass"] = nullptr;
-    }
-    if (c.rank == 0) {
-      // Each model scores the queries at its own predictions. A re-initialised network's Hessian
-      // may be indefinite beyond the damping: then IF / RIF have no score to correlate (null,
-      // with the reason) and the run goes on.
-      double rho = std::nan("");
-      try {
-        const explain::Relevance relevance_random(metric, *random_model, train, s.relevance);
-        const Eigen::MatrixXd trained_scores = relevance->index().scores(q_emb);
-        const Eigen::MatrixXd random_scores = relevance_random.index().scores(
-            relevance_random.query_embedding(query.x, random_model->predict(query.x)));
-        rho = explain::randomization_test(trained_scores, random_scores);
-        entry["randomization"] = {{"spearman", nullable(rho)}};
-      } catch (const Error& e) {
-        entry["randomization"] = {{"spearman", nullptr}, {"error", e.what()}};
-      }
-      const explain::CgStats& cg = relevance->cg_stats();
-      if (cg.solves > 0)
-        entry["cg"] = {{"solves", cg.solves},
-                       {"not_converged", cg.not_converged},
-                       {"max_iterations", cg.max_iterations},
-                       {"worst_relative_residual", cg.worst_relative_residual}};
-      // The first queries' retrievals: indices into the test and training parts of the run.
-      if (examples > 0) {
-        json list = json::array();
-        for (Eigen::Index q = 0; q < examples; ++q) {
-          json top_list = json::array(), top_labels = json::array();
-          for (const std::int64_t i : top[static_cast<std::size_t>(q)]) {
-            top_list.push_back(i);
-            top_labels.push_back(train.y(i));
-          }
-          list.push_back({{"test_index", order[static_cast<std::size_t>(q)]},
-                          {"label", query.y(q)},
-                          {"predicted", predicted(q)},
-                          {"top", top_list},
-                          {"top_labels", top_labels}});
-        }
-        entry["examples"] = list;
-      }
-      metrics[name] = entry;
-      char line[200];
-      std::snprintf(line, sizeof line, "  %-9s  %8.3f  %8.3f  %8.3f  %8.3f  %8.3f", name.c_str(),
-                    class_score.success_rate, class_score.top_k_success_rate,
-                    subclass ? subclass_score.success_rate : std::nan(""),
-                    subclass ? subclass_score.top_k_success_rate : std::nan(""), rho);
-      rows.push_back(line);
-    }
-    ++done;
+    const bool scored = m_.subclass && subclass_test(metric, subclass_score);
+    if (c_.rank != 0) return out;
+    out.entry["identical_subclass"] = scored ? score_json(subclass_score) : json(nullptr);
+    const double rho = randomization(metric, *relevance, q_emb, out.entry);
+    const explain::CgStats& cg = relevance->cg_stats();
+    if (cg.solves > 0)
+      out.entry["cg"] = {{"solves", cg.solves},
+                         {"not_converged", cg.not_converged},
+                         {"max_iterations", cg.max_iterations},
+                         {"worst_relative_residual", cg.worst_relative_residual}};
+    const Eigen::Index examples = std::min<Eigen::Index>(s.examples, d_.query.x.rows());
+    if (examples > 0) out.entry["examples"] = retrievals(top, examples);
+    char line[200];
+    std::snprintf(line, sizeof line, "  %-9s  %8.3f  %8.3f  %8.3f  %8.3f  %8.3f",
+                  explain::metric_name(metric).c_str(), class_score.success_rate,
+                  class_score.top_k_success_rate,
+                  m_.subclass ? subclass_score.success_rate : std::nan(""),
+                  m_.subclass ? subclass_score.top_k_success_rate : std::nan(""), rho);
+    out.line = line;
+    return out;
   }
-  if (c.rank != 0) return;
 
+ private:
+  // The identical subclass test with the superclass model (collective); true on rank 0.
+  bool subclass_test(explain::Metric metric, explain::TestScore& score) {
+    std::unique_ptr<explain::Relevance> relevance;
+    Eigen::MatrixXd q_super;
+    on_all_ranks(c_.comm, [&] {
+      try {
+        relevance = std::make_unique<explain::Relevance>(metric, *m_.trained_super.classifier,
+                                                         m_.train_super, d_.s.relevance);
+        q_super = relevance->query_embedding(d_.query.x, m_.predicted_super);
+      } catch (const Error& e) {
+        throw Error(std::string(e.what()) + " (the superclass model of the subclass test)");
+      }
+    });
+    const auto top = retrieve(gossip_, shards_, rounds_, *relevance, q_super, d_.s.top_k);
+    if (c_.rank != 0) return false;
+    score = explain::identical_subclass_test(top, d_.query.y, m_.predicted_super, m_.superclass,
+                                             d_.train.y, d_.s.top_k);
+    return true;
+  }
+
+  // The model randomization test (rank 0). Each model scores the queries at its own predictions.
+  // A re-initialised network's Hessian may be indefinite beyond the damping: then IF / RIF have no
+  // score to correlate (null, with the reason) and the run goes on.
+  double randomization(explain::Metric metric, const explain::Relevance& relevance,
+                       const Eigen::MatrixXd& q_emb, json& entry) const {
+    double rho = std::nan("");
+    try {
+      const model::Classifier& random = *m_.random_model;
+      const explain::Relevance relevance_random(metric, random, d_.train, d_.s.relevance);
+      const Eigen::MatrixXd trained_scores = relevance.index().scores(q_emb);
+      const Eigen::MatrixXd random_scores = relevance_random.index().scores(
+          relevance_random.query_embedding(d_.query.x, random.predict(d_.query.x)));
+      rho = explain::randomization_test(trained_scores, random_scores);
+      entry["randomization"] = {{"spearman", nullable(rho)}};
+    } catch (const Error& e) {
+      entry["randomization"] = {{"spearman", nullptr}, {"error", e.what()}};
+    }
+    return rho;
+  }
+
+  // The first queries' retrievals: indices into the test and training parts of the run.
+  json retrievals(const std::vector<std::vector<std::int64_t>>& top, Eigen::Index examples) const {
+    json list = json::array();
+    for (Eigen::Index q = 0; q < examples; ++q) {
+      json top_list = json::array(), top_labels = json::array();
+      for (const std::int64_t i : top[static_cast<std::size_t>(q)]) {
+        top_list.push_back(i);
+        top_labels.push_back(d_.train.y(i));
+      }
+      list.push_back({{"test_index", d_.order[static_cast<std::size_t>(q)]},
+                      {"label", d_.query.y(q)},
+                      {"predicted", m_.predicted(q)},
+                      {"top", top_list},
+                      {"top_labels", top_labels}});
+    }
+    return list;
+  }
+
+  RunContext& c_;
+  const ExplainData& d_;
+  const ExplainModels& m_;
+  consensus::Gossip gossip_;
+  Shards shards_;
+  std::int64_t rounds_;
+};
+
+// explain.json's figures about the run, the models and the settings.
+json explain_summary(const RunContext& c, const ExplainData& d, const ExplainModels& m,
+                     std::uint64_t seed, std::int64_t rounds) {
+  const model::Classifier& model = *m.trained.classifier;
   json superclasses = json::array();
-  for (const int v : superclass) superclasses.push_back(v);
-  Samples test_super = test;
-  if (subclass) test_super.y = explain::superclass_labels(test.y, superclass);
-  json training = {{"iterations", trained.iterations},
-                   {"loss", trained.loss},
-                   {"gradient_norm", trained.gradient_norm}};
+  for (const int v : m.superclass) superclasses.push_back(v);
+  Samples test_super = d.test;
+  if (m.subclass) test_super.y = explain::superclass_labels(d.test.y, m.superclass);
+  const json training = {{"iterations", m.trained.iterations},
+                         {"loss", m.trained.loss},
+                         {"gradient_norm", m.trained.gradient_norm}};
   json out = {
       {"task", "explain"},
-      {"model", s.model},
+      {"model", d.s.model},
       {"dataset", c.config.string("data.dataset")},
       {"seed", seed},
-      {"train_samples", train.x.rows()},
-      {"test_samples", test.x.rows()},
-      {"features", train.x.cols()},
-      {"classes", classes},
+      {"train_samples", d.train.x.rows()},
+      {"test_samples", d.test.x.rows()},
+      {"features", d.train.x.cols()},
+      {"classes", d.train.classes},
       {"params", model.params()},
-      {"train_accuracy", nullable(accuracy(model, train))},
-      {"test_accuracy", nullable(accuracy(model, test))},
+      {"train_accuracy", nullable(accuracy(model, d.train))},
+      {"test_accuracy", nullable(accuracy(model, d.test))},
       {"training", training},
       {"superclasses", superclasses},
       {"superclass_test_accuracy",
-       subclass ? nullable(accuracy(*trained_super.classifier, test_super)) : json(nullptr)},
-      {"queries", queries},
-      {"top_k", s.top_k},
-      {"projection_dim", s.relevance.projection_dim},
-      {"damping", s.relevance.damping},
-      {"hessian_samples", s.relevance.hessian_samples},
-      {"l2", s.training.l2},
+       m.subclass ? nullable(accuracy(*m.trained_super.classifier, test_super)) : json(nullptr)},
+      {"queries", d.query.x.rows()},
+      {"top_k", d.s.top_k},
+      {"projection_dim", d.s.relevance.projection_dim},
+      {"damping", d.s.relevance.damping},
+      {"hessian_samples", d.s.relevance.hessian_samples},
+      {"l2", d.s.training.l2},
       {"fisher", "empirical: (1/N) sum_i g_i g_i^T + damping I"},
       {"agents", c.agents},
-      {"flooding_rounds_per_retrieval", rounds},
-      {"metrics", metrics}};
-  if (s.model == "mlp")
-    out["network"] = {{"hidden", c.config.string("model.hidden")},
-                      {"activation", c.config.string("model.activation")}};
-  if (s.model == "cnn")
-    out["network"] = {{"channels", c.config.string("model.channels")},
-                      {"kernel", c.config.integer("model.kernel")},
-                      {"activation", c.config.string("model.activation")}};
-  if (s.model == "torchscript") out["network"] = {{"file", c.config.string("model.file")}};
-  if (s.model != "softmax") {
-    out["network"]["device"] = c.config.string("model.device");
-    out["network"]["standardized"] = c.config.boolean("data.standardize");
+      {"flooding_rounds_per_retrieval", rounds}};
+  out["network"] = network_json(c.config, d.s.model);
+  if (out["network"].is_null()) out.erase("network");
+  return out;
+}
+}  // namespace
+
+void run_explain(RunContext& c) {
+  const auto start = Clock::now();
+  const auto seed = static_cast<std::uint64_t>(c.config.integer("seed"));
+  const ExplainData d = load(c, seed);
+  const ExplainModels m = train_models(c, d, seed);
+  MetricScoring scoring(c, d, m);
+  json metrics = json::object();
+  std::vector<std::string> rows;
+  int done = 0;
+  for (const explain::Metric metric : d.s.metrics) {
+    c.progress.update("explain: metrics", done++, static_cast<std::int64_t>(d.s.metrics.size()),
+                      "metrics");
+    MetricResult result = scoring.score(metric);
+    if (c.rank != 0) continue;
+    metrics[explain::metric_name(metric)] = std::move(result.entry);
+    rows.push_back(std::move(result.line));
   }
+  if (c.rank != 0) return;
+
+  json out = explain_summary(c, d, m, seed, scoring.rounds());
+  out["metrics"] = metrics;
   c.results->write("explain.json", out.dump(2) + "\n");
   json timings = run_facts(c);
   timings["seconds_total"] = std::chrono::duration<double>(Clock::now() - start).count();
-  timings["seconds_training"] = train_seconds;
+  timings["seconds_training"] = m.train_seconds;
   c.results->write("timings.json", timings.dump(2) + "\n");
 
-  std::string description = "softmax regression";
-  if (s.model == "mlp")
-    description = "mlp (hidden " + c.config.string("model.hidden") + ", " +
-                  c.config.string("model.activation") + ")";
-  if (s.model == "cnn")
-    description = "cnn (channels " + c.config.string("model.channels") + ", kernel " +
-                  std::to_string(c.config.integer("model.kernel")) + ", " +
-                  c.config.string("model.activation") + ")";
-  if (s.model == "torchscript") description = "torchscript module " + c.config.string("model.file");
+  const model::Classifier& model = *m.trained.classifier;
   std::printf(
       "hyperpush explain: %s on %s, %lld training / %lld test samples, %d parameters, test "
       "accuracy %.4f; %lld queries, top-%d, %d agents\n",
-      description.c_str(), c.config.string("data.dataset").c_str(),
-      static_cast<long long>(train.x.rows()), static_cast<long long>(test.x.rows()), model.params(),
-      accuracy(model, test), static_cast<long long>(queries), s.top_k, c.agents);
+      describe_model(c.config, d.s.model).c_str(), c.config.string("data.dataset").c_str(),
+      static_cast<long long>(d.train.x.rows()), static_cast<long long>(d.test.x.rows()),
+      model.params(), accuracy(model, d.test), static_cast<long long>(d.query.x.rows()), d.s.top_k,
+      c.agents);
   std::printf("  %-9s  %8s  %8s  %8s  %8s  %8s\n", "metric", "class@1", "class@k", "sub@1", "sub@k",
               "rand-rho");
   for (const auto& line : rows) std::printf("%s\n", line.c_str());

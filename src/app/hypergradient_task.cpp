@@ -108,6 +108,128 @@ Resumable restore(const RunContext& c, consensus::Gossip& gossip, InnerConvergen
   return r;
 }
 
+// The inner solve (its z_i, report and record; the traffic counters and round before the
+// hyper-gradient), or, resuming, all of that and the Neumann state from the newest checkpoint.
+Resumable solve_or_resume(RunContext& c, consensus::Gossip& gossip, const bilevel::AgentSet& agents,
+                          const bilevel::InnerOptions& inner_settings,
+                          const bilevel::HypergradientOptions& options,
+                          InnerConvergence& convergence) {
+  Resumable r;
+  on_all_ranks(c.comm, [&] {
+    const bool neumann = options.method == bilevel::HypergradientMethod::hgp ||
+                         options.method == bilevel::HypergradientMethod::server_neumann;
+    if ((c.checkpoints.enabled() || c.resume) && !neumann)
+      throw Error("checkpoint.every: hypergradient.method '" +
+                  c.config.string("hypergradient.method") +
+                  "' takes no Neumann steps to checkpoint; valid: 0, or method hgp or "
+                  "server-neumann");
+    if (c.resume) r = restore(c, gossip, convergence);
+  });
+  if (c.resume) return r;
+  const std::string solving = "inner solve";
+  bilevel::InnerSolver inner(gossip, agents, with_progress(inner_settings, c.progress, solving));
+  r.inner = inner.solve();
+  r.z = inner.z();
+  convergence.record(r.inner, "hypergradient");
+  // Traffic of the hyper-gradient alone: counters before and after.
+  for (int i = 0; i < agents.local_count(); ++i)
+    r.traffic.insert(r.traffic.end(), {-static_cast<double>(gossip.traffic(i).messages),
+                                       -static_cast<double>(gossip.traffic(i).bytes)});
+  r.rounds_before = gossip.rounds_used();
+  return r;
+}
+
+// The hyper-gradients gathered on rank 0, and the formula at the same inner points and at x*
+// (Newton) when the problem is small enough to gather (`small`, the same on every rank).
+struct Gathered {
+  bool small = false;
+  std::vector<std::vector<double>> v, e, e_star;
+};
+
+Gathered gather_with_exact(const RunContext& c, consensus::Gossip& gossip,
+                           const bilevel::AgentSet& agents, const std::vector<model::Vector>& z,
+                           const std::vector<model::Vector>& v) {
+  Gathered g;
+  g.small = static_cast<double>(c.agents) * agents.dim * agents.dim <= 5e7;
+  std::vector<model::Vector> exact, exact_at_optimum;
+  if (g.small) {
+    exact = bilevel::exact_hypergradient(c.comm, gossip.map(), agents, z);
+    bilevel::InnerOptions newton;
+    newton.method = bilevel::InnerMethod::exact;
+    newton.rounds = 100;
+    bilevel::InnerSolver solver(gossip, agents, newton);
+    solver.solve();
+    exact_at_optimum = bilevel::exact_hypergradient(c.comm, gossip.map(), agents, solver.z());
+  }
+  g.v = comm::gather_ragged_agents(c.comm, gossip.map(), as_rows(v));
+  if (g.small) {
+    g.e = comm::gather_ragged_agents(c.comm, gossip.map(), as_rows(exact));
+    g.e_star = comm::gather_ragged_agents(c.comm, gossip.map(), as_rows(exact_at_optimum));
+  }
+  return g;
+}
+
+// What summary.json, hypergradients.json and stdout report (rank 0).
+struct Outcome {
+  const bilevel::HypergradientOptions& options;
+  const bilevel::HypergradientResult& result;
+  const bilevel::InnerReport& inner;
+  int mixing_rounds;
+  std::int64_t rounds, messages, bytes;
+  int dim;
+};
+
+void report(const RunContext& c, const Outcome& o, const Gathered& g) {
+  const std::string method = c.config.string("hypergradient.method");
+  const json none(nullptr);  // the figures against the formula, when it was not computed
+  json per_agent = json::array();
+  for (int i = 0; i < c.agents; ++i)
+    per_agent.push_back(
+        {{"id", i}, {"hypergradient", g.v[i]}, {"exact", g.small ? json(g.e[i]) : none}});
+  const json summary = {
+      {"task", "hypergradient"},
+      {"method", method},
+      {"agents", c.agents},
+      {"dim", o.dim},
+      {"seed", c.config.integer("seed")},
+      {"topology", c.config.string("topology.kind")},
+      {"depth", o.options.depth},
+      {"push_rounds", o.options.push_rounds},
+      {"alpha", o.result.alpha},
+      {"inner_solver", c.config.string("inner.solver")},
+      {"inner_rounds", o.inner.rounds},
+      {"inner_mixing_rounds", o.mixing_rounds},
+      {"inner_residual", o.inner.gradient_norm},
+      {"consensus_error", o.inner.consensus_error},
+      {"inner_converged", o.inner.converged},
+      {"hypergradient_rounds", o.rounds},
+      {"bytes_sent", o.bytes},
+      {"messages_sent", o.messages},
+      {"hvp_count", o.result.hvp_count},
+      {"jvp_count", o.result.jvp_count},
+      {"hypergradient_error", g.small ? json(relative_error(g.v, g.e)) : none},
+      {"exact_norm", g.small ? json(max_norm(g.e)) : none},
+      {"end_to_end_error", g.small ? json(relative_error(g.v, g.e_star)) : none},
+  };
+  c.results->write("hypergradients.json", json{{"agents", per_agent}}.dump() + "\n");
+  c.results->write("summary.json", summary.dump(2) + "\n");
+  std::printf(
+      "hyperpush hypergradient: %s, %d agent%s on %d rank%s, topology %s, seed %lld, d = %d\n",
+      method.c_str(), c.agents, c.agents == 1 ? "" : "s", c.ranks, c.ranks == 1 ? "" : "s",
+      c.config.string("topology.kind").c_str(), static_cast<long long>(c.config.integer("seed")),
+      o.dim);
+  std::printf("  inner    %s: %lld rounds, ||sum grad g(z)|| = %.2e, consensus error %.2e\n",
+              c.config.string("inner.solver").c_str(), static_cast<long long>(o.inner.rounds),
+              o.inner.gradient_norm, o.inner.consensus_error);
+  std::printf(
+      "  %-8s M = %d, S = %d, alpha = %.4g: %lld rounds, %.3f MB sent, %lld HVPs per agent\n",
+      method.c_str(), o.options.depth, o.options.push_rounds, o.result.alpha,
+      static_cast<long long>(o.rounds), o.bytes / 1e6, static_cast<long long>(o.result.hvp_count));
+  if (g.small)
+    std::printf("  error vs exact at the same point %.3e, at x* %.3e (max ||exact|| = %.3e)\n",
+                relative_error(g.v, g.e), relative_error(g.v, g.e_star), max_norm(g.e));
+}
+
 }  // namespace
 
 void run_hypergradient(RunContext& c) {
@@ -115,35 +237,10 @@ void run_hypergradient(RunContext& c) {
   consensus::Gossip gossip(c.comm, c.schedule, exchange_options(c));
   bilevel::AgentSet agents;
   on_all_ranks(c.comm, [&] { agents = build_agents(c.config, gossip); });
-  const int local = agents.local_count(), dim = agents.dim;
-
   const bilevel::InnerOptions inner_settings = inner_options(c.config, c.schedule);
   const auto options = hypergradient_options(c.config, c.agents, c.schedule_check.b);
-  const std::string method = c.config.string("hypergradient.method");
   InnerConvergence convergence(c.config);
-  Resumable r;
-  on_all_ranks(c.comm, [&] {
-    const bool neumann = options.method == bilevel::HypergradientMethod::hgp ||
-                         options.method == bilevel::HypergradientMethod::server_neumann;
-    if ((c.checkpoints.enabled() || c.resume) && !neumann)
-      throw Error("checkpoint.every: hypergradient.method '" + method +
-                  "' takes no Neumann steps to checkpoint; valid: 0, or method hgp or "
-                  "server-neumann");
-    if (c.resume) r = restore(c, gossip, convergence);
-  });
-  if (!c.resume) {
-    const std::string solving = "inner solve";
-    bilevel::InnerSolver inner(gossip, agents, with_progress(inner_settings, c.progress, solving));
-    r.inner = inner.solve();
-    r.z = inner.z();
-    convergence.record(r.inner, "hypergradient");
-    // Traffic of the hyper-gradient alone: counters before and after.
-    for (int i = 0; i < local; ++i)
-      r.traffic.insert(r.traffic.end(), {-static_cast<double>(gossip.traffic(i).messages),
-                                         -static_cast<double>(gossip.traffic(i).bytes)});
-    r.rounds_before = gossip.rounds_used();
-  }
-  const auto& inner_report = r.inner;
+  Resumable r = solve_or_resume(c, gossip, agents, inner_settings, options, convergence);
   bilevel::NeumannCheckpoints neumann;
   neumann.from = c.resume ? &r.neumann : nullptr;
   neumann.at_step = [&](int step, const std::function<bilevel::NeumannState()>& state) {
@@ -153,96 +250,30 @@ void run_hypergradient(RunContext& c) {
   const auto result = bilevel::compute_hypergradient(gossip, agents, r.z, options, neumann);
   const std::int64_t rounds = gossip.rounds_used() - r.rounds_before;
   bilevel::check_hypergradient(c.comm, result, options);
-  std::vector<double>& traffic = r.traffic;
-  for (int i = 0; i < local; ++i) {
-    traffic[2 * i] += static_cast<double>(gossip.traffic(i).messages);
-    traffic[2 * i + 1] += static_cast<double>(gossip.traffic(i).bytes);
+  for (int i = 0; i < agents.local_count(); ++i) {
+    r.traffic[2 * i] += static_cast<double>(gossip.traffic(i).messages);
+    r.traffic[2 * i + 1] += static_cast<double>(gossip.traffic(i).bytes);
   }
-  const auto all_traffic = comm::gather_agents(c.comm, gossip.map(), traffic, 2);
-
-  // The formula at the same inner points, and at x* (Newton) when the problem can be gathered.
-  const bool small = static_cast<double>(c.agents) * dim * dim <= 5e7;
-  std::vector<model::Vector> exact, exact_at_optimum;
-  bilevel::InnerReport optimum_report;
-  if (small) {
-    exact = bilevel::exact_hypergradient(c.comm, gossip.map(), agents, r.z);
-    bilevel::InnerOptions newton;
-    newton.method = bilevel::InnerMethod::exact;
-    newton.rounds = 100;
-    bilevel::InnerSolver solver(gossip, agents, newton);
-    optimum_report = solver.solve();
-    exact_at_optimum = bilevel::exact_hypergradient(c.comm, gossip.map(), agents, solver.z());
-  }
-  const auto v = comm::gather_ragged_agents(c.comm, gossip.map(), as_rows(result.v));
-  std::vector<std::vector<double>> e, e_star;  // `small` is the same on every rank
-  if (small) {
-    e = comm::gather_ragged_agents(c.comm, gossip.map(), as_rows(exact));
-    e_star = comm::gather_ragged_agents(c.comm, gossip.map(), as_rows(exact_at_optimum));
-  }
+  const auto traffic = comm::gather_agents(c.comm, gossip.map(), r.traffic, 2);
+  const Gathered gathered = gather_with_exact(c, gossip, agents, r.z, result.v);
   convergence.finish(c.rank);
   const json wire = wire_facts(c, gossip.wire());
   if (c.rank != 0) return;
 
   std::int64_t messages = 0, bytes = 0;
   for (int i = 0; i < c.agents; ++i) {
-    messages += static_cast<std::int64_t>(all_traffic[2 * i]);
-    bytes += static_cast<std::int64_t>(all_traffic[2 * i + 1]);
+    messages += static_cast<std::int64_t>(traffic[2 * i]);
+    bytes += static_cast<std::int64_t>(traffic[2 * i + 1]);
   }
-  json per_agent = json::array();
-  for (int i = 0; i < c.agents; ++i) {
-    json row = {{"id", i}, {"hypergradient", v[i]}};
-    row["exact"] = small ? json(e[i]) : json(nullptr);
-    per_agent.push_back(row);
-  }
-  json summary = {
-      {"task", "hypergradient"},
-      {"method", method},
-      {"agents", c.agents},
-      {"dim", dim},
-      {"seed", c.config.integer("seed")},
-      {"topology", c.config.string("topology.kind")},
-      {"depth", options.depth},
-      {"push_rounds", options.push_rounds},
-      {"alpha", result.alpha},
-      {"inner_solver", c.config.string("inner.solver")},
-      {"inner_rounds", inner_report.rounds},
-      {"inner_mixing_rounds", bilevel::mixing_rounds(inner_settings)},
-      {"inner_residual", inner_report.gradient_norm},
-      {"consensus_error", inner_report.consensus_error},
-      {"inner_converged", inner_report.converged},
-      {"hypergradient_rounds", rounds},
-      {"bytes_sent", bytes},
-      {"messages_sent", messages},
-      {"hvp_count", result.hvp_count},
-      {"jvp_count", result.jvp_count},
-  };
-  summary["hypergradient_error"] = small ? json(relative_error(v, e)) : json(nullptr);
-  summary["exact_norm"] = small ? json(max_norm(e)) : json(nullptr);
-  summary["end_to_end_error"] = small ? json(relative_error(v, e_star)) : json(nullptr);
-  c.results->write("hypergradients.json", json{{"agents", per_agent}}.dump() + "\n");
-  c.results->write("summary.json", summary.dump(2) + "\n");
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report(c,
+         {options, result, r.inner, bilevel::mixing_rounds(inner_settings), rounds, messages, bytes,
+          agents.dim},
+         gathered);
   json timings = run_facts(c);
   timings.update(wire);
-  timings["seconds_total"] = seconds;
+  timings["seconds_total"] =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   c.results->write("timings.json", timings.dump(2) + "\n");
-
-  std::printf(
-      "hyperpush hypergradient: %s, %d agent%s on %d rank%s, topology %s, seed %lld, d = %d\n",
-      method.c_str(), c.agents, c.agents == 1 ? "" : "s", c.ranks, c.ranks == 1 ? "" : "s",
-      c.config.string("topology.kind").c_str(), static_cast<long long>(c.config.integer("seed")),
-      dim);
-  std::printf("  inner    %s: %lld rounds, ||sum grad g(z)|| = %.2e, consensus error %.2e\n",
-              c.config.string("inner.solver").c_str(), static_cast<long long>(inner_report.rounds),
-              inner_report.gradient_norm, inner_report.consensus_error);
-  std::printf(
-      "  %-8s M = %d, S = %d, alpha = %.4g: %lld rounds, %.3f MB sent, %lld HVPs per agent\n",
-      method.c_str(), options.depth, options.push_rounds, result.alpha,
-      static_cast<long long>(rounds), bytes / 1e6, static_cast<long long>(result.hvp_count));
-  if (small)
-    std::printf("  error vs exact at the same point %.3e, at x* %.3e (max ||exact|| = %.3e)\n",
-                relative_error(v, e), relative_error(v, e_star), max_norm(e));
 }
 
 }  // namespace hyperpush::app

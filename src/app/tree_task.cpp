@@ -174,6 +174,165 @@ std::string epsilon_text(double epsilon, bool cart) {
 
 }  // namespace
 
+namespace {
+
+// The headline tree: data seed `seed`, tree seed 0 (rank 0 alone); its summary.json figures,
+// tree.json and tree.dot, and two lines on stdout.
+json headline_tree(const RunContext& c, const data::TrainTest& data, const TreeSettings& s,
+                   std::uint64_t seed, double& seconds) {
+  const bool cart = s.learner.kind == tree::LearnerKind::cart;
+  const auto fit_start = Clock::now();
+  const tree::TreeLearner learner(data.train, s.learner);
+  const tree::Tree t = learner.fit(0);
+  seconds = seconds_since(fit_start);
+  const auto train = t.accuracy_by_depth(data.train), test = t.accuracy_by_depth(data.test);
+  json summary = {{"task", "tree"},
+                  {"learner", cart ? "cart" : "stable"},
+                  {"dataset", c.config.string("data.dataset")},
+                  {"seed", seed},
+                  {"train_samples", data.train.rows},
+                  {"test_samples", data.test.rows},
+                  {"features", data.train.cols},
+                  {"classes", data.train.classes},
+                  {"max_depth", s.learner.max_depth},
+                  {"eval_depth", s.eval_depth},
+                  {"train_accuracy", train[s.eval_depth]},
+                  {"test_accuracy", test[s.eval_depth]},
+                  {"train_accuracy_by_depth", train},
+                  {"test_accuracy_by_depth", test},
+                  {"leaves", t.leaf_count()},
+                  {"depth", t.depth()}};
+  if (!cart) {
+    summary["epsilon"] = s.learner.epsilon;
+    summary["thresholds"] = s.learner.thresholds;
+  }
+  c.results->write("tree.json", tree::tree_to_json(t, 2) + "\n");
+  c.results->write("tree.dot", tree::tree_to_dot(t, data.train.class_names));
+  std::printf(
+      "hyperpush tree: %s on %s, %zu training / %zu test samples, %zu features, seed %llu\n",
+      tree::describe(s.learner).c_str(), c.config.string("data.dataset").c_str(), data.train.rows,
+      data.test.rows, data.train.cols, static_cast<unsigned long long>(seed));
+  std::printf("depth %d: train accuracy %.4f, test accuracy %.4f, %d leaves\n", s.eval_depth,
+              train[s.eval_depth], test[s.eval_depth], t.leaf_count());
+  return summary;
+}
+
+// The grid's cells (ε, data seed, tree seed) in this order, cell g computed by rank g mod P and
+// gathered to rank 0 (empty elsewhere); `fits` counts the fits of all ranks (on rank 0).
+std::vector<json> grid_cells(RunContext& c, const TreeSettings& s, std::uint64_t seed, int& fits) {
+  const std::size_t per_epsilon = std::size_t(s.data_seeds) * s.tree_seeds;
+  const std::size_t cells = s.epsilons.size() * per_epsilon;
+  const std::size_t mine = cells / c.ranks + (std::size_t(c.rank) < cells % c.ranks);
+  std::map<std::uint64_t, std::unique_ptr<data::TrainTest>> splits;  // by data seed
+  std::vector<std::string> local;
+  for (std::size_t g = c.rank; g < cells; g += c.ranks) {
+    const double epsilon = s.epsilons[g / per_epsilon];
+    const std::uint64_t data_seed = seed + (g % per_epsilon) / s.tree_seeds;
+    const std::uint64_t tree_seed = g % s.tree_seeds;
+    auto& split = splits[data_seed];
+    if (!split) {
+      Config with_seed = c.config;
+      with_seed.set_integer("seed", static_cast<std::int64_t>(data_seed));
+      split = std::make_unique<data::TrainTest>(load_train_test(with_seed));
+    }
+    local.push_back(run_cell(s, *split, epsilon, data_seed, tree_seed, fits).dump());
+    c.progress.update("tree grid", static_cast<std::int64_t>(local.size()),
+                      static_cast<std::int64_t>(mine), "cells on rank 0");
+  }
+  int all_fits = 0;
+  MPI_Reduce(&fits, &all_fits, 1, MPI_INT, MPI_SUM, 0, c.comm);
+  fits = all_fits;
+  const auto gathered = gather_strings(c.comm, c.rank, c.ranks, local);
+  std::vector<json> cell;
+  if (c.rank != 0) return cell;
+  cell.resize(cells);
+  std::size_t next = 0;  // rank r's k-th string is cell r + k P
+  for (int r = 0; r < c.ranks; ++r)
+    for (std::size_t g = r; g < cells; g += c.ranks) cell[g] = json::parse(gathered[next++]);
+  return cell;
+}
+
+// One ε's means over its (data seed, tree seed) cells at the evaluation depth.
+struct EpsilonMeans {
+  double train = 0, test = 0;
+  std::vector<double> sens, sens_feature;  // per removal size
+};
+
+EpsilonMeans epsilon_means(const TreeSettings& s, const std::vector<json>& cell, std::size_t e) {
+  const std::size_t per_epsilon = std::size_t(s.data_seeds) * s.tree_seeds;
+  const int d = s.eval_depth;
+  EpsilonMeans m;
+  m.sens.assign(s.remove.size(), 0.0);
+  m.sens_feature.assign(s.remove.size(), 0.0);
+  for (std::size_t k = 0; k < per_epsilon; ++k) {
+    const json& x = cell[e * per_epsilon + k];
+    m.train += x["train_accuracy"][d].get<double>() / per_epsilon;
+    m.test += x["test_accuracy"][d].get<double>() / per_epsilon;
+    for (std::size_t j = 0; j < s.remove.size(); ++j) {
+      m.sens[j] += x["sensitivity"][j]["distance"][d].get<double>() / per_epsilon;
+      m.sens_feature[j] += x["sensitivity"][j]["distance_feature"][d].get<double>() / per_epsilon;
+    }
+  }
+  return m;
+}
+
+// The grid's table (stdout) and summary.json's "grid": a row of means per ε and, over the
+// positive ε, Spearman(ε, sensitivity) per removal size (null when undefined).
+json summarize_grid(const TreeSettings& s, const std::vector<json>& cell, bool cart) {
+  const std::string removals =
+      s.remove.empty() ? "no removals"
+                       : "removals " + s.remove_text + " (" + std::to_string(s.trials) + " trials)";
+  std::printf("grid: %zu epsilon%s x %d data seed%s x %d tree seed%s, %s, depth %d\n",
+              s.epsilons.size(), s.epsilons.size() == 1 ? "" : "s", s.data_seeds,
+              s.data_seeds == 1 ? "" : "s", s.tree_seeds, s.tree_seeds == 1 ? "" : "s",
+              removals.c_str(), s.eval_depth);
+  std::printf("  %8s  %8s  %8s", "epsilon", "train", "test");
+  for (const auto& size : s.remove) std::printf("  %10s", ("sens " + size.text).c_str());
+  std::printf("\n");
+  json rows = json::array();
+  std::vector<double> positive_eps;
+  std::vector<std::vector<double>> positive_sens(s.remove.size()),
+      positive_sens_feature(s.remove.size());
+  for (std::size_t e = 0; e < s.epsilons.size(); ++e) {
+    const EpsilonMeans m = epsilon_means(s, cell, e);
+    json row = {{"train_accuracy", m.train},
+                {"test_accuracy", m.test},
+                {"sensitivity", m.sens},
+                {"sensitivity_feature", m.sens_feature}};
+    if (!cart) row["epsilon"] = s.epsilons[e];
+    rows.push_back(row);
+    if (!cart && s.epsilons[e] > 0) {
+      positive_eps.push_back(s.epsilons[e]);
+      for (std::size_t j = 0; j < s.remove.size(); ++j) {
+        positive_sens[j].push_back(m.sens[j]);
+        positive_sens_feature[j].push_back(m.sens_feature[j]);
+      }
+    }
+    std::printf("  %8s  %8.4f  %8.4f", epsilon_text(s.epsilons[e], cart).c_str(), m.train, m.test);
+    for (const double v : m.sens) std::printf("  %10.4f", v);
+    std::printf("\n");
+  }
+  json remove = json::array();
+  for (const auto& size : s.remove) remove.push_back(size.count);
+  json grid = {{"data_seeds", s.data_seeds}, {"tree_seeds", s.tree_seeds}, {"trials", s.trials},
+               {"remove", remove},           {"eval_depth", s.eval_depth}, {"rows", rows}};
+  if (positive_eps.size() >= 3 && !s.remove.empty()) {
+    json rho = json::array(), rho_feature = json::array();
+    for (std::size_t j = 0; j < s.remove.size(); ++j) {
+      const double r = explain::spearman(positive_eps, positive_sens[j]);
+      const double rf = explain::spearman(positive_eps, positive_sens_feature[j]);
+      rho.push_back(std::isnan(r) ? json(nullptr) : json(r));
+      rho_feature.push_back(std::isnan(rf) ? json(nullptr) : json(rf));
+      std::printf("Spearman(epsilon, sensitivity), remove %s: %.3f\n", s.remove[j].text.c_str(), r);
+    }
+    grid["spearman"] = rho;
+    grid["spearman_feature"] = rho_feature;
+  }
+  return grid;
+}
+
+}  // namespace
+
 void run_tree(RunContext& c) {
   const auto start = Clock::now();
   const auto seed = static_cast<std::uint64_t>(c.config.integer("seed"));
@@ -186,157 +345,20 @@ void run_tree(RunContext& c) {
     s = read_settings(c.config, data.train.rows);
     tree::TreeLearner check(data.train, s.learner);  // throws on empty data or bad options
   });
-  const bool cart = s.learner.kind == tree::LearnerKind::cart;
-
-  // The headline tree: data seed `seed`, tree seed 0 (rank 0 alone; other ranks skip it).
   json summary;
-  double headline_seconds = 0;
-  if (c.rank == 0) {
-    const auto fit_start = Clock::now();
-    const tree::TreeLearner learner(data.train, s.learner);
-    const tree::Tree t = learner.fit(0);
-    headline_seconds = seconds_since(fit_start);
-    const auto train = t.accuracy_by_depth(data.train), test = t.accuracy_by_depth(data.test);
-    summary = {{"task", "tree"},
-               {"learner", cart ? "cart" : "stable"},
-               {"dataset", c.config.string("data.dataset")},
-               {"seed", seed},
-               {"train_samples", data.train.rows},
-               {"test_samples", data.test.rows},
-               {"features", data.train.cols},
-               {"classes", data.train.classes},
-               {"max_depth", s.learner.max_depth},
-               {"eval_depth", s.eval_depth},
-               {"train_accuracy", train[s.eval_depth]},
-               {"test_accuracy", test[s.eval_depth]},
-               {"train_accuracy_by_depth", train},
-               {"test_accuracy_by_depth", test},
-               {"leaves", t.leaf_count()},
-               {"depth", t.depth()}};
-    if (!cart) {
-      summary["epsilon"] = s.learner.epsilon;
-      summary["thresholds"] = s.learner.thresholds;
-    }
-    c.results->write("tree.json", tree::tree_to_json(t, 2) + "\n");
-    c.results->write("tree.dot", tree::tree_to_dot(t, data.train.class_names));
-    std::printf(
-        "hyperpush tree: %s on %s, %zu training / %zu test samples, %zu features, seed %llu\n",
-        tree::describe(s.learner).c_str(), c.config.string("data.dataset").c_str(), data.train.rows,
-        data.test.rows, data.train.cols, static_cast<unsigned long long>(seed));
-    std::printf("depth %d: train accuracy %.4f, test accuracy %.4f, %d leaves\n", s.eval_depth,
-                train[s.eval_depth], test[s.eval_depth], t.leaf_count());
-  }
-
-  // The grid: cells (ε, data seed, tree seed) in this order, cell g computed by rank g mod P.
-  double grid_seconds = 0;
+  double headline_seconds = 0, grid_seconds = 0;
+  if (c.rank == 0) summary = headline_tree(c, data, s, seed, headline_seconds);
   int fits = 0;
   if (s.grid) {
     const auto grid_start = Clock::now();
-    const std::size_t per_epsilon = std::size_t(s.data_seeds) * s.tree_seeds;
-    const std::size_t cells = s.epsilons.size() * per_epsilon;
-    const std::size_t mine = cells / c.ranks + (std::size_t(c.rank) < cells % c.ranks);
-    std::map<std::uint64_t, std::unique_ptr<data::TrainTest>> splits;  // by data seed
-    std::vector<std::string> local;
-    for (std::size_t g = c.rank; g < cells; g += c.ranks) {
-      const double epsilon = s.epsilons[g / per_epsilon];
-      const std::uint64_t data_seed = seed + (g % per_epsilon) / s.tree_seeds;
-      const std::uint64_t tree_seed = g % s.tree_seeds;
-      auto& split = splits[data_seed];
-      if (!split) {
-        Config with_seed = c.config;
-        with_seed.set_integer("seed", static_cast<std::int64_t>(data_seed));
-        split = std::make_unique<data::TrainTest>(load_train_test(with_seed));
-      }
-      local.push_back(run_cell(s, *split, epsilon, data_seed, tree_seed, fits).dump());
-      c.progress.update("tree grid", static_cast<std::int64_t>(local.size()),
-                        static_cast<std::int64_t>(mine), "cells on rank 0");
-    }
+    const std::vector<json> cells = grid_cells(c, s, seed, fits);
     grid_seconds = seconds_since(grid_start);
-    int all_fits = 0;
-    MPI_Reduce(&fits, &all_fits, 1, MPI_INT, MPI_SUM, 0, c.comm);
-    fits = all_fits;
-    const auto gathered = gather_strings(c.comm, c.rank, c.ranks, local);
     if (c.rank == 0) {
-      // rank r's k-th string is cell r + k P
-      std::vector<json> cell(cells);
-      std::size_t next = 0;
-      for (int r = 0; r < c.ranks; ++r)
-        for (std::size_t g = r; g < cells; g += c.ranks) cell[g] = json::parse(gathered[next++]);
       std::ofstream& lines = c.results->stream("trees.jsonl");
-      for (const auto& line : cell) lines << line.dump() << '\n';
-
-      // Means over the (data seed, tree seed) cells of each ε, at the evaluation depth.
-      const int d = s.eval_depth;
-      json rows = json::array();
-      std::vector<double> positive_eps;
-      std::vector<std::vector<double>> positive_sens(s.remove.size()),
-          positive_sens_feature(s.remove.size());
-      const std::string removals = s.remove.empty() ? "no removals"
-                                                    : "removals " + s.remove_text + " (" +
-                                                          std::to_string(s.trials) + " trials)";
-      std::printf("grid: %zu epsilon%s x %d data seed%s x %d tree seed%s, %s, depth %d\n",
-                  s.epsilons.size(), s.epsilons.size() == 1 ? "" : "s", s.data_seeds,
-                  s.data_seeds == 1 ? "" : "s", s.tree_seeds, s.tree_seeds == 1 ? "" : "s",
-                  removals.c_str(), d);
-      std::printf("  %8s  %8s  %8s", "epsilon", "train", "test");
-      for (const auto& size : s.remove) std::printf("  %10s", ("sens " + size.text).c_str());
-      std::printf("\n");
-      for (std::size_t e = 0; e < s.epsilons.size(); ++e) {
-        double train = 0, test = 0;
-        std::vector<double> sens(s.remove.size(), 0.0), sens_feature(s.remove.size(), 0.0);
-        for (std::size_t k = 0; k < per_epsilon; ++k) {
-          const json& x = cell[e * per_epsilon + k];
-          train += x["train_accuracy"][d].get<double>() / per_epsilon;
-          test += x["test_accuracy"][d].get<double>() / per_epsilon;
-          for (std::size_t j = 0; j < s.remove.size(); ++j) {
-            sens[j] += x["sensitivity"][j]["distance"][d].get<double>() / per_epsilon;
-            sens_feature[j] +=
-                x["sensitivity"][j]["distance_feature"][d].get<double>() / per_epsilon;
-          }
-        }
-        json row = {{"train_accuracy", train},
-                    {"test_accuracy", test},
-                    {"sensitivity", sens},
-                    {"sensitivity_feature", sens_feature}};
-        if (!cart) row["epsilon"] = s.epsilons[e];
-        rows.push_back(row);
-        if (!cart && s.epsilons[e] > 0) {
-          positive_eps.push_back(s.epsilons[e]);
-          for (std::size_t j = 0; j < s.remove.size(); ++j) {
-            positive_sens[j].push_back(sens[j]);
-            positive_sens_feature[j].push_back(sens_feature[j]);
-          }
-        }
-        std::printf("  %8s  %8.4f  %8.4f", epsilon_text(s.epsilons[e], cart).c_str(), train, test);
-        for (const double v : sens) std::printf("  %10.4f", v);
-        std::printf("\n");
-      }
-      json remove = json::array();
-      for (const auto& size : s.remove) remove.push_back(size.count);
-      json grid = {{"data_seeds", s.data_seeds},
-                   {"tree_seeds", s.tree_seeds},
-                   {"trials", s.trials},
-                   {"remove", remove},
-                   {"eval_depth", d},
-                   {"rows", rows}};
-      // Spearman(ε, sensitivity) over the positive ε (null when undefined).
-      if (positive_eps.size() >= 3 && !s.remove.empty()) {
-        json rho = json::array(), rho_feature = json::array();
-        for (std::size_t j = 0; j < s.remove.size(); ++j) {
-          const double r = explain::spearman(positive_eps, positive_sens[j]);
-          const double rf = explain::spearman(positive_eps, positive_sens_feature[j]);
-          rho.push_back(std::isnan(r) ? json(nullptr) : json(r));
-          rho_feature.push_back(std::isnan(rf) ? json(nullptr) : json(rf));
-          std::printf("Spearman(epsilon, sensitivity), remove %s: %.3f\n", s.remove[j].text.c_str(),
-                      r);
-        }
-        grid["spearman"] = rho;
-        grid["spearman_feature"] = rho_feature;
-      }
-      summary["grid"] = grid;
+      for (const auto& line : cells) lines << line.dump() << '\n';
+      summary["grid"] = summarize_grid(s, cells, s.learner.kind == tree::LearnerKind::cart);
     }
   }
-
   if (c.rank != 0) return;
   json timings = run_facts(c);
   timings.update({{"seconds_total", seconds_since(start)},
