@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "hyperpush/app/bilevel_setup.hpp"
@@ -172,102 +173,146 @@ json to_json(const std::vector<StepMetrics>& history) {
   return steps;
 }
 
-// K outer steps with the given hyper-gradient method; returns the metrics of steps 0 .. K.
-// `wire` accumulates this rank's MPI traffic. `phase` ("main", "baseline") and `before` (what
-// earlier phases produced) go into the checkpoints it takes at step boundaries; `from`, when given,
-// is the checkpoint of this phase to continue from.
+// One phase of the outer loop ("main", or the local-only "baseline"): K outer steps with one
+// hyper-gradient method, each agent's λ_i and optimizer, the inner solver warm-started across
+// steps, and the phase's checkpoints.
+class OuterLoop {
+ public:
+  // `convergence` records the inner solves; `before` (what earlier phases produced) goes into the
+  // checkpoints.
+  OuterLoop(RunContext& c, const std::string& phase, const std::string& method,
+            const bilevel::InnerOptions& inner_settings, InnerConvergence& convergence,
+            const json& before)
+      : c_(c),
+        phase_(phase),
+        method_(method),
+        before_(before),
+        convergence_(convergence),
+        gossip_(c.comm, c.schedule, exchange_options(c)) {
+    on_all_ranks(c.comm, [&] { agents_ = build_agents(c.config, gossip_, &parts_); });
+    inner_ = std::make_unique<bilevel::InnerSolver>(
+        gossip_, agents_, with_progress(inner_settings, c.progress, solving_));
+    options_ = hypergradient_options(c.config, c.agents, c.schedule_check.b);
+    options_.method = bilevel::hypergradient_method(method);
+    const bool adam = c.config.string("outer.optimizer") == "adam";
+    for (const auto& lambda : agents_.lambda)
+      optimizers_.emplace_back(adam, c.config.real("outer.lr"), static_cast<int>(lambda.size()));
+  }
+
+  // Continue from `from`, a checkpoint of this phase: per agent λ_i, its optimizer's, inner
+  // solver's and exchanges' state; the schedule's round, the solver's counters, the record.
+  void restore(const Checkpoint& from) {
+    first_ = from.step;
+    std::vector<std::vector<double>> gossip_rows;
+    gossip_.resume_at(from.shared.at("round"));
+    inner_->restore_counters(from.shared.at("inner"));
+    for (int i = 0; i < agents_.local_count(); ++i) {
+      const AgentState& s = from.agents.at(i);
+      agents_.lambda[i] = Eigen::Map<const model::Vector>(s.at(0).data(), s.at(0).size());
+      optimizers_[i].restore(s.at(1), s.at(2), s.at(3).at(0));
+      inner_->restore_agent(i, {s.at(4), s.at(5), s.at(6)});
+      gossip_rows.push_back(s.at(7));
+    }
+    gossip_.restore(from.shared.at("channels"), gossip_rows);
+    convergence_.restore(from.shared.at("convergence"));
+    for (const auto& m : from.shared.at("history")) history_.push_back(step_metrics(m));
+  }
+
+  // Steps first .. outer.steps; returns the metrics of steps 0 .. K. `metrics` (rank 0, may be
+  // null) gets the per-agent lines; `surrogates`, when given, the surrogate trees at the end.
+  std::vector<StepMetrics> run(std::ostream* metrics, json* surrogates) {
+    const std::int64_t steps = c_.config.integer("outer.steps");
+    for (std::int64_t k = first_; k <= steps; ++k) {
+      if (k > first_) c_.checkpoints.at_boundary(k, [&](std::int64_t at) { checkpoint(at); });
+      solving_ = method_ + " step " + std::to_string(k) + ", inner solve";
+      const auto report = at_outer_step(k, [&] { return inner_->solve(); });
+      convergence_.record(report, "outer step " + std::to_string(k));
+      if (k == steps) {
+        history_.push_back(measure(c_, gossip_, agents_, report, inner_->z(), {}, {}, k, metrics));
+        if (surrogates) *surrogates = surrogate_trees(c_, agents_, parts_, inner_->z());
+        break;
+      }
+      step(k, report, metrics);
+    }
+    return history_;
+  }
+
+  const consensus::Gossip& gossip() const { return gossip_; }
+
+ private:
+  // Outer step k < K after its inner solve: the hyper-gradient, the metrics, the λ_i updates.
+  void step(std::int64_t k, const bilevel::InnerReport& report, std::ostream* metrics) {
+    const auto& z = inner_->z();
+    const auto v = at_outer_step(k, [&] {
+      auto result = bilevel::compute_hypergradient(gossip_, agents_, z, options_);
+      bilevel::check_hypergradient(c_.comm, result, options_);
+      return std::move(result.v);
+    });
+    // The exact hyper-gradient at each step, when the problem is small enough to gather.
+    const int dim = agents_.dim;
+    const bool small = static_cast<double>(c_.agents) * dim * dim <= 5e7 && dim <= 2000;
+    const auto exact = small ? bilevel::exact_hypergradient(c_.comm, gossip_.map(), agents_, z)
+                             : std::vector<model::Vector>{};
+    history_.push_back(measure(c_, gossip_, agents_, report, z, v, exact, k, metrics));
+    for (int i = 0; i < agents_.local_count(); ++i) optimizers_[i].step(agents_.lambda[i], v[i]);
+    if (c_.rank != 0) return;
+    char detail[96];
+    std::snprintf(detail, sizeof detail, "steps, validation loss %.5g at step %lld",
+                  history_.back().validation_loss, static_cast<long long>(k));
+    c_.progress.update(method_, k + 1, c_.config.integer("outer.steps"), detail);
+  }
+
+  // Everything the later steps depend on (what restore reads), at step boundary k.
+  void checkpoint(std::int64_t k) const {
+    json shared;
+    if (c_.rank == 0)
+      shared = {{"phase", phase_},
+                {"round", gossip_.rounds_used()},
+                {"channels", gossip_.channels()},
+                {"inner", inner_->counters()},
+                {"convergence", convergence_.state()},
+                {"history", to_json(history_)},
+                {"metrics", c_.results->contents("metrics.jsonl")},
+                {"before", before_}};
+    std::vector<AgentState> local;
+    for (int i = 0; i < agents_.local_count(); ++i) {
+      const auto& lambda = agents_.lambda[i];
+      AgentState s{{lambda.data(), lambda.data() + lambda.size()}};
+      for (auto& part : optimizers_[i].state()) s.push_back(std::move(part));
+      for (auto& part : inner_->agent_state(i)) s.push_back(std::move(part));
+      s.push_back(gossip_.agent_state(i));
+      local.push_back(std::move(s));
+    }
+    c_.checkpoints.write(k, shared, local);
+  }
+
+  RunContext& c_;
+  std::string phase_, method_;
+  const json& before_;
+  InnerConvergence& convergence_;
+  consensus::Gossip gossip_;
+  bilevel::AgentSet agents_;
+  std::vector<data::AgentSplit> parts_;
+  std::string solving_;  // "hgp step k, inner solve", for the progress lines
+  std::unique_ptr<bilevel::InnerSolver> inner_;
+  bilevel::HypergradientOptions options_;
+  std::vector<LambdaOptimizer> optimizers_;
+  std::int64_t first_ = 0;
+  std::vector<StepMetrics> history_;
+};
+
+// One phase from its start or from `from`; adds the phase's MPI traffic to `wire`.
 std::vector<StepMetrics> optimize(RunContext& c, const std::string& phase,
                                   const std::string& method,
                                   const bilevel::InnerOptions& inner_settings,
                                   std::ostream* metrics, InnerConvergence& convergence,
-                                  comm::WireTraffic& wire, nlohmann::json* surrogates,
-                                  const Checkpoint* from, const json& before) {
-  consensus::Gossip gossip(c.comm, c.schedule, exchange_options(c));
-  bilevel::AgentSet agents;
-  std::vector<data::AgentSplit> parts;
-  on_all_ranks(c.comm, [&] { agents = build_agents(c.config, gossip, &parts); });
-  std::string solving;  // "hgp step k, inner solve", for the progress lines
-  bilevel::InnerSolver inner(gossip, agents, with_progress(inner_settings, c.progress, solving));
-  auto options = hypergradient_options(c.config, c.agents, c.schedule_check.b);
-  options.method = bilevel::hypergradient_method(method);
-  const bool adam = c.config.string("outer.optimizer") == "adam";
-  std::vector<LambdaOptimizer> optimizers;
-  for (const auto& lambda : agents.lambda)
-    optimizers.emplace_back(adam, c.config.real("outer.lr"), static_cast<int>(lambda.size()));
-  const std::int64_t steps = c.config.integer("outer.steps");
-  // The exact hyper-gradient at each step, when the problem is small enough to gather.
-  const int dim = agents.dim;
-  const bool small = static_cast<double>(c.agents) * dim * dim <= 5e7 && dim <= 2000;
-  std::vector<StepMetrics> history;
-  const std::int64_t first = from ? from->step : 0;
-  if (from) {
-    std::vector<std::vector<double>> gossip_rows;
-    gossip.resume_at(from->shared.at("round"));
-    inner.restore_counters(from->shared.at("inner"));
-    for (int i = 0; i < agents.local_count(); ++i) {
-      const AgentState& s = from->agents.at(i);
-      agents.lambda[i] = Eigen::Map<const model::Vector>(s.at(0).data(), s.at(0).size());
-      optimizers[i].restore(s.at(1), s.at(2), s.at(3).at(0));
-      inner.restore_agent(i, {s.at(4), s.at(5), s.at(6)});
-      gossip_rows.push_back(s.at(7));
-    }
-    gossip.restore(from->shared.at("channels"), gossip_rows);
-    convergence.restore(from->shared.at("convergence"));
-    for (const auto& m : from->shared.at("history")) history.push_back(step_metrics(m));
-  }
-  // Everything the later steps depend on: per agent λ_i, the optimizer's, the inner solver's and
-  // the exchanges' state (traffic, robust mode's running sums); the schedule's round, the inner
-  // solver's counters, the record and metrics so far.
-  const auto checkpoint = [&](std::int64_t k) {
-    json shared;
-    if (c.rank == 0)
-      shared = {{"phase", phase},
-                {"round", gossip.rounds_used()},
-                {"channels", gossip.channels()},
-                {"inner", inner.counters()},
-                {"convergence", convergence.state()},
-                {"history", to_json(history)},
-                {"metrics", c.results->contents("metrics.jsonl")},
-                {"before", before}};
-    std::vector<AgentState> local;
-    for (int i = 0; i < agents.local_count(); ++i) {
-      const auto& lambda = agents.lambda[i];
-      AgentState s{{lambda.data(), lambda.data() + lambda.size()}};
-      for (auto& part : optimizers[i].state()) s.push_back(std::move(part));
-      for (auto& part : inner.agent_state(i)) s.push_back(std::move(part));
-      s.push_back(gossip.agent_state(i));
-      local.push_back(std::move(s));
-    }
-    c.checkpoints.write(k, shared, local);
-  };
-  for (std::int64_t k = first; k <= steps; ++k) {
-    if (k > first) c.checkpoints.at_boundary(k, checkpoint);
-    solving = method + " step " + std::to_string(k) + ", inner solve";
-    const auto report = at_outer_step(k, [&] { return inner.solve(); });
-    convergence.record(report, "outer step " + std::to_string(k));
-    if (k == steps) {
-      history.push_back(measure(c, gossip, agents, report, inner.z(), {}, {}, k, metrics));
-      if (surrogates) *surrogates = surrogate_trees(c, agents, parts, inner.z());
-      break;
-    }
-    const auto v = at_outer_step(k, [&] {
-      auto result = bilevel::compute_hypergradient(gossip, agents, inner.z(), options);
-      bilevel::check_hypergradient(c.comm, result, options);
-      return std::move(result.v);
-    });
-    const auto exact = small ? bilevel::exact_hypergradient(c.comm, gossip.map(), agents, inner.z())
-                             : std::vector<model::Vector>{};
-    history.push_back(measure(c, gossip, agents, report, inner.z(), v, exact, k, metrics));
-    for (int i = 0; i < agents.local_count(); ++i) optimizers[i].step(agents.lambda[i], v[i]);
-    if (c.rank == 0) {
-      char detail[96];
-      std::snprintf(detail, sizeof detail, "steps, validation loss %.5g at step %lld",
-                    history.back().validation_loss, static_cast<long long>(k));
-      c.progress.update(method, k + 1, steps, detail);
-    }
-  }
-  wire.messages += gossip.wire().messages;
-  wire.bytes += gossip.wire().bytes;
+                                  comm::WireTraffic& wire, json* surrogates, const Checkpoint* from,
+                                  const json& before) {
+  OuterLoop loop(c, phase, method, inner_settings, convergence, before);
+  if (from) loop.restore(*from);
+  auto history = loop.run(metrics, surrogates);
+  wire.messages += loop.gossip().wire().messages;
+  wire.bytes += loop.gossip().wire().bytes;
   return history;
 }
 
@@ -278,16 +323,11 @@ std::string loss_text(double loss) {
   return text;
 }
 
-}  // namespace
 
-void run_hpo(RunContext& c) {
-  const auto start = std::chrono::steady_clock::now();
-  const std::string method = c.config.string("hypergradient.method");
-  std::ostream* metrics = c.rank == 0 ? &c.results->stream("metrics.jsonl") : nullptr;
-  json surrogates;
-  const bool surrogate = c.config.boolean("outer.surrogate_tree");
+// hpo's own checks of the config, on every rank.
+void check_hpo_config(const RunContext& c) {
   on_all_ranks(c.comm, [&] {
-    if (surrogate && c.config.string("problem.kind") != "model")
+    if (c.config.boolean("outer.surrogate_tree") && c.config.string("problem.kind") != "model")
       throw Error("outer.surrogate_tree needs a model on data (problem.kind = \"model\")");
     if (c.config.string("problem.kind") == "model" &&
         c.config.string("data.dataset") != "synthetic-mixture" &&
@@ -296,40 +336,22 @@ void run_hpo(RunContext& c) {
           "data.test_fraction = 0 leaves the agents without test samples, and hpo reports each "
           "agent's test accuracy on them; valid: > 0 (e.g. 0.2)");
   });
-  const bilevel::InnerOptions inner = inner_options(c.config, c.schedule);  // measured once
-  InnerConvergence convergence(c.config), baseline_convergence(c.config);
-  comm::WireTraffic sent;
-  Checkpoint from;
-  if (c.resume) on_all_ranks(c.comm, [&] { from = c.checkpoints.load(); });
-  if (c.resume && metrics) *metrics << from.shared.at("metrics").get<std::string>();
-  const bool in_baseline = c.resume && from.shared.at("phase") == "baseline";
-  std::vector<StepMetrics> history;
-  if (in_baseline) {  // the main run ended before the checkpoint: its results are in it
-    const json& main = from.shared.at("before");
-    for (const auto& m : main.at("history")) history.push_back(step_metrics(m));
-    convergence.restore(main.at("convergence"));
-    surrogates = main.at("surrogates");
-  } else {
-    history = optimize(c, "main", method, inner, metrics, convergence, sent,
-                       surrogate ? &surrogates : nullptr, c.resume ? &from : nullptr, nullptr);
-  }
-  std::vector<StepMetrics> local;
-  if (c.config.boolean("outer.baseline_local")) {
-    const json main = {{"history", to_json(history)},
-                       {"convergence", convergence.state()},
-                       {"surrogates", surrogates}};
-    local = optimize(c, "baseline", "local", inner, nullptr, baseline_convergence, sent, nullptr,
-                     in_baseline ? &from : nullptr, main);
-  }
-  convergence.finish(c.rank);
-  baseline_convergence.finish(c.rank, "local-only baseline");
-  const json wire = wire_facts(c, sent);
-  if (c.rank != 0) return;
+}
 
-  const json steps = to_json(history);
+// What the run produced (rank 0): the main run's and the baseline's metrics and records.
+struct HpoOutcome {
+  std::vector<StepMetrics> history, local;
+  const InnerConvergence& convergence;
+  const InnerConvergence& baseline_convergence;
+  int mixing_rounds;
+  json surrogates;
+};
+
+json hpo_summary(const RunContext& c, const HpoOutcome& o) {
+  const auto& history = o.history;
   json summary = {
       {"task", "hpo"},
-      {"method", method},
+      {"method", c.config.string("hypergradient.method")},
       {"agents", c.agents},
       {"seed", c.config.integer("seed")},
       {"topology", c.config.string("topology.kind")},
@@ -338,53 +360,98 @@ void run_hpo(RunContext& c) {
       {"final_validation_loss", history.back().validation_loss},
       {"initial_test_accuracy", history.front().test_accuracy},
       {"test_accuracy", history.back().test_accuracy},
-      {"history", steps},
-      {"inner_converged", convergence.converged()},
-      {"inner_worst_residual", convergence.worst_residual()},
-      {"inner_worst_consensus_error", convergence.worst_consensus_error()},
-      {"inner_most_rounds", convergence.most_rounds()},
-      {"inner_mixing_rounds", bilevel::mixing_rounds(inner)},
+      {"history", to_json(history)},
+      {"inner_converged", o.convergence.converged()},
+      {"inner_worst_residual", o.convergence.worst_residual()},
+      {"inner_worst_consensus_error", o.convergence.worst_consensus_error()},
+      {"inner_most_rounds", o.convergence.most_rounds()},
+      {"inner_mixing_rounds", o.mixing_rounds},
   };
   double min_cosine = INFINITY;
   for (std::size_t k = 0; k + 1 < history.size(); ++k)
     min_cosine = std::min(min_cosine, history[k].cosine);
   summary["min_cosine_to_exact"] = std::isfinite(min_cosine) ? json(min_cosine) : json(nullptr);
-  if (!local.empty()) {
-    summary["local_final_validation_loss"] = local.back().validation_loss;
-    summary["local_test_accuracy"] = local.back().test_accuracy;
-    summary["local_inner_converged"] = baseline_convergence.converged();
+  if (!o.local.empty()) {
+    summary["local_final_validation_loss"] = o.local.back().validation_loss;
+    summary["local_test_accuracy"] = o.local.back().test_accuracy;
+    summary["local_inner_converged"] = o.baseline_convergence.converged();
   }
-  if (surrogate) summary["surrogate_trees"] = surrogates;
-  c.results->write("summary.json", summary.dump(2) + "\n");
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  json timings = run_facts(c);
-  timings.update(wire);
-  timings["seconds_total"] = seconds;
-  if (c.checkpoints.enabled()) timings["checkpoints"] = c.checkpoints.facts();
-  c.results->write("timings.json", timings.dump(2) + "\n");
+  if (c.config.boolean("outer.surrogate_tree")) summary["surrogate_trees"] = o.surrogates;
+  return summary;
+}
 
+// A short human-readable account on stdout.
+void print_account(const RunContext& c, const HpoOutcome& o) {
+  const Config& config = c.config;
   std::printf("hyperpush hpo: %s, %d agent%s on %d rank%s, topology %s, %s %s on %s (%s split)\n",
-              method.c_str(), c.agents, c.agents == 1 ? "" : "s", c.ranks, c.ranks == 1 ? "" : "s",
-              c.config.string("topology.kind").c_str(), c.config.string("model.kind").c_str(),
-              c.config.string("model.hyper").c_str(), c.config.string("data.dataset").c_str(),
-              c.config.string("data.partition").c_str());
+              config.string("hypergradient.method").c_str(), c.agents, c.agents == 1 ? "" : "s",
+              c.ranks, c.ranks == 1 ? "" : "s", config.string("topology.kind").c_str(),
+              config.string("model.kind").c_str(), config.string("model.hyper").c_str(),
+              config.string("data.dataset").c_str(), config.string("data.partition").c_str());
   std::printf("  %5s  %15s  %13s  %12s\n", "step", "validation loss", "test accuracy",
               "mean lambda");
+  const auto& history = o.history;
   const std::size_t stride = std::max<std::size_t>(1, history.size() / 10);
   for (std::size_t k = 0; k < history.size(); ++k)
     if (k % stride == 0 || k + 1 == history.size())
       std::printf("  %5lld  %15s  %13.4f  %12.4f\n", static_cast<long long>(history[k].step),
                   loss_text(history[k].validation_loss).c_str(), history[k].test_accuracy,
                   history[k].lambda_mean);
-  if (!local.empty())
+  if (!o.local.empty())
     std::printf("  local-only baseline: validation loss %s, test accuracy %.4f\n",
-                loss_text(local.back().validation_loss).c_str(), local.back().test_accuracy);
-  if (surrogate)
+                loss_text(o.local.back().validation_loss).c_str(), o.local.back().test_accuracy);
+  if (config.boolean("outer.surrogate_tree"))
     std::printf("  surrogate trees (%s, depth %d): mean fidelity %.4f, mean sensitivity %.4f\n",
-                surrogates["learner"].get<std::string>().c_str(),
-                surrogates["max_depth"].get<int>(), surrogates["mean_fidelity"].get<double>(),
-                surrogates["mean_sensitivity"].get<double>());
+                o.surrogates["learner"].get<std::string>().c_str(),
+                o.surrogates["max_depth"].get<int>(), o.surrogates["mean_fidelity"].get<double>(),
+                o.surrogates["mean_sensitivity"].get<double>());
+}
+
+}  // namespace
+
+void run_hpo(RunContext& c) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::string method = c.config.string("hypergradient.method");
+  std::ostream* metrics = c.rank == 0 ? &c.results->stream("metrics.jsonl") : nullptr;
+  const bool surrogate = c.config.boolean("outer.surrogate_tree");
+  check_hpo_config(c);
+  const bilevel::InnerOptions inner = inner_options(c.config, c.schedule);  // measured once
+  InnerConvergence convergence(c.config), baseline_convergence(c.config);
+  HpoOutcome o{{}, {}, convergence, baseline_convergence, bilevel::mixing_rounds(inner), {}};
+  comm::WireTraffic sent;
+  Checkpoint from;
+  if (c.resume) on_all_ranks(c.comm, [&] { from = c.checkpoints.load(); });
+  if (c.resume && metrics) *metrics << from.shared.at("metrics").get<std::string>();
+  const bool in_baseline = c.resume && from.shared.at("phase") == "baseline";
+  if (in_baseline) {  // the main run ended before the checkpoint: its results are in it
+    const json& main = from.shared.at("before");
+    for (const auto& m : main.at("history")) o.history.push_back(step_metrics(m));
+    convergence.restore(main.at("convergence"));
+    o.surrogates = main.at("surrogates");
+  } else {
+    o.history = optimize(c, "main", method, inner, metrics, convergence, sent,
+                         surrogate ? &o.surrogates : nullptr, c.resume ? &from : nullptr, nullptr);
+  }
+  if (c.config.boolean("outer.baseline_local")) {
+    const json main = {{"history", to_json(o.history)},
+                       {"convergence", convergence.state()},
+                       {"surrogates", o.surrogates}};
+    o.local = optimize(c, "baseline", "local", inner, nullptr, baseline_convergence, sent, nullptr,
+                       in_baseline ? &from : nullptr, main);
+  }
+  convergence.finish(c.rank);
+  baseline_convergence.finish(c.rank, "local-only baseline");
+  const json wire = wire_facts(c, sent);
+  if (c.rank != 0) return;
+
+  c.results->write("summary.json", hpo_summary(c, o).dump(2) + "\n");
+  json timings = run_facts(c);
+  timings.update(wire);
+  timings["seconds_total"] =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (c.checkpoints.enabled()) timings["checkpoints"] = c.checkpoints.facts();
+  c.results->write("timings.json", timings.dump(2) + "\n");
+  print_account(c, o);
 }
 
 }  // namespace hyperpush::app

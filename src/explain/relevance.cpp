@@ -76,8 +76,12 @@ Relevance::Relevance(Metric metric, const model::Classifier& model, const Sample
   variant_ = options.projection_dim > 0 ? "gradients projected to k = " + std::to_string(dim) +
                                               " (P = " + std::to_string(p) + ")"
                                         : "full gradients (P = " + std::to_string(p) + ")";
-  if (!uses_curvature(metric)) return;
+  if (uses_curvature(metric)) set_up_curvature(train, options, dim);
+}
 
+void Relevance::set_up_curvature(const Samples& train, const RelevanceOptions& options,
+                                 Eigen::Index dim) {
+  const Metric metric = metric_;
   if (dim > options.dense_max_params && metric != Metric::if_)
     throw Error(
         "explain: metric '" + metric_name(metric) + "' factors a " + std::to_string(dim) + " x " +
@@ -93,17 +97,24 @@ Relevance::Relevance(Metric metric, const model::Classifier& model, const Sample
                                               " of " + std::to_string(train.x.rows()) +
                                               " training samples"
                                         : "";
-  if (dim > options.dense_max_params) {  // IF by CG
-    iterative_ = true;
-    hessian_samples_ = hessian_subset(train, options.hessian_samples, options.seed);
-    cg_tolerance_ = options.cg_tolerance;
-    cg_iterations_ = options.cg_iterations;
-    variant_ += "; CG with HVPs on N = " + std::to_string(hessian_samples_.x.rows()) +
-                " samples, tol " + real(cg_tolerance_) + ", at most " +
-                std::to_string(cg_iterations_) + " iterations: (" +
-                (projection_.size() > 0 ? "R H R^T" : "H") + " + delta I) v = g(z) per query";
+  if (dim <= options.dense_max_params) {
+    dense_curvature(train, options, on_samples);
     return;
   }
+  iterative_ = true;  // IF by CG
+  hessian_samples_ = hessian_subset(train, options.hessian_samples, options.seed);
+  cg_tolerance_ = options.cg_tolerance;
+  cg_iterations_ = options.cg_iterations;
+  variant_ += "; CG with HVPs on N = " + std::to_string(hessian_samples_.x.rows()) +
+              " samples, tol " + real(cg_tolerance_) + ", at most " +
+              std::to_string(cg_iterations_) + " iterations: (" +
+              (projection_.size() > 0 ? "R H R^T" : "H") + " + delta I) v = g(z) per query";
+}
+
+void Relevance::dense_curvature(const Samples& train, const RelevanceOptions& options,
+                                const std::string& on_samples) {
+  const Metric metric = metric_;
+  const model::Classifier& model = *model_;
   Eigen::MatrixXd m;
   if (metric == Metric::fk) {
     // F̃ = (1/N) GᵀG + δ I

@@ -181,38 +181,24 @@ std::string remedy(const ScheduleAnalysis& a, const TopologySpec& spec, std::int
   return parameter + " or " + rounds_hint;
 }
 
-}  // namespace
 
-ScheduleAnalysis analyze_schedule(Schedule& s, std::int64_t t0, std::int64_t t1,
-                                  const AnalysisOptions& options) {
-  if (t0 < 0 || t1 <= t0)
-    throw Error("topology analysis: need rounds [t0, t1) with 0 <= t0 < t1, got [" +
-                std::to_string(t0) + ", " + std::to_string(t1) + ")");
-  const int n = s.agents();
-  const std::int64_t rounds = t1 - t0;
-  ScheduleAnalysis a;
-  a.agents = n;
-  a.t0 = t0;
-  a.t1 = t1;
-  a.kind = s.spec().kind;
-  a.seed = s.seed();
-
+// Pass 1, round by round: degrees, single-round strong connectivity (`alone`), the union (`all`)
+// and the probes' push-sum error after each round (`error`, when probing).
+void round_pass(Schedule& s, const AnalysisOptions& options, ScheduleAnalysis& a, EdgeUnion& all,
+                std::vector<char>& alone, std::vector<double>& error) {
+  const int n = a.agents;
+  const std::int64_t rounds = a.t1 - a.t0;
   std::optional<detail::ProbePushSum> probes;
-  std::vector<double> error;  // e_0, e_1, ...
   if (options.contraction) {
     probes.emplace(n, s.seed());
     error.push_back(probes->relative_error());
   }
-
-  // Pass 1, round by round: degrees, single-round strong connectivity, the union, push-sum.
-  EdgeUnion all(n, true);
-  std::vector<int> component;
   EdgeUnion one(n);
   ReachCheck reach;
-  std::vector<char> alone(static_cast<std::size_t>(rounds));  // G(t) alone strongly connected
+  alone.assign(static_cast<std::size_t>(rounds), 0);
   a.out_degree.min = a.in_degree.min = std::numeric_limits<int>::max();
   double degree_sum = 0.0;
-  for (std::int64_t t = t0; t < t1; ++t) {
+  for (std::int64_t t = a.t0; t < a.t1; ++t) {
     const Digraph& g = s.round(t);
     for (int i = 0; i < n; ++i) {
       const int out = g.out_degree(i) - 1, in = g.in_degree(i) - 1;
@@ -224,76 +210,108 @@ ScheduleAnalysis analyze_schedule(Schedule& s, std::int64_t t0, std::int64_t t1,
     }
     one.clear();
     one.add(g);
-    alone[static_cast<std::size_t>(t - t0)] = reach.strongly_connected(n, one.edges());
-    a.strongly_connected_rounds += alone[static_cast<std::size_t>(t - t0)];
+    alone[static_cast<std::size_t>(t - a.t0)] = reach.strongly_connected(n, one.edges());
+    a.strongly_connected_rounds += alone[static_cast<std::size_t>(t - a.t0)];
     all.add(g);
     if (probes) {
       probes->round(g);
       error.push_back(probes->relative_error());
     }
-    if (options.progress) options.progress(t - t0 + 1, 2 * rounds);
+    if (options.progress) options.progress(t - a.t0 + 1, 2 * rounds);
   }
   const double agent_rounds = static_cast<double>(n) * static_cast<double>(rounds);
   a.out_degree.mean = a.in_degree.mean = degree_sum / agent_rounds;  // Σ out = Σ in
   a.edges_per_round = degree_sum / static_cast<double>(rounds);
+}
 
-  // B. Let L(s) be the shortest window starting at s whose union is strongly connected (∞ when it
-  // would run past t1). A window of length B starting at s fits iff s + B <= t1, so B works iff
-  // B >= min(L(s), t1 − s + 1) for every s; B is the largest of those bounds, none if it exceeds
-  // t1 − t0. The union only grows with the window, so the end s + L(s) − 1 never decreases as s
-  // advances: two pointers, O(t1 − t0) strong-component passes in all.
-  const Connectivity whole = strong_connectivity(n, all.edges(), component);
-  if (whole.strong) {
-    std::int64_t end = t0;  // inclusive end of the current window
-    EdgeUnion window(n);
-    for (std::int64_t start = t0; start < t1; ++start) {
-      if (options.progress) options.progress(rounds + start - t0, 2 * rounds);
-      end = std::max(end, start);
-      if (end == start && alone[static_cast<std::size_t>(start - t0)]) {  // L(s) = 1, known
-        a.b = std::max<std::int64_t>(a.b, 1);
-        continue;
-      }
-      window.clear();
-      for (std::int64_t t = start; t <= end; ++t) window.add(s.round(t));
-      bool ran_off = false;
-      while (!reach.strongly_connected(n, window.edges())) {
-        if (++end == t1) {
-          ran_off = true;
-          break;
-        }
-        window.add(s.round(end));
-      }
-      if (ran_off) {
-        // L(s') = ∞ from here on, and the bound t1 − s' + 1 is largest at s' = start.
-        a.b = std::max(a.b, t1 - start + 1);
+// B (a.b), the union over [t0, t1) being strongly connected. Let L(s) be the shortest window
+// starting at s whose union is strongly connected (∞ when it would run past t1). A window of
+// length B starting at s fits iff s + B <= t1, so B works iff B >= min(L(s), t1 − s + 1) for every
+// s; B is the largest of those bounds, none if it exceeds t1 − t0. The union only grows with the
+// window, so the end s + L(s) − 1 never decreases as s advances: two pointers, O(t1 − t0)
+// strong-component passes in all.
+void window_bound(Schedule& s, const AnalysisOptions& options, const std::vector<char>& alone,
+                  ScheduleAnalysis& a) {
+  const int n = a.agents;
+  const std::int64_t t0 = a.t0, t1 = a.t1, rounds = t1 - t0;
+  ReachCheck reach;
+  std::int64_t end = t0;  // inclusive end of the current window
+  EdgeUnion window(n);
+  for (std::int64_t start = t0; start < t1; ++start) {
+    if (options.progress) options.progress(rounds + start - t0, 2 * rounds);
+    end = std::max(end, start);
+    if (end == start && alone[static_cast<std::size_t>(start - t0)]) {  // L(s) = 1, known
+      a.b = std::max<std::int64_t>(a.b, 1);
+      continue;
+    }
+    window.clear();
+    for (std::int64_t t = start; t <= end; ++t) window.add(s.round(t));
+    bool ran_off = false;
+    while (!reach.strongly_connected(n, window.edges())) {
+      if (++end == t1) {
+        ran_off = true;
         break;
       }
-      a.b = std::max(a.b, end - start + 1);
+      window.add(s.round(end));
     }
+    if (ran_off) {
+      // L(s') = ∞ from here on, and the bound t1 − s' + 1 is largest at s' = start.
+      a.b = std::max(a.b, t1 - start + 1);
+      break;
+    }
+    a.b = std::max(a.b, end - start + 1);
+  }
+}
+
+// The probes' errors e_0, e_1, ... read as the initial and final error, the round from which
+// push-sum is exact, and the contraction rate before it.
+void contraction(const std::vector<double>& error, ScheduleAnalysis& a) {
+  const std::int64_t rounds = a.t1 - a.t0;
+  a.initial_error = error.front();
+  a.final_error = error.back();
+  std::int64_t k = 1;
+  while (k <= rounds && error[static_cast<std::size_t>(k)] > kExactError) ++k;
+  if (k <= rounds) a.exact_after_rounds = k;
+  const std::int64_t prefix = k - 1;  // rounds with e_k > 1e-13
+  a.contraction_rate = prefix == 0
+                           ? 0.0
+                           : std::pow(error[static_cast<std::size_t>(prefix)] / error.front(),
+                                      1.0 / static_cast<double>(prefix));
+}
+
+}  // namespace
+
+ScheduleAnalysis analyze_schedule(Schedule& s, std::int64_t t0, std::int64_t t1,
+                                  const AnalysisOptions& options) {
+  if (t0 < 0 || t1 <= t0)
+    throw Error("topology analysis: need rounds [t0, t1) with 0 <= t0 < t1, got [" +
+                std::to_string(t0) + ", " + std::to_string(t1) + ")");
+  const int n = s.agents();
+  ScheduleAnalysis a;
+  a.agents = n;
+  a.t0 = t0;
+  a.t1 = t1;
+  a.kind = s.spec().kind;
+  a.seed = s.seed();
+  EdgeUnion all(n, true);
+  std::vector<char> alone;    // G(t) alone strongly connected
+  std::vector<double> error;  // e_0, e_1, ...
+  round_pass(s, options, a, all, alone, error);
+  std::vector<int> component;
+  const Connectivity whole = strong_connectivity(n, all.edges(), component);
+  if (whole.strong) {
+    window_bound(s, options, alone, a);
   } else {
     a.reason = "the union of those rounds is not strongly connected (agent " +
                std::to_string(whole.from) + " cannot reach agent " + std::to_string(whole.to) + ")";
     a.remedy = remedy(a, s.spec(), s.period());
   }
-
   all.unique();
   const double diameter_work = static_cast<double>(n) * static_cast<double>(all.edges().size());
   if (options.diameter && whole.strong &&
       diameter_work <= static_cast<double>(options.diameter_max_work))
     a.diameter = diameter_of(n, all.edges());
-
-  if (options.contraction) {
-    a.initial_error = error.front();
-    a.final_error = error.back();
-    std::int64_t k = 1;
-    while (k <= rounds && error[static_cast<std::size_t>(k)] > kExactError) ++k;
-    if (k <= rounds) a.exact_after_rounds = k;
-    const std::int64_t prefix = k - 1;  // rounds with e_k > 1e-13
-    a.contraction_rate = prefix == 0
-                             ? 0.0
-                             : std::pow(error[static_cast<std::size_t>(prefix)] / error.front(),
-                                        1.0 / static_cast<double>(prefix));
-  }
+  if (options.contraction) contraction(error, a);
   return a;
 }
 

@@ -78,6 +78,11 @@ class Relevance {
 
  private:
   Eigen::MatrixXd gradients(const Eigen::MatrixXd& x, const Eigen::VectorXi& labels) const;
+  // The curvature of IF, RIF, FK (gradient space of dimension `dim`): CG settings, or the damped
+  // dense matrix factored (dense_curvature).
+  void set_up_curvature(const Samples& train, const RelevanceOptions& options, Eigen::Index dim);
+  void dense_curvature(const Samples& train, const RelevanceOptions& options,
+                       const std::string& on_samples);
   // H̃ v = H v + δ v, or R H Rᵀ v + δ v with a projection (two more products with R).
   void damped_hessian_vector(const Eigen::VectorXd& v, Eigen::VectorXd& out) const;
 
