@@ -10,7 +10,7 @@
 # Without the toolchain (and no way to install it) it prints one line saying why and exits 77.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-targets=(config idx sklearn_csv libsvm schedule_file)
+targets=(config idx sklearn_csv libsvm schedule_file checkpoint)
 limit=(-max_total_time="${1:-20}")
 [[ ${1:-} == --runs ]] && limit=(-runs="${2:?--runs needs a count}")
 
@@ -40,7 +40,12 @@ pids=()
 for target in "${targets[@]}"; do
   # New inputs go to build-fuzz/corpus/<target>; the committed seeds are only read.
   mkdir -p "build-fuzz/corpus/$target"
-  build-fuzz/fuzz_$target "${limit[@]}" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+  # Inputs of up to 4 KB; a checkpoint's header alone (the config it fingerprints) is 2 KB.
+  options=(-max_len=4096)
+  [[ $target == checkpoint ]] && options=(-max_len=8192)
+  # A dictionary of tokens libFuzzer's byte mutations seldom write (JSON keys, huge numbers).
+  [[ -f fuzz/$target.dict ]] && options+=(-dict="fuzz/$target.dict")
+  build-fuzz/fuzz_$target "${limit[@]}" "${options[@]}" -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="build-fuzz/crashes/$target-" \
     "build-fuzz/corpus/$target" "fuzz/corpus/$target" >"build-fuzz/$target.log" 2>&1 &
   pids+=($!)

@@ -20,14 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr const char* kMagic = "hyperpush checkpoint\n";
 constexpr const char* kManifest = "MANIFEST";
-
-std::uint64_t fnv1a(const std::string& bytes) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : bytes) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
 
 // Every results-relevant key with its value, in table order.
 json results_config(const Config& config) {
@@ -79,51 +72,6 @@ void write_atomically(const std::string& dir, const std::string& name, const std
   }
 }
 
-// One agent's vectors as one row: [m, len_1 .. len_m, the vectors' numbers].
-std::vector<double> flatten(const AgentState& state) {
-  std::vector<double> row{static_cast<double>(state.size())};
-  for (const auto& v : state) row.push_back(static_cast<double>(v.size()));
-  for (const auto& v : state) row.insert(row.end(), v.begin(), v.end());
-  return row;
-}
-
-// The inverse of flatten; false when the row is not one.
-bool unflatten(const double* row, std::size_t size, AgentState& state) {
-  if (size < 1 || row[0] < 0 || row[0] > static_cast<double>(size - 1)) return false;
-  const auto m = static_cast<std::size_t>(row[0]);
-  std::size_t at = 1 + m, total = 1 + m;
-  state.assign(m, {});
-  for (std::size_t k = 0; k < m; ++k) {
-    if (row[1 + k] < 0 || row[1 + k] > static_cast<double>(size)) return false;
-    total += static_cast<std::size_t>(row[1 + k]);
-  }
-  if (total != size) return false;
-  for (std::size_t k = 0; k < m; ++k) {
-    const auto n = static_cast<std::size_t>(row[1 + k]);
-    state[k].assign(row + at, row + at + n);
-    at += n;
-  }
-  return true;
-}
-
-template <typename T>
-void append(std::string& out, const T& value) {
-  out.append(reinterpret_cast<const char*>(&value), sizeof value);
-}
-
-// The first results-relevant key whose value differs, as "key = a there, b here".
-std::string first_difference(const json& there, const json& here) {
-  for (const auto& [key, value] : here.items()) {
-    if (!there.contains(key))
-      return key + " is new here (this hyperpush has keys the writer did not)";
-    if (there[key] != value)
-      return key + " = " + there[key].dump() + " there, " + value.dump() + " here";
-  }
-  for (const auto& [key, value] : there.items())
-    if (!here.contains(key)) return key + " is unknown here";
-  return "";
-}
-
 }  // namespace
 
 bool changes_no_result(const std::string& key) {
@@ -158,22 +106,12 @@ void Checkpoints::write(std::int64_t step, const json& shared,
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::vector<double>> rows;
   rows.reserve(local.size());
-  for (const auto& state : local) rows.push_back(flatten(state));
+  for (const auto& state : local) rows.push_back(flatten_agent_state(state));
   const auto all = comm::gather_ragged_agents(comm_, map_, rows);
   std::string error;
   if (rank_ == 0) {
     try {
-      const std::string state = shared.dump();
-      json header = {{"format", kFormat},       {"version", HYPERPUSH_VERSION},
-                     {"task", task_},           {"step", step},
-                     {"agents", map_.agents()}, {"shared_bytes", state.size()},
-                     {"config", config_}};
-      std::string bytes = kMagic + header.dump() + "\n" + state;
-      for (const auto& row : all) {
-        append(bytes, static_cast<std::uint64_t>(row.size()));
-        bytes.append(reinterpret_cast<const char*>(row.data()), row.size() * sizeof(double));
-      }
-      append(bytes, fnv1a(bytes));
+      const std::string bytes = encode_checkpoint(task_, config_, step, shared, all);
       std::error_code ec;
       fs::create_directories(dir_, ec);
       if (ec) throw Error(dir_ + ": cannot create the checkpoint folder (" + ec.message() + ")");
@@ -214,71 +152,8 @@ Checkpoint Checkpoints::load() const {
   if (!in) throw Error("checkpoint " + path + ": missing (" + manifest + " names it)");
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  const std::string bytes = buffer.str();
-  const auto refuse = [&](const std::string& why) {
-    return Error("checkpoint " + path + ": " + why);
-  };
-  const std::size_t magic = std::strlen(kMagic);
-  if (bytes.compare(0, magic, kMagic) != 0) throw refuse("not a hyperpush checkpoint");
-  const std::size_t eol = bytes.find('\n', magic);
-  if (eol == std::string::npos) throw refuse("truncated (no header)");
-  const json header = json::parse(bytes.begin() + magic, bytes.begin() + eol, nullptr, false);
-  if (header.is_discarded() || !header.is_object() || !header.contains("format"))
-    throw refuse("corrupt (unreadable header)");
-  if (header["format"] != kFormat)
-    throw refuse("format version " + header["format"].dump() + ", this hyperpush reads " +
-                 std::to_string(kFormat) + " only; start without --resume");
-  if (header.value("task", "") != task_)
-    throw refuse("written by task '" + header.value("task", "") + "', this config runs '" + task_ +
-                 "'");
-  const std::string differs = first_difference(header.value("config", json::object()), config_);
-  if (!differs.empty())
-    throw refuse("written by another config (" + differs +
-                 "); resume with the config it was written with");
-  if (header.value("version", "") != HYPERPUSH_VERSION)
-    throw refuse("written by hyperpush " + header.value("version", "") + ", this is " +
-                 HYPERPUSH_VERSION + "; resume with the version that wrote it");
-  if (bytes.size() < eol + 1 + sizeof(std::uint64_t)) throw refuse("truncated");
-  const std::size_t body = bytes.size() - sizeof(std::uint64_t);
-  std::uint64_t checksum = 0;
-  std::memcpy(&checksum, bytes.data() + body, sizeof checksum);
-  // Size before checksum: a cut file reads as truncated, a changed byte as corrupt.
-  const std::size_t shared_bytes = header.value("shared_bytes", std::size_t{0});
-  std::size_t at = eol + 1 + shared_bytes;
-  const int agents = header.value("agents", 0);
-  std::vector<std::pair<std::size_t, std::size_t>> rows;  // offset, count
-  bool truncated = at > body;
-  for (int i = 0; i < agents && !truncated; ++i) {
-    std::uint64_t count = 0;
-    truncated = at + sizeof count > body;
-    if (truncated) break;
-    std::memcpy(&count, bytes.data() + at, sizeof count);
-    at += sizeof count;
-    truncated = count > (body - at) / sizeof(double);
-    rows.emplace_back(at, count);
-    at += count * sizeof(double);
-  }
-  if (truncated) throw refuse("truncated (" + std::to_string(bytes.size()) + " bytes)");
-  if (at != body)
-    throw refuse("corrupt (" + std::to_string(body - at) + " bytes past the last agent)");
-  if (fnv1a(bytes.substr(0, body)) != checksum) throw refuse("corrupt (checksum mismatch)");
-  if (agents != map_.agents())
-    throw refuse("holds " + std::to_string(agents) + " agents, this run has " +
-                 std::to_string(map_.agents()));
-  Checkpoint checkpoint;
-  checkpoint.step = header.value("step", std::int64_t{0});
-  checkpoint.shared = json::parse(bytes.substr(eol + 1, shared_bytes), nullptr, false);
-  if (checkpoint.shared.is_discarded()) throw refuse("corrupt (unreadable state)");
-  const int first = map_.first(rank_);
-  for (int i = first; i < first + map_.count(rank_); ++i) {
-    std::vector<double> row(rows[i].second);  // aligned
-    std::memcpy(row.data(), bytes.data() + rows[i].first, row.size() * sizeof(double));
-    AgentState state;
-    if (!unflatten(row.data(), row.size(), state))
-      throw refuse("corrupt (agent " + std::to_string(i) + "'s record)");
-    checkpoint.agents.push_back(std::move(state));
-  }
-  return checkpoint;
+  return decode_checkpoint(buffer.str(), path,
+                           {task_, config_, map_.agents(), map_.first(rank_), map_.count(rank_)});
 }
 
 void Checkpoints::remove() const {

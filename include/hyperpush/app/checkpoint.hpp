@@ -3,12 +3,9 @@
 // continues to result files byte-identical to an uninterrupted run's, on any number of ranks
 // (agents are not ranks: every agent's state is kept by agent, in agent order).
 //
-// Gathered: rank 0 writes one file per checkpoint, DIR/step-NNNNNNNNN.ckpt:
-//   "hyperpush checkpoint\n", a header line (JSON: format version, hyperpush version, task, step,
-//   agents, the sizes below, the fingerprint of the results-relevant config and that config),
-//   the run's shared state (JSON: counters, metrics and histories so far),
-//   every agent's vectors (raw doubles, agent order, each agent a list of vectors),
-//   an FNV-1a 64 checksum of all of the above.
+// Gathered: rank 0 writes one file per checkpoint, DIR/step-NNNNNNNNN.ckpt (its bytes:
+// app/checkpoint_file.hpp): a header with the fingerprint of the results-relevant config and that
+// config, the run's shared state, every agent's vectors in agent order, a checksum.
 // Written to a hidden temporary name, fsync'd, renamed; then DIR/MANIFEST (naming the newest
 // complete checkpoint) is replaced the same way, last, and older checkpoints are removed. A crash
 // at any point leaves the previous checkpoint intact and named.
@@ -25,20 +22,12 @@
 #include <string>
 #include <vector>
 
+#include "hyperpush/app/checkpoint_file.hpp"
 #include "hyperpush/app/config.hpp"
 #include "hyperpush/comm/agent_map.hpp"
 #include "hyperpush/error.hpp"
 
 namespace hyperpush::app {
-
-// One agent's state: its vectors in an order the task defines.
-using AgentState = std::vector<std::vector<double>>;
-
-struct Checkpoint {
-  std::int64_t step = 0;           // the step boundary it was taken at (before step `step` ran)
-  nlohmann::json shared;           // the task's shared state
-  std::vector<AgentState> agents;  // this rank's agents (local order)
-};
 
 // The run ended at a step boundary after a preemption signal, its checkpoint written (exit 3).
 class Preempted : public Error {
@@ -48,14 +37,13 @@ class Preempted : public Error {
 
 class Checkpoints {
  public:
-  static constexpr int kFormat = 2;
-
   // checkpoint.every and checkpoint.dir ("" = out_dir + ".checkpoint").
   Checkpoints(const Config& config, const std::string& out_dir, MPI_Comm comm,
               const comm::AgentMap& map);
 
   bool enabled() const { return every_ > 0; }
   const std::string& dir() const { return dir_; }
+
   // Collective: gathers every agent's state to rank 0, which writes the checkpoint. `shared` is
   // rank 0's (other ranks may pass anything).
   void write(std::int64_t step, const nlohmann::json& shared,
