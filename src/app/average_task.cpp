@@ -40,7 +40,7 @@ void run_average(RunContext& c) {
   const std::int64_t every = c.config.integer("average.metrics_every");
 
   comm::Position position{0, "average"};
-  comm::Exchange exchange(c.comm, c.agents, dim + 1, exchange_options(c), &position);
+  comm::Exchange exchange(communicator(c), c.agents, dim + 1, exchange_options(c), &position);
   consensus::PushSumAverage push_sum(exchange);
   const int first = exchange.first_local(), local = exchange.local_count();
   for (int i = 0; i < local; ++i) {
@@ -67,7 +67,7 @@ void run_average(RunContext& c) {
       rows[2 * i] = err / scale;
       rows[2 * i + 1] = push_sum.weight(i);
     }
-    const auto all = comm::gather_agents(c.comm, exchange.map(), rows, 2);
+    const auto all = comm::gather_agents(communicator(c), exchange.map(), rows, 2);
     if (c.rank != 0) return;
     std::ofstream& out = c.results->stream("metrics.jsonl");
     consensus_error = 0;
@@ -136,7 +136,7 @@ void run_average(RunContext& c) {
   if (c.config.boolean("average.estimates")) {
     std::vector<double> estimates(static_cast<std::size_t>(local) * dim);
     for (int i = 0; i < local; ++i) push_sum.estimate(i, estimates.data() + std::size_t(i) * dim);
-    const auto all = comm::gather_agents(c.comm, exchange.map(), estimates, dim);
+    const auto all = comm::gather_agents(communicator(c), exchange.map(), estimates, dim);
     if (c.rank == 0) {
       json agents = json::array();
       for (int i = 0; i < c.agents; ++i)
@@ -153,7 +153,7 @@ void run_average(RunContext& c) {
     sent[2 * i] = static_cast<double>(exchange.traffic(i).messages);
     sent[2 * i + 1] = static_cast<double>(exchange.traffic(i).bytes);
   }
-  const auto traffic = comm::gather_agents(c.comm, exchange.map(), sent, 2);
+  const auto traffic = comm::gather_agents(communicator(c), exchange.map(), sent, 2);
   const json wire = wire_facts(c, exchange.wire());
   if (c.rank != 0) return;
 

@@ -30,6 +30,7 @@
 #include "hyperpush/app/commands.hpp"
 #include "hyperpush/app/dataset_config.hpp"
 #include "hyperpush/app/task.hpp"
+#include "hyperpush/comm/mpi_communicator.hpp"
 #include "hyperpush/consensus/gossip.hpp"
 #include "hyperpush/consensus/max_consensus.hpp"
 #include "hyperpush/data/split.hpp"
@@ -130,7 +131,7 @@ Trained train_softmax_and_share(MPI_Comm comm, int rank, const Samples& train,
 // reinitialised(seed) is another draw than the training's start.
 model::TorchSpec network_spec(const Config& config, const ExplainSettings& s, int classes,
                               MPI_Comm comm) {
-  model::TorchSpec spec = torch_network_spec(config, s.model, comm);
+  model::TorchSpec spec = torch_network_spec(config, s.model, comm::from_mpi(comm));
   spec.hyper = model::HyperKind::l2;
   spec.classes = classes;
   spec.l2 = s.training.l2;
@@ -299,7 +300,7 @@ void run_explain(RunContext& c) {
   const Eigen::VectorXi predicted_super =
       subclass ? trained_super.classifier->predict(query.x) : Eigen::VectorXi();
 
-  consensus::Gossip gossip(c.comm, c.schedule, exchange_options(c));
+  consensus::Gossip gossip(communicator(c), c.schedule, exchange_options(c));
   gossip.set_phase("top-k retrieval");
   const Shards shards{c.agents, train.x.rows()};
   const std::int64_t rounds = consensus::flooding_rounds(c.agents, c.schedule_check.b);

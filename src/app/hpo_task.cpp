@@ -78,8 +78,8 @@ StepMetrics measure(RunContext& c, const consensus::Gossip& gossip, const bileve
     dots[3 * i + 1] = v[i].squaredNorm();
     dots[3 * i + 2] = exact[i].squaredNorm();
   }
-  const auto sums =
-      comm::sum_in_agent_order(comm::allgather_agents(c.comm, gossip.map(), dots, 3), c.agents, 3);
+  const auto sums = comm::sum_in_agent_order(
+      comm::allgather_agents(gossip.comm(), gossip.map(), dots, 3), c.agents, 3);
   const int local = agents.local_count();
   std::vector<double> rows(6 * local);
   for (int i = 0; i < local; ++i) {
@@ -92,7 +92,7 @@ StepMetrics measure(RunContext& c, const consensus::Gossip& gossip, const bileve
     rows[6 * i + 4] = lambda.maxCoeff();
     rows[6 * i + 5] = v.empty() ? 0.0 : v[i].norm();
   }
-  const auto all = comm::gather_agents(c.comm, gossip.map(), rows, 6);
+  const auto all = comm::gather_agents(gossip.comm(), gossip.map(), rows, 6);
   StepMetrics m{step, 0, 0, INFINITY, 0, -INFINITY, 0, NAN, inner};
   if (!exact.empty()) m.cosine = sums[0] / std::sqrt(sums[1] * sums[2]);
   if (c.rank == 0)
@@ -182,7 +182,7 @@ std::vector<StepMetrics> optimize(RunContext& c, const std::string& phase,
                                   std::ostream* metrics, InnerConvergence& convergence,
                                   comm::WireTraffic& wire, nlohmann::json* surrogates,
                                   const Checkpoint* from, const json& before) {
-  consensus::Gossip gossip(c.comm, c.schedule, exchange_options(c));
+  consensus::Gossip gossip(communicator(c), c.schedule, exchange_options(c));
   bilevel::AgentSet agents;
   std::vector<data::AgentSplit> parts;
   on_all_ranks(c.comm, [&] { agents = build_agents(c.config, gossip, &parts); });
@@ -252,11 +252,12 @@ std::vector<StepMetrics> optimize(RunContext& c, const std::string& phase,
     }
     const auto v = at_outer_step(k, [&] {
       auto result = bilevel::compute_hypergradient(gossip, agents, inner.z(), options);
-      bilevel::check_hypergradient(c.comm, result, options);
+      bilevel::check_hypergradient(gossip.comm(), result, options);
       return std::move(result.v);
     });
-    const auto exact = small ? bilevel::exact_hypergradient(c.comm, gossip.map(), agents, inner.z())
-                             : std::vector<model::Vector>{};
+    const auto exact =
+        small ? bilevel::exact_hypergradient(gossip.comm(), gossip.map(), agents, inner.z())
+              : std::vector<model::Vector>{};
     history.push_back(measure(c, gossip, agents, report, inner.z(), v, exact, k, metrics));
     for (int i = 0; i < agents.local_count(); ++i) optimizers[i].step(agents.lambda[i], v[i]);
     if (c.rank == 0) {

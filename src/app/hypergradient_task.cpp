@@ -112,7 +112,7 @@ Resumable restore(const RunContext& c, consensus::Gossip& gossip, InnerConvergen
 
 void run_hypergradient(RunContext& c) {
   const auto start = std::chrono::steady_clock::now();
-  consensus::Gossip gossip(c.comm, c.schedule, exchange_options(c));
+  consensus::Gossip gossip(communicator(c), c.schedule, exchange_options(c));
   bilevel::AgentSet agents;
   on_all_ranks(c.comm, [&] { agents = build_agents(c.config, gossip); });
   const int local = agents.local_count(), dim = agents.dim;
@@ -152,32 +152,33 @@ void run_hypergradient(RunContext& c) {
   };
   const auto result = bilevel::compute_hypergradient(gossip, agents, r.z, options, neumann);
   const std::int64_t rounds = gossip.rounds_used() - r.rounds_before;
-  bilevel::check_hypergradient(c.comm, result, options);
+  bilevel::check_hypergradient(gossip.comm(), result, options);
   std::vector<double>& traffic = r.traffic;
   for (int i = 0; i < local; ++i) {
     traffic[2 * i] += static_cast<double>(gossip.traffic(i).messages);
     traffic[2 * i + 1] += static_cast<double>(gossip.traffic(i).bytes);
   }
-  const auto all_traffic = comm::gather_agents(c.comm, gossip.map(), traffic, 2);
+  const auto all_traffic = comm::gather_agents(gossip.comm(), gossip.map(), traffic, 2);
 
   // The formula at the same inner points, and at x* (Newton) when the problem can be gathered.
   const bool small = static_cast<double>(c.agents) * dim * dim <= 5e7;
   std::vector<model::Vector> exact, exact_at_optimum;
   bilevel::InnerReport optimum_report;
   if (small) {
-    exact = bilevel::exact_hypergradient(c.comm, gossip.map(), agents, r.z);
+    exact = bilevel::exact_hypergradient(gossip.comm(), gossip.map(), agents, r.z);
     bilevel::InnerOptions newton;
     newton.method = bilevel::InnerMethod::exact;
     newton.rounds = 100;
     bilevel::InnerSolver solver(gossip, agents, newton);
     optimum_report = solver.solve();
-    exact_at_optimum = bilevel::exact_hypergradient(c.comm, gossip.map(), agents, solver.z());
+    exact_at_optimum =
+        bilevel::exact_hypergradient(gossip.comm(), gossip.map(), agents, solver.z());
   }
-  const auto v = comm::gather_ragged_agents(c.comm, gossip.map(), as_rows(result.v));
+  const auto v = comm::gather_ragged_agents(gossip.comm(), gossip.map(), as_rows(result.v));
   std::vector<std::vector<double>> e, e_star;  // `small` is the same on every rank
   if (small) {
-    e = comm::gather_ragged_agents(c.comm, gossip.map(), as_rows(exact));
-    e_star = comm::gather_ragged_agents(c.comm, gossip.map(), as_rows(exact_at_optimum));
+    e = comm::gather_ragged_agents(gossip.comm(), gossip.map(), as_rows(exact));
+    e_star = comm::gather_ragged_agents(gossip.comm(), gossip.map(), as_rows(exact_at_optimum));
   }
   convergence.finish(c.rank);
   const json wire = wire_facts(c, gossip.wire());

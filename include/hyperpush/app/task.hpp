@@ -34,6 +34,8 @@ struct RunContext {
 // The run's communication deadline, robust mixing and fault hooks (comm.timeout,
 // consensus.robust, faults.*), for every exchange a task creates.
 comm::ExchangeOptions exchange_options(const RunContext& context);
+// The run's ranks (context.comm) as the layers below the app take them.
+comm::Communicator communicator(const RunContext& context);
 
 using TaskFn = void (*)(RunContext& context);
 
