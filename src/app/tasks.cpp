@@ -1,12 +1,9 @@
 #include <string>
 
 #include "hyperpush/app/task.hpp"
-#include "hyperpush/comm/mpi_communicator.hpp"
 #include "hyperpush/error.hpp"
 
 namespace hyperpush::app {
-
-comm::Communicator communicator(const RunContext& c) { return comm::from_mpi(c.comm); }
 
 comm::ExchangeOptions exchange_options(const RunContext& c) {
   comm::ExchangeOptions options;

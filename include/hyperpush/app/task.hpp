@@ -12,6 +12,7 @@
 #include "hyperpush/app/progress.hpp"
 #include "hyperpush/app/results.hpp"
 #include "hyperpush/comm/exchange.hpp"
+#include "hyperpush/comm/mpi_communicator.hpp"
 #include "hyperpush/graph/analysis.hpp"
 #include "hyperpush/graph/schedule.hpp"
 
@@ -35,7 +36,9 @@ struct RunContext {
 // consensus.robust, faults.*), for every exchange a task creates.
 comm::ExchangeOptions exchange_options(const RunContext& context);
 // The run's ranks (context.comm) as the layers below the app take them.
-comm::Communicator communicator(const RunContext& context);
+inline comm::Communicator communicator(const RunContext& context) {
+  return comm::from_mpi(context.comm);
+}
 
 using TaskFn = void (*)(RunContext& context);
 
