@@ -192,6 +192,38 @@ TEST(PushSum, BitwiseIdenticalToOneRank) {
   }
 }
 
+// Vectors pushed together (the blocks of a MessageLayout) mix with the same weights in the same
+// order as each pushed alone: every block's estimate is bitwise that of its vector averaged by
+// itself, in plain mode and in robust mode under message loss.
+TEST(PushSum, BlocksOfOneMessageAverageLikeVectorsPushedAlone) {
+  const int n = 13;
+  graph::Schedule schedule(spec_of("random-directed"), n, 3);
+  consensus::MessageLayout message;  // a | b | ω
+  const consensus::Block a = message.add(4), b = message.add(2);
+  for (const bool robust : {false, true}) {
+    comm::ExchangeOptions options;
+    options.robust = robust;
+    options.drop = robust ? 0.3 : 0.0;
+    options.seed = 5;
+    // After 30 rounds, the estimates of block `part` of messages of `width` numbers whose values
+    // are coordinates first, first + 1, ... of each agent's initial vector.
+    const auto estimates = [&](int width, consensus::Block part, int first) {
+      comm::Exchange exchange(comm::Communicator::world(), n, width, options);
+      consensus::PushSumAverage push_sum(exchange);
+      const int lo = exchange.first_local(), local = push_sum.local_count();
+      for (int i = 0; i < local; ++i)
+        for (int k = 0; k < push_sum.dim(); ++k) push_sum.value(i)[k] = initial(lo + i, first + k);
+      for (int t = 0; t < 30; ++t) push_sum.round(schedule.round(t));
+      std::vector<double> out(static_cast<std::size_t>(local) * part.size);
+      for (int i = 0; i < local; ++i) push_sum.estimate(i, part, &out[i * part.size]);
+      return out;
+    };
+    EXPECT_EQ(estimates(message.width(), a, 0), estimates(a.size + 1, {0, a.size}, 0)) << robust;
+    EXPECT_EQ(estimates(message.width(), b, 0), estimates(b.size + 1, {0, b.size}, a.size))
+        << robust;
+  }
+}
+
 // Max-consensus: after (n − 1)·B rounds every agent holds exactly the global max; one round short
 // of n − 1 on a directed ring (B = 1, a max that has to travel n − 1 hops) some agent does not.
 TEST(MaxConsensus, ExactAfterFloodingRoundsNotBefore) {
