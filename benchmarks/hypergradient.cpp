@@ -66,7 +66,7 @@ void run(int argc, char** argv) {
 
   graph::TopologySpec spec;  // random-directed, U(0.4, 0.8)
   graph::Schedule schedule(spec, kAgents, 0);
-  consensus::Gossip gossip(MPI_COMM_WORLD, schedule);
+  consensus::Gossip gossip(comm::Communicator::world(), schedule);
   bilevel::AgentSet agents;
   agents.agents = kAgents;
   agents.first = gossip.first_local();
@@ -86,7 +86,7 @@ void run(int argc, char** argv) {
   newton.method = bilevel::InnerMethod::exact;
   bilevel::InnerSolver inner(gossip, agents, newton);
   inner.solve();
-  const auto exact = bilevel::exact_hypergradient(MPI_COMM_WORLD, gossip.map(), agents, inner.z());
+  const auto exact = bilevel::exact_hypergradient(gossip.comm(), gossip.map(), agents, inner.z());
 
   bilevel::HypergradientOptions options;
   options.depth = kDepth;

@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
     hyperpush::graph::TopologySpec spec;
     spec.kind = "one-peer-exponential";
     hyperpush::graph::Schedule schedule(spec, ranks, 0);
-    hyperpush::comm::Exchange exchange(MPI_COMM_WORLD, ranks, d + 1);
+    hyperpush::comm::Exchange exchange(hyperpush::comm::Communicator::world(), ranks, d + 1);
     hyperpush::consensus::PushSumAverage push_sum(exchange);
     std::fill(push_sum.value(0), push_sum.value(0) + d, 1.0 + rank);
     std::int64_t t = 0;

@@ -12,6 +12,7 @@
 
 #include "hyperpush/bilevel/hypergradient.hpp"
 #include "hyperpush/bilevel/inner_solver.hpp"
+#include "hyperpush/comm/gather.hpp"
 #include "hyperpush/random.hpp"
 
 namespace {
@@ -51,7 +52,9 @@ class LeastSquares final : public model::LocalProblem {
   void outer_gradient_lambda(const VectorRef&, const VectorRef&, VectorOut out) const override {
     out.setZero();
   }
-  model::Vector initial_lambda() const override { return model::Vector::Constant(1, std::log(0.1)); }
+  model::Vector initial_lambda() const override {
+    return model::Vector::Constant(1, std::log(0.1));
+  }
 
  private:
   model::Matrix m_;
@@ -66,7 +69,7 @@ int run() {
   const int agents = 5, d = 8, rows = 20;
   graph::TopologySpec topology;  // random-directed, r_uv ~ U(0.4, 0.8)
   graph::Schedule schedule(topology, agents, 1);
-  consensus::Gossip gossip(MPI_COMM_WORLD, schedule);
+  consensus::Gossip gossip(comm::Communicator::world(), schedule);
   bilevel::AgentSet set;
   set.agents = agents;
   set.first = gossip.first_local();
@@ -90,17 +93,15 @@ int run() {
   options.depth = 300;
   options.push_rounds = 40;
   const auto hgp = bilevel::compute_hypergradient(gossip, set, inner.z(), options);
-  const auto exact = bilevel::exact_hypergradient(MPI_COMM_WORLD, gossip.map(), set, inner.z());
+  const auto exact = bilevel::exact_hypergradient(gossip.comm(), gossip.map(), set, inner.z());
   double diff = 0, scale = 0;
   for (std::size_t i = 0; i < exact.size(); ++i) {
     diff = std::max(diff, (hgp.v[i] - exact[i]).norm());
     scale = std::max(scale, exact[i].norm());
   }
-  MPI_Allreduce(MPI_IN_PLACE, &diff, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
-  MPI_Allreduce(MPI_IN_PLACE, &scale, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  if (rank == 0)
+  const auto largest = comm::max_over_ranks(gossip.comm(), {diff, scale});
+  diff = largest[0], scale = largest[1];
+  if (gossip.comm().rank() == 0)
     std::printf("custom model: inner residual %.1e, HGP vs exact hyper-gradient: %.2e\n",
                 report.gradient_norm, diff / scale);
   return diff / scale < 1e-8 ? 0 : 1;

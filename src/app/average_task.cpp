@@ -38,7 +38,7 @@ class Averaging {
         seed_(static_cast<std::uint64_t>(c.config.integer("seed"))),
         dim_(static_cast<int>(c.config.integer("average.dim"))),
         position_{0, "average"},
-        exchange_(c.comm, c.agents, dim_ + 1, exchange_options(c), &position_),
+        exchange_(communicator(c), c.agents, dim_ + 1, exchange_options(c), &position_),
         push_sum_(exchange_),
         local_(exchange_.local_count()),
         mean_(dim_, 0.0) {
@@ -88,7 +88,7 @@ class Averaging {
       rows[2 * i] = err / scale_;
       rows[2 * i + 1] = push_sum_.weight(i);
     }
-    const auto all = comm::gather_agents(c_.comm, exchange_.map(), rows, 2);
+    const auto all = comm::gather_agents(communicator(c_), exchange_.map(), rows, 2);
     if (c_.rank != 0) return;
     std::ofstream& out = c_.results->stream("metrics.jsonl");
     consensus_error_ = 0;
@@ -141,7 +141,7 @@ class Averaging {
     std::vector<double> estimates(static_cast<std::size_t>(local_) * dim_);
     for (int i = 0; i < local_; ++i)
       push_sum_.estimate(i, estimates.data() + std::size_t(i) * dim_);
-    const auto all = comm::gather_agents(c_.comm, exchange_.map(), estimates, dim_);
+    const auto all = comm::gather_agents(communicator(c_), exchange_.map(), estimates, dim_);
     if (c_.rank != 0) return;
     json agents = json::array();
     for (int i = 0; i < c_.agents; ++i)
@@ -158,7 +158,7 @@ class Averaging {
       sent[2 * i] = static_cast<double>(exchange_.traffic(i).messages);
       sent[2 * i + 1] = static_cast<double>(exchange_.traffic(i).bytes);
     }
-    const auto all = comm::gather_agents(c_.comm, exchange_.map(), sent, 2);
+    const auto all = comm::gather_agents(communicator(c_), exchange_.map(), sent, 2);
     std::int64_t messages = 0, bytes = 0;
     for (std::size_t i = 0; 2 * i < all.size(); ++i) {
       messages += static_cast<std::int64_t>(all[2 * i]);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "hyperpush/comm/gather.hpp"
 #include "hyperpush/consensus/max_consensus.hpp"
 #include "hyperpush/consensus/push_sum.hpp"
 #include "hyperpush/data/builtin.hpp"
@@ -141,7 +142,7 @@ model::LinearSpec linear_spec(const Config& config, int classes) {
 // Backend `torch`: the agents' problems on this rank's device (local rank mod device count).
 std::vector<std::unique_ptr<model::LocalProblem>> torch_problems(
     const Config& config, const model::LinearSpec& linear, std::vector<data::AgentSplit>& parts,
-    MPI_Comm comm) {
+    const comm::Communicator& comm) {
 #ifdef HYPERPUSH_WITH_TORCH
   model::TorchSpec spec = torch_network_spec(config, config.string("model.kind"), comm);
   spec.hyper = linear.hyper;
@@ -164,9 +165,10 @@ std::vector<std::unique_ptr<model::LocalProblem>> torch_problems(
 
 // Backend `cuda`: the agents' linear problems with their data on this rank's GPU.
 std::vector<std::unique_ptr<model::LocalProblem>> cuda_problems(
-    const model::LinearSpec& spec, std::vector<data::AgentSplit>& parts, MPI_Comm comm) {
+    const model::LinearSpec& spec, std::vector<data::AgentSplit>& parts,
+    const comm::Communicator& comm) {
 #ifdef HYPERPUSH_WITH_CUDA
-  const int rank = local_rank(comm);
+  const int rank = comm.node_rank();
   std::vector<std::unique_ptr<model::LocalProblem>> problems;
   for (auto& part : parts)
     problems.push_back(model::make_cuda_problem(
@@ -222,7 +224,8 @@ bilevel::AgentSet build_agents(const Config& config, consensus::Gossip& gossip,
   for (const auto& problem : set.problems) set.lambda.push_back(problem->initial_lambda());
   // d on every rank, also one hosting no agent (all agents share the model, so max = their d).
   set.dim = set.problems.empty() ? 0 : set.problems.front()->dim();
-  MPI_Allreduce(MPI_IN_PLACE, &set.dim, 1, MPI_INT, MPI_MAX, gossip.comm());
+  set.dim =
+      static_cast<int>(comm::max_over_ranks(gossip.comm(), {static_cast<double>(set.dim)})[0]);
   return set;
 }
 

@@ -13,6 +13,7 @@
 
 #include "hyperpush/app/interruption.hpp"
 #include "hyperpush/comm/gather.hpp"
+#include "hyperpush/comm/mpi_communicator.hpp"
 
 namespace hyperpush::app {
 namespace {
@@ -107,7 +108,7 @@ void Checkpoints::write(std::int64_t step, const json& shared,
   std::vector<std::vector<double>> rows;
   rows.reserve(local.size());
   for (const auto& state : local) rows.push_back(flatten_agent_state(state));
-  const auto all = comm::gather_ragged_agents(comm_, map_, rows);
+  const auto all = comm::gather_ragged_agents(comm::from_mpi(comm_), map_, rows);
   std::string error;
   if (rank_ == 0) {
     try {

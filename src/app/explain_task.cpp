@@ -30,6 +30,7 @@
 #include "hyperpush/app/commands.hpp"
 #include "hyperpush/app/dataset_config.hpp"
 #include "hyperpush/app/task.hpp"
+#include "hyperpush/comm/mpi_communicator.hpp"
 #include "hyperpush/consensus/gossip.hpp"
 #include "hyperpush/consensus/max_consensus.hpp"
 #include "hyperpush/data/split.hpp"
@@ -130,7 +131,7 @@ Trained train_softmax_and_share(MPI_Comm comm, int rank, const Samples& train,
 // reinitialised(seed) is another draw than the training's start.
 model::TorchSpec network_spec(const Config& config, const ExplainSettings& s, int classes,
                               MPI_Comm comm) {
-  model::TorchSpec spec = torch_network_spec(config, s.model, comm);
+  model::TorchSpec spec = torch_network_spec(config, s.model, comm::from_mpi(comm));
   spec.hyper = model::HyperKind::l2;
   spec.classes = classes;
   spec.l2 = s.training.l2;
@@ -356,7 +357,7 @@ class MetricScoring {
       : c_(c),
         d_(d),
         m_(m),
-        gossip_(c.comm, c.schedule, exchange_options(c)),
+        gossip_(communicator(c), c.schedule, exchange_options(c)),
         shards_{c.agents, d.train.x.rows()},
         rounds_(consensus::flooding_rounds(c.agents, c.schedule_check.b)) {
     gossip_.set_phase("top-k retrieval");

@@ -79,8 +79,8 @@ StepMetrics measure(RunContext& c, const consensus::Gossip& gossip, const bileve
     dots[3 * i + 1] = v[i].squaredNorm();
     dots[3 * i + 2] = exact[i].squaredNorm();
   }
-  const auto sums =
-      comm::sum_in_agent_order(comm::allgather_agents(c.comm, gossip.map(), dots, 3), c.agents, 3);
+  const auto sums = comm::sum_in_agent_order(
+      comm::allgather_agents(communicator(c), gossip.map(), dots, 3), c.agents, 3);
   const int local = agents.local_count();
   std::vector<double> rows(6 * local);
   for (int i = 0; i < local; ++i) {
@@ -93,7 +93,7 @@ StepMetrics measure(RunContext& c, const consensus::Gossip& gossip, const bileve
     rows[6 * i + 4] = lambda.maxCoeff();
     rows[6 * i + 5] = v.empty() ? 0.0 : v[i].norm();
   }
-  const auto all = comm::gather_agents(c.comm, gossip.map(), rows, 6);
+  const auto all = comm::gather_agents(communicator(c), gossip.map(), rows, 6);
   StepMetrics m{step, 0, 0, INFINITY, 0, -INFINITY, 0, NAN, inner};
   if (!exact.empty()) m.cosine = sums[0] / std::sqrt(sums[1] * sums[2]);
   if (c.rank == 0)
@@ -188,7 +188,7 @@ class OuterLoop {
         method_(method),
         before_(before),
         convergence_(convergence),
-        gossip_(c.comm, c.schedule, exchange_options(c)) {
+        gossip_(communicator(c), c.schedule, exchange_options(c)) {
     on_all_ranks(c.comm, [&] { agents_ = build_agents(c.config, gossip_, &parts_); });
     inner_ = std::make_unique<bilevel::InnerSolver>(
         gossip_, agents_, with_progress(inner_settings, c.progress, solving_));
@@ -245,14 +245,15 @@ class OuterLoop {
     const auto& z = inner_->z();
     const auto v = at_outer_step(k, [&] {
       auto result = bilevel::compute_hypergradient(gossip_, agents_, z, options_);
-      bilevel::check_hypergradient(c_.comm, result, options_);
+      bilevel::check_hypergradient(communicator(c_), result, options_);
       return std::move(result.v);
     });
     // The exact hyper-gradient at each step, when the problem is small enough to gather.
     const int dim = agents_.dim;
     const bool small = static_cast<double>(c_.agents) * dim * dim <= 5e7 && dim <= 2000;
-    const auto exact = small ? bilevel::exact_hypergradient(c_.comm, gossip_.map(), agents_, z)
-                             : std::vector<model::Vector>{};
+    const auto exact =
+        small ? bilevel::exact_hypergradient(communicator(c_), gossip_.map(), agents_, z)
+              : std::vector<model::Vector>{};
     history_.push_back(measure(c_, gossip_, agents_, report, z, v, exact, k, metrics));
     for (int i = 0; i < agents_.local_count(); ++i) optimizers_[i].step(agents_.lambda[i], v[i]);
     if (c_.rank != 0) return;
@@ -322,7 +323,6 @@ std::string loss_text(double loss) {
   std::snprintf(text, sizeof text, std::abs(loss) < 1e6 ? "%.6f" : "%.6g", loss);
   return text;
 }
-
 
 // hpo's own checks of the config, on every rank.
 void check_hpo_config(const RunContext& c) {

@@ -153,18 +153,19 @@ Gathered gather_with_exact(const RunContext& c, consensus::Gossip& gossip,
   g.small = static_cast<double>(c.agents) * agents.dim * agents.dim <= 5e7;
   std::vector<model::Vector> exact, exact_at_optimum;
   if (g.small) {
-    exact = bilevel::exact_hypergradient(c.comm, gossip.map(), agents, z);
+    exact = bilevel::exact_hypergradient(communicator(c), gossip.map(), agents, z);
     bilevel::InnerOptions newton;
     newton.method = bilevel::InnerMethod::exact;
     newton.rounds = 100;
     bilevel::InnerSolver solver(gossip, agents, newton);
     solver.solve();
-    exact_at_optimum = bilevel::exact_hypergradient(c.comm, gossip.map(), agents, solver.z());
+    exact_at_optimum =
+        bilevel::exact_hypergradient(communicator(c), gossip.map(), agents, solver.z());
   }
-  g.v = comm::gather_ragged_agents(c.comm, gossip.map(), as_rows(v));
+  g.v = comm::gather_ragged_agents(communicator(c), gossip.map(), as_rows(v));
   if (g.small) {
-    g.e = comm::gather_ragged_agents(c.comm, gossip.map(), as_rows(exact));
-    g.e_star = comm::gather_ragged_agents(c.comm, gossip.map(), as_rows(exact_at_optimum));
+    g.e = comm::gather_ragged_agents(communicator(c), gossip.map(), as_rows(exact));
+    g.e_star = comm::gather_ragged_agents(communicator(c), gossip.map(), as_rows(exact_at_optimum));
   }
   return g;
 }
@@ -234,7 +235,7 @@ void report(const RunContext& c, const Outcome& o, const Gathered& g) {
 
 void run_hypergradient(RunContext& c) {
   const auto start = std::chrono::steady_clock::now();
-  consensus::Gossip gossip(c.comm, c.schedule, exchange_options(c));
+  consensus::Gossip gossip(communicator(c), c.schedule, exchange_options(c));
   bilevel::AgentSet agents;
   on_all_ranks(c.comm, [&] { agents = build_agents(c.config, gossip); });
   const bilevel::InnerOptions inner_settings = inner_options(c.config, c.schedule);
@@ -249,12 +250,12 @@ void run_hypergradient(RunContext& c) {
   };
   const auto result = bilevel::compute_hypergradient(gossip, agents, r.z, options, neumann);
   const std::int64_t rounds = gossip.rounds_used() - r.rounds_before;
-  bilevel::check_hypergradient(c.comm, result, options);
+  bilevel::check_hypergradient(communicator(c), result, options);
   for (int i = 0; i < agents.local_count(); ++i) {
     r.traffic[2 * i] += static_cast<double>(gossip.traffic(i).messages);
     r.traffic[2 * i + 1] += static_cast<double>(gossip.traffic(i).bytes);
   }
-  const auto traffic = comm::gather_agents(c.comm, gossip.map(), r.traffic, 2);
+  const auto traffic = comm::gather_agents(communicator(c), gossip.map(), r.traffic, 2);
   const Gathered gathered = gather_with_exact(c, gossip, agents, r.z, result.v);
   convergence.finish(c.rank);
   const json wire = wire_facts(c, gossip.wire());

@@ -45,7 +45,7 @@ nlohmann::json surrogate_trees(RunContext& c, const bilevel::AgentSet& agents,
     rows[3 * i + 1] = tree::average_sensitivity(learner, fitted, sensitivity).distance.back();
     rows[3 * i + 2] = fitted.leaf_count();
   }
-  const auto all = comm::gather_agents(c.comm, comm::AgentMap(c.agents, c.ranks), rows, 3);
+  const auto all = comm::gather_agents(communicator(c), comm::AgentMap(c.agents, c.ranks), rows, 3);
   if (c.rank != 0) return nullptr;
   nlohmann::json per_agent = nlohmann::json::array();
   double fidelity = 0, sensitivity = 0;

@@ -2,16 +2,8 @@
 
 namespace hyperpush::app {
 
-int local_rank(MPI_Comm comm) {
-  MPI_Comm node;
-  MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
-  int rank = 0;
-  MPI_Comm_rank(node, &rank);
-  MPI_Comm_free(&node);
-  return rank;
-}
-
-model::TorchSpec torch_network_spec(const Config& config, const std::string& kind, MPI_Comm comm) {
+model::TorchSpec torch_network_spec(const Config& config, const std::string& kind,
+                                    const comm::Communicator& ranks) {
   model::TorchSpec spec;
   spec.kind = kind == "mlp"           ? model::TorchKind::mlp
               : kind == "cnn"         ? model::TorchKind::cnn
@@ -28,7 +20,7 @@ model::TorchSpec torch_network_spec(const Config& config, const std::string& kin
   spec.activation = config.string("model.activation") == "softplus" ? model::Activation::softplus
                                                                     : model::Activation::tanh;
   spec.device = config.string("model.device");
-  spec.local_rank = local_rank(comm);
+  spec.local_rank = ranks.node_rank();
   spec.threads = static_cast<int>(config.integer("threads"));
   return spec;
 }

@@ -11,8 +11,8 @@
 
 namespace hyperpush::bilevel {
 
-std::vector<model::Vector> exact_hypergradient(MPI_Comm comm, const comm::AgentMap& map,
-                                               const AgentSet& agents,
+std::vector<model::Vector> exact_hypergradient(const comm::Communicator& comm,
+                                               const comm::AgentMap& map, const AgentSet& agents,
                                                const std::vector<model::Vector>& z) {
   const int d = agents.dim, local = agents.local_count(), n = agents.agents;
   if (static_cast<double>(n) * d * d > 5e7)

@@ -14,26 +14,26 @@ namespace hyperpush::bilevel {
 HypergradientResult hessian_exchange(consensus::Gossip& gossip, const AgentSet& agents,
                                      const std::vector<model::Vector>& z, int push_rounds) {
   const int d = agents.dim, local = agents.local_count(), n = agents.agents;
-  const int width = d * d + d;
   gossip.set_phase("hessian exchange");
-  consensus::PushSumAverage push_sum(gossip.exchange(width + 1));
+  consensus::MessageLayout message;  // vec H_i | (1/n) ∇_x f_i | ω: d² + d + 1 numbers
+  const consensus::Block hessian = message.add(d * d), outer = message.add(d);
+  consensus::PushSumAverage push_sum(gossip.exchange(message.width()));
   for (int i = 0; i < local; ++i) {
     const auto& p = *agents.problems[i];
-    double* w = push_sum.value(i);
-    Eigen::Map<model::Matrix>(w, d, d) = p.hessian(z[i], agents.lambda[i]);
-    Eigen::Map<model::Vector> grad(w + d * d, d);
+    Eigen::Map<model::Matrix>(push_sum.value(i, hessian), d, d) = p.hessian(z[i], agents.lambda[i]);
+    Eigen::Map<model::Vector> grad(push_sum.value(i, outer), d);
     p.outer_gradient_x(z[i], agents.lambda[i], grad);
     grad /= n;
   }
   for (int s = 0; s < push_rounds; ++s) push_sum.round(gossip.next_round());
   HypergradientResult out;
   out.v.resize(local);
-  std::vector<double> estimate(width);
+  model::Matrix hessian_mean(d, d);  // ≈ (1/n) Σ_j H_j
+  model::Vector outer_mean(d);       // ≈ (1/n²) Σ_j ∇_x f_j
   for (int i = 0; i < local; ++i) {
     const auto& p = *agents.problems[i];
-    push_sum.estimate(i, estimate.data());
-    const Eigen::Map<const model::Matrix> hessian_mean(estimate.data(), d, d);
-    const Eigen::Map<const model::Vector> outer_mean(estimate.data() + d * d, d);
+    push_sum.estimate(i, hessian, hessian_mean.data());
+    push_sum.estimate(i, outer, outer_mean.data());
     const model::Vector q = hessian_mean.ldlt().solve(outer_mean);
     model::Vector grad_lambda(p.hyper_dim()), jq(p.hyper_dim());
     p.outer_gradient_lambda(z[i], agents.lambda[i], grad_lambda);

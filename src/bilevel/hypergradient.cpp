@@ -66,7 +66,7 @@ HypergradientResult compute_hypergradient(consensus::Gossip& gossip, const Agent
   throw Error("hypergradient: unhandled method");
 }
 
-void check_hypergradient(MPI_Comm comm, const HypergradientResult& result,
+void check_hypergradient(const comm::Communicator& comm, const HypergradientResult& result,
                          const HypergradientOptions& options) {
   double largest_v = 0;  // max_i ‖v_i‖ over the local agents, a NaN kept
   for (const auto& v : result.v) largest_v = nan_max(largest_v, v.norm());

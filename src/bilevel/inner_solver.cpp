@@ -36,8 +36,7 @@ int automatic_mixing_rounds(double rate, bool symmetric) {
       best = k;
   return best;
 }
-// The solver's state lives across solves (warm start): in robust mode its running sums must too, so
-// it mixes on a channel of its own (consensus/gossip.hpp).
+// The solver's mixing channel (consensus/gossip.hpp): see InnerSolver::start.
 constexpr int kInnerChannel = 1;
 // Growth of the residual over its smallest value in a solve that counts as divergence: gradient
 // tracking overshoots by a few times at most before it contracts.
@@ -106,9 +105,8 @@ std::vector<std::vector<double>> InnerSolver::agent_state(int local) const {
     return std::vector<double>(v.data(), v.data() + v.size());
   };
   std::vector<std::vector<double>> state{as_list(z_[local]), {}, {}};
-  if (started_) {
-    const std::size_t width = state_.size() / z_.size();
-    state[1].assign(state_.begin() + local * width, state_.begin() + (local + 1) * width);
+  if (mixing_) {
+    state[1] = mixing_->agent_state(local);
     if (!gradient_.empty()) state[2] = as_list(gradient_[local]);
   }
   return state;
@@ -119,30 +117,37 @@ void InnerSolver::restore_agent(int local, const std::vector<std::vector<double>
     return model::Vector(
         Eigen::Map<const model::Vector>(v.data(), static_cast<Eigen::Index>(v.size())));
   };
-  const std::size_t width = state.at(1).size();
   if (state.at(0).size() != static_cast<std::size_t>(agents_.dim) ||
-      (started_ && width != state_.size() / z_.size()))
+      (mixing_ && state.at(1).size() != static_cast<std::size_t>(mixing_->width())))
     throw Error("checkpoint: an inner-solver state of another shape (model or solver changed)");
   z_[local] = vector(state[0]);
-  if (!started_) return;
-  std::copy(state[1].begin(), state[1].end(), state_.begin() + local * width);
+  if (!mixing_) return;
+  mixing_->restore_agent(local, state[1]);
   if (!state[2].empty()) gradient_[local] = vector(state[2]);
 }
 
 std::vector<double> InnerSolver::counters() const {
-  const std::size_t width = z_.empty() ? 0 : state_.size() / z_.size();
-  return {static_cast<double>(clock_), started_ ? 1.0 : 0.0, static_cast<double>(width),
+  const int width = z_.empty() || !mixing_ ? 0 : mixing_->width();
+  return {static_cast<double>(clock_), mixing_ ? 1.0 : 0.0, static_cast<double>(width),
           gradient_.empty() ? 0.0 : 1.0};
 }
 
 void InnerSolver::restore_counters(const std::vector<double>& counters) {
   clock_ = static_cast<std::int64_t>(counters.at(0));
-  started_ = counters.at(1) != 0;
-  if (!started_) return;
-  const auto width = static_cast<std::size_t>(counters.at(2));
-  state_.assign(z_.size() * width, 0.0);
-  next_.assign(state_.size(), 0.0);
+  mixing_.reset();
+  if (counters.at(1) == 0) return;
+  start(static_cast<int>(counters.at(2)));
   if (counters.at(3) != 0) gradient_.assign(z_.size(), model::Vector(agents_.dim));
+}
+
+void InnerSolver::start(int width) {
+  // The state lives across solves (warm start): in robust mode its running sums must too, so it
+  // mixes on a channel of its own.
+  mixing_.emplace(gossip_.exchange(width, kInnerChannel));
+}
+
+Eigen::Map<model::Vector> InnerSolver::block(int local, consensus::Block part) {
+  return {mixing_->value(local, part), part.size};
 }
 
 InnerReport InnerSolver::diagnose() const { return inner_diagnostics(gossip_, agents_, z_); }
@@ -208,11 +213,8 @@ double InnerSolver::automatic_step() {
          *std::max_element(all.begin(), all.end());
 }
 
-void InnerSolver::mix(comm::Exchange& exchange) {
-  for (int r = 0; r < mixing_rounds_; ++r) {
-    exchange.push(gossip_.next_round(), state_.data(), next_.data());
-    std::swap(state_, next_);
-  }
+void InnerSolver::mix() {
+  for (int r = 0; r < mixing_rounds_; ++r) mixing_->round(gossip_.next_round());
 }
 
 InnerReport InnerSolver::solve() {
@@ -273,41 +275,34 @@ InnerReport InnerSolver::newton() {
 }
 
 InnerReport InnerSolver::push_diging() {
-  const int d = agents_.dim, local = agents_.local_count(), width = 2 * d + 1;
-  comm::Exchange& exchange = gossip_.exchange(width, kInnerChannel);
-  const auto row = [&](std::vector<double>& s, int i) { return s.data() + std::size_t(i) * width; };
-  if (!started_) {  // u = x(0) = z, v = 1, y = ∇g(x(0))
-    state_.assign(static_cast<std::size_t>(local) * width, 0.0);
-    next_.assign(state_.size(), 0.0);
+  const int d = agents_.dim, local = agents_.local_count();
+  consensus::MessageLayout message;  // u | y | v (the push-sum weight): 2d + 1 numbers
+  const consensus::Block u = message.add(d), y = message.add(d);
+  if (!mixing_) {  // u = x(0) = z, v = 1, y = ∇g(x(0))
+    start(message.width());
     gradient_.assign(local, model::Vector(d));
     for (int i = 0; i < local; ++i) {
       agents_.problems[i]->inner_gradient(z_[i], agents_.lambda[i], gradient_[i]);
-      std::copy(z_[i].data(), z_[i].data() + d, row(state_, i));
-      std::copy(gradient_[i].data(), gradient_[i].data() + d, row(state_, i) + d);
-      row(state_, i)[2 * d] = 1.0;
+      block(i, u) = z_[i];
+      block(i, y) = gradient_[i];
     }
-    started_ = true;
   } else {  // λ changed since the last solve: keep Σ_i y_i = Σ_i ∇g_i(x_i) true
     model::Vector now(d);
     for (int i = 0; i < local; ++i) {
       agents_.problems[i]->inner_gradient(z_[i], agents_.lambda[i], now);
-      Eigen::Map<model::Vector>(row(state_, i) + d, d) += now - gradient_[i];
+      block(i, y) += now - gradient_[i];
       gradient_[i] = now;
     }
   }
   InnerReport report;
   model::Vector fresh(d);
   for (std::int64_t step = 1; step <= steps_; ++step) {
-    for (int i = 0; i < local; ++i) {  // send u − α y (u in place), y and v
-      double* s = row(state_, i);
-      for (int k = 0; k < d; ++k) s[k] -= step_ * s[d + k];
-    }
-    mix(exchange);  // u ← C(u − αy), y ← C y, v ← C v
+    for (int i = 0; i < local; ++i) block(i, u) -= step_ * block(i, y);  // send u − α y, y and v
+    mix();  // u ← C(u − αy), y ← C y, v ← C v
     for (int i = 0; i < local; ++i) {
-      double* s = row(state_, i);
-      z_[i] = Eigen::Map<model::Vector>(s, d) / s[2 * d];  // x = u / v
+      mixing_->estimate(i, u, z_[i].data());  // x = u / v
       agents_.problems[i]->inner_gradient(z_[i], agents_.lambda[i], fresh);
-      Eigen::Map<model::Vector>(s + d, d) += fresh - gradient_[i];  // y += ∇g(x_new) − ∇g(x_old)
+      block(i, y) += fresh - gradient_[i];  // y += ∇g(x_new) − ∇g(x_old)
       gradient_[i] = fresh;
     }
     ++clock_;
@@ -317,17 +312,12 @@ InnerReport InnerSolver::push_diging() {
 }
 
 InnerReport InnerSolver::gradient_push(bool sgp) {
-  const int d = agents_.dim, local = agents_.local_count(), width = d + 1;
-  comm::Exchange& exchange = gossip_.exchange(width, kInnerChannel);
-  const auto row = [&](std::vector<double>& s, int i) { return s.data() + std::size_t(i) * width; };
-  if (!started_) {  // x(0) = z, ω = 1
-    state_.assign(static_cast<std::size_t>(local) * width, 0.0);
-    next_.assign(state_.size(), 0.0);
-    for (int i = 0; i < local; ++i) {
-      std::copy(z_[i].data(), z_[i].data() + d, row(state_, i));
-      row(state_, i)[d] = 1.0;
-    }
-    started_ = true;
+  const int d = agents_.dim, local = agents_.local_count();
+  consensus::MessageLayout message;  // x | ω: d + 1 numbers
+  const consensus::Block x = message.add(d);
+  if (!mixing_) {  // x(0) = z, ω = 1
+    start(message.width());
+    for (int i = 0; i < local; ++i) block(i, x) = z_[i];
   }
   InnerReport report;
   model::Vector grad(d);
@@ -336,16 +326,15 @@ InnerReport InnerSolver::gradient_push(bool sgp) {
     if (sgp) {  // send x_k − η ∇g_k(z_k)
       for (int i = 0; i < local; ++i) {
         agents_.problems[i]->inner_gradient(z_[i], agents_.lambda[i], grad);
-        Eigen::Map<model::Vector>(row(state_, i), d) -= eta * grad;
+        block(i, x) -= eta * grad;
       }
     }
-    mix(exchange);  // x ← Σ p x, ω ← Σ p ω
+    mix();  // x ← Σ p x, ω ← Σ p ω
     for (int i = 0; i < local; ++i) {
-      double* s = row(state_, i);
-      z_[i] = Eigen::Map<model::Vector>(s, d) / s[d];  // z = x / ω
-      if (!sgp) {                                      // x ← x − η ∇g_i(z_i)
+      mixing_->estimate(i, x, z_[i].data());  // z = x / ω
+      if (!sgp) {                             // x ← x − η ∇g_i(z_i)
         agents_.problems[i]->inner_gradient(z_[i], agents_.lambda[i], grad);
-        Eigen::Map<model::Vector>(s, d) -= eta * grad;
+        block(i, x) -= eta * grad;
       }
     }
     ++clock_;

@@ -7,23 +7,17 @@
 #include <string>
 #include <thread>
 
+#include "hyperpush/comm/mpi_communicator.hpp"
 #include "hyperpush/error.hpp"
 #include "hyperpush/random.hpp"
 
 namespace hyperpush::comm {
+
+struct Exchange::Requests {
+  std::vector<MPI_Request> list;
+};
+
 namespace {
-
-int comm_rank(MPI_Comm comm) {
-  int r = 0;
-  MPI_Comm_rank(comm, &r);
-  return r;
-}
-
-int comm_size(MPI_Comm comm) {
-  int p = 0;
-  MPI_Comm_size(comm, &p);
-  return p;
-}
 
 // out = Σ_s w[s] · rows[s], added left to right in the given (sender-id) order. Blocked so the
 // accumulator stays in L1 while each input streams through once: one pass over the inputs and one
@@ -85,10 +79,11 @@ constexpr auto kSleep = std::chrono::milliseconds(1);
 
 }  // namespace
 
-Exchange::Exchange(MPI_Comm comm, int agents, int width, const ExchangeOptions& options,
+Exchange::Exchange(const Communicator& comm, int agents, int width, const ExchangeOptions& options,
                    const Position* position)
-    : rank_(comm_rank(comm)),
-      map_(agents, comm_size(comm)),
+    : comm_(comm),
+      rank_(comm.rank()),
+      map_(agents, comm.size()),
       width_(width),
       options_(options),
       position_(position != nullptr ? position : &own_position_) {
@@ -99,7 +94,10 @@ Exchange::Exchange(MPI_Comm comm, int agents, int width, const ExchangeOptions& 
   if (!(options.drop >= 0 && options.drop < 1))
     throw Error("exchange: the loss probability must be in [0, 1), got " +
                 std::to_string(options.drop));
-  MPI_Comm_dup(comm, &comm_);
+  MPI_Comm own;
+  MPI_Comm_dup(to_mpi(comm), &own);
+  comm_ = from_mpi(own);
+  requests_ = std::make_unique<Requests>();
   const int ranks = map_.ranks();
   send_agents_.resize(ranks);
   recv_agents_.resize(ranks);
@@ -110,7 +108,8 @@ Exchange::Exchange(MPI_Comm comm, int agents, int width, const ExchangeOptions& 
 }
 
 Exchange::~Exchange() {
-  if (comm_ != MPI_COMM_NULL) MPI_Comm_free(&comm_);
+  MPI_Comm own = to_mpi(comm_);
+  MPI_Comm_free(&own);
 }
 
 void Exchange::plan(const graph::Digraph& g) {
@@ -222,7 +221,7 @@ void Exchange::begin_round(const graph::Digraph& g) {
   if (rank_ == options_.stall_rank && position_->round >= options_.stall_round)
     for (;;) std::this_thread::sleep_for(std::chrono::hours(1));  // the fault hook: a hung node
   plan(g);
-  requests_.clear();
+  requests_->list.clear();
   request_peer_.clear();
 }
 
@@ -239,29 +238,29 @@ int Exchange::row_count(std::size_t rows) const {
 }
 
 void Exchange::post_receive(int q, double* rows, std::size_t count) {
-  requests_.emplace_back();
+  requests_->list.emplace_back();
   request_peer_.push_back(q);
-  MPI_Irecv(rows, row_count(count), MPI_DOUBLE, q, 0, comm_, &requests_.back());
+  MPI_Irecv(rows, row_count(count), MPI_DOUBLE, q, 0, to_mpi(comm_), &requests_->list.back());
 }
 
 void Exchange::post_send(int q, const double* rows, std::size_t count) {
   const int numbers = row_count(count);
-  requests_.emplace_back();
+  requests_->list.emplace_back();
   request_peer_.push_back(-1 - q);  // a send: ranks below zero
-  MPI_Isend(rows, numbers, MPI_DOUBLE, q, 0, comm_, &requests_.back());
+  MPI_Isend(rows, numbers, MPI_DOUBLE, q, 0, to_mpi(comm_), &requests_->list.back());
   ++wire_.messages;
   wire_.bytes += static_cast<std::int64_t>(numbers) * sizeof(double);
 }
 
 void Exchange::wait_all() {
-  const int count = static_cast<int>(requests_.size());
+  const int count = static_cast<int>(requests_->list.size());
   int done = 0;
-  MPI_Testall(count, requests_.data(), &done, MPI_STATUSES_IGNORE);
+  MPI_Testall(count, requests_->list.data(), &done, MPI_STATUSES_IGNORE);
   if (done) return;
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
   for (std::int64_t polls = 1;; ++polls) {
-    MPI_Testall(count, requests_.data(), &done, MPI_STATUSES_IGNORE);
+    MPI_Testall(count, requests_->list.data(), &done, MPI_STATUSES_IGNORE);
     if (done) return;
     if (polls % 16 != 0) continue;  // the clock is read every 16 polls
     const double waited = std::chrono::duration<double>(Clock::now() - start).count();
@@ -277,18 +276,18 @@ void Exchange::fail_silent_peers() {
   // Which requests are still open: the peers of those are the silent ones. Open receives are
   // cancelled, open sends released, so nothing writes into this rank's buffers any more.
   std::vector<int> silent, unreached;
-  for (std::size_t k = 0; k < requests_.size(); ++k) {
+  for (std::size_t k = 0; k < requests_->list.size(); ++k) {
     int done = 0;
-    MPI_Test(&requests_[k], &done, MPI_STATUS_IGNORE);
+    MPI_Test(&requests_->list[k], &done, MPI_STATUS_IGNORE);
     if (done) continue;
     const int peer = request_peer_[k];
     if (peer >= 0) {
       silent.push_back(peer);
-      MPI_Cancel(&requests_[k]);
+      MPI_Cancel(&requests_->list[k]);
     } else {
       unreached.push_back(-1 - peer);
     }
-    MPI_Request_free(&requests_[k]);
+    MPI_Request_free(&requests_->list[k]);
   }
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%g", options_.timeout);

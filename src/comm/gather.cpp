@@ -3,16 +3,11 @@
 #include <cmath>
 #include <string>
 
+#include "hyperpush/comm/mpi_communicator.hpp"
 #include "hyperpush/error.hpp"
 
 namespace hyperpush::comm {
 namespace {
-
-int rank_of(MPI_Comm comm) {
-  int rank = 0;
-  MPI_Comm_rank(comm, &rank);
-  return rank;
-}
 
 // A rank passing other than its agents' rows would leave the root waiting for numbers that never
 // come: refuse it instead (callers pass the same shape on every rank, so every rank throws).
@@ -38,32 +33,32 @@ void layout(const AgentMap& map, int width, std::vector<int>& counts, std::vecto
 
 }  // namespace
 
-std::vector<double> allgather_agents(MPI_Comm comm, const AgentMap& map,
+std::vector<double> allgather_agents(const Communicator& comm, const AgentMap& map,
                                      const std::vector<double>& local, int width) {
-  check_local(map, rank_of(comm), local.size(), width);
+  check_local(map, comm.rank(), local.size(), width);
   std::vector<int> counts, displs;
   layout(map, width, counts, displs);
   std::vector<double> all(static_cast<std::size_t>(map.agents()) * width);
   MPI_Allgatherv(local.data(), static_cast<int>(local.size()), MPI_DOUBLE, all.data(),
-                 counts.data(), displs.data(), MPI_DOUBLE, comm);
+                 counts.data(), displs.data(), MPI_DOUBLE, to_mpi(comm));
   return all;
 }
 
-std::vector<double> gather_agents(MPI_Comm comm, const AgentMap& map,
+std::vector<double> gather_agents(const Communicator& comm, const AgentMap& map,
                                   const std::vector<double>& local, int width) {
-  const int rank = rank_of(comm);
+  const int rank = comm.rank();
   check_local(map, rank, local.size(), width);
   std::vector<int> counts, displs;
   layout(map, width, counts, displs);
   std::vector<double> all(rank == 0 ? static_cast<std::size_t>(map.agents()) * width : 0);
   MPI_Gatherv(local.data(), static_cast<int>(local.size()), MPI_DOUBLE, all.data(), counts.data(),
-              displs.data(), MPI_DOUBLE, 0, comm);
+              displs.data(), MPI_DOUBLE, 0, to_mpi(comm));
   return all;
 }
 
 std::vector<std::vector<double>> gather_ragged_agents(
-    MPI_Comm comm, const AgentMap& map, const std::vector<std::vector<double>>& local) {
-  const int rank = rank_of(comm);
+    const Communicator& comm, const AgentMap& map, const std::vector<std::vector<double>>& local) {
+  const int rank = comm.rank();
   check_local(map, rank, local.size(), 1);
   std::vector<double> lengths, flat;
   for (const auto& row : local) {
@@ -84,7 +79,7 @@ std::vector<std::vector<double>> gather_ragged_agents(
   }
   std::vector<double> all(static_cast<std::size_t>(total));
   MPI_Gatherv(flat.data(), static_cast<int>(flat.size()), MPI_DOUBLE, all.data(), counts.data(),
-              displs.data(), MPI_DOUBLE, 0, comm);
+              displs.data(), MPI_DOUBLE, 0, to_mpi(comm));
   std::vector<std::vector<double>> rows;
   std::size_t at = 0;
   for (const double length : all_lengths) {
@@ -94,7 +89,7 @@ std::vector<std::vector<double>> gather_ragged_agents(
   return rows;
 }
 
-std::vector<double> max_over_ranks(MPI_Comm comm, const std::vector<double>& values) {
+std::vector<double> max_over_ranks(const Communicator& comm, const std::vector<double>& values) {
   // Each value v travels as (isnan(v), v or −∞): MAX over both keeps every NaN.
   const std::size_t count = values.size();
   std::vector<double> local(2 * count), global(2 * count);
@@ -103,7 +98,7 @@ std::vector<double> max_over_ranks(MPI_Comm comm, const std::vector<double>& val
     local[count + k] = std::isnan(values[k]) ? -INFINITY : values[k];
   }
   MPI_Allreduce(local.data(), global.data(), static_cast<int>(2 * count), MPI_DOUBLE, MPI_MAX,
-                comm);
+                to_mpi(comm));
   std::vector<double> out(count);
   for (std::size_t k = 0; k < count; ++k) out[k] = global[k] > 0 ? NAN : global[count + k];
   return out;

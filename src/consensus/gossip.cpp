@@ -3,25 +3,10 @@
 #include "hyperpush/error.hpp"
 
 namespace hyperpush::consensus {
-namespace {
-int rank_of(MPI_Comm comm) {
-  int r = 0;
-  MPI_Comm_rank(comm, &r);
-  return r;
-}
-int size_of(MPI_Comm comm) {
-  int p = 1;
-  MPI_Comm_size(comm, &p);
-  return p;
-}
-}  // namespace
 
-Gossip::Gossip(MPI_Comm comm, graph::Schedule& schedule, const comm::ExchangeOptions& options)
-    : comm_(comm),
-      rank_(rank_of(comm)),
-      schedule_(schedule),
-      map_(schedule.agents(), size_of(comm)),
-      options_(options) {}
+Gossip::Gossip(const comm::Communicator& comm, graph::Schedule& schedule,
+               const comm::ExchangeOptions& options)
+    : comm_(comm), schedule_(schedule), map_(schedule.agents(), comm.size()), options_(options) {}
 
 comm::Exchange& Gossip::exchange(int width, int channel) {
   auto& slot = exchanges_[{channel, width}];

@@ -1,7 +1,10 @@
 #include "hyperpush/consensus/push_sum.hpp"
 
 #include <algorithm>
+#include <string>
 #include <utility>
+
+#include "hyperpush/error.hpp"
 
 namespace hyperpush::consensus {
 
@@ -25,9 +28,24 @@ void PushSumAverage::round(const graph::Digraph& g) {
 }
 
 void PushSumAverage::estimate(int local, double* out) const {
-  const double* w = value(local);
+  estimate(local, Block{0, dim_}, out);
+}
+
+void PushSumAverage::estimate(int local, Block block, double* out) const {
+  const double* w = value(local, block);
   const double omega = weight(local);
-  std::transform(w, w + dim_, out, [omega](double v) { return v / omega; });
+  std::transform(w, w + block.size, out, [omega](double v) { return v / omega; });
+}
+
+std::vector<double> PushSumAverage::agent_state(int local) const {
+  return {state_.begin() + row(local), state_.begin() + row(local) + width()};
+}
+
+void PushSumAverage::restore_agent(int local, const std::vector<double>& state) {
+  if (state.size() != static_cast<std::size_t>(width()))
+    throw Error("checkpoint: a push-sum state of " + std::to_string(state.size()) +
+                " numbers, expected " + std::to_string(width()) + " (model or solver changed)");
+  std::copy(state.begin(), state.end(), state_.begin() + row(local));
 }
 
 }  // namespace hyperpush::consensus

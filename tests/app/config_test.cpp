@@ -1,4 +1,5 @@
-// Config values at the edges of their declared ranges, and keys that are not declared.
+// Config parsing: sections, overrides, paths and widths; errors that name the file, line and key
+// and say what is valid; values at the edges of their declared ranges; keys that are not declared.
 #include "hyperpush/app/config.hpp"
 
 #include <gmock/gmock.h>
@@ -9,8 +10,78 @@
 namespace hyperpush::app {
 namespace {
 
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
 using ::testing::StrEq;
 using ::testing::ThrowsMessage;
+
+// The message of the Error that parsing `text` as "exp/run.toml" throws.
+std::string parse_error(const std::string& text, const std::vector<std::string>& overrides = {}) {
+  try {
+    Config::parse(text, "exp/run.toml", overrides);
+  } catch (const Error& e) {
+    EXPECT_EQ(e.exit_code(), kExitBadInput);
+    return e.what();
+  }
+  ADD_FAILURE() << "parsed: " << text;
+  return "";
+}
+
+TEST(Config, SectionsAndTopLevelKeysAreReadAndOverridesComeLast) {
+  const Config config =
+      Config::parse("agents = 4\n[topology]\nkind = \"directed-ring\"\n[inner]\nstep = 1\n",
+                    "exp/run.toml", {"agents=6"});
+  EXPECT_EQ(config.integer("agents"), 6);
+  EXPECT_EQ(config.string("topology.kind"), "directed-ring");
+  EXPECT_EQ(config.real("inner.step"), 1.0);                // an integer where a number is declared
+  EXPECT_EQ(config.string("inner.solver"), "push-diging");  // not given: the declared default
+  EXPECT_EQ(config.source(), "exp/run.toml");
+}
+
+TEST(Config, ErrorsNameTheFileLineKeyAndWhatIsValid) {
+  EXPECT_THAT(parse_error("[inner]\nsolvr = \"sgp\"\n"),
+              StartsWith("exp/run.toml:2: unknown key 'inner.solvr' (did you mean "
+                         "'inner.solver'?); valid keys here: "));
+  EXPECT_THAT(parse_error("\n[inner]\nsolver = \"newton\"\n"),
+              StrEq("exp/run.toml:3: key 'inner.solver' = \"newton\" is not valid; valid: exact, "
+                    "sgp, gradient-push, push-diging"));
+  EXPECT_THAT(parse_error("agents = \"four\"\n"),
+              StartsWith("exp/run.toml:1: key 'agents' must be an integer, got string"));
+  EXPECT_THAT(parse_error("agents = -1\n"),
+              StartsWith("exp/run.toml:1: key 'agents' = -1 is out of range; valid: [0, "));
+  EXPECT_THAT(parse_error("[nosuch]\nkey = 1\n"),
+              StartsWith("exp/run.toml:2: unknown section [nosuch]; valid sections: "));
+  EXPECT_THAT(parse_error("agents = \n"), StartsWith("exp/run.toml:1:"));
+  EXPECT_THAT(parse_error("agents = \n"), HasSubstr(": TOML syntax error: "));
+  EXPECT_THAT(parse_error("", {"agents"}),
+              StrEq("--set agents: expected key=value, for example --set "
+                    "topology.kind=directed-ring"));
+}
+
+TEST(Config, RelativePathsResolveAgainstTheConfigFileOrTheWorkingDirectory) {
+  const std::string text = "[problem]\nfile = \"problems/p.json\"\n";
+  EXPECT_EQ(Config::parse(text, "exp/run.toml", {}).path("problem.file"), "exp/problems/p.json");
+  EXPECT_EQ(Config::parse(text, "run.toml", {}).path("problem.file"), "problems/p.json");
+  // A --set path is the user's, typed relative to where the command runs.
+  EXPECT_EQ(Config::parse(text, "exp/run.toml", {"problem.file=q.json"}).path("problem.file"),
+            "q.json");
+  EXPECT_EQ(Config::parse(text, "exp/run.toml", {"problem.file=/abs/q.json"}).path("problem.file"),
+            "/abs/q.json");
+  EXPECT_EQ(Config::defaults().path("problem.file"), "");  // not given: no path
+}
+
+TEST(Config, WidthsArePositiveIntegersSeparatedByCommas) {
+  EXPECT_EQ(Config::defaults({"model.hidden=64,32"}).widths("model.hidden"),
+            (std::vector<int>{64, 32}));
+  EXPECT_EQ(Config::defaults({"model.hidden=8"}).widths("model.hidden"), std::vector<int>{8});
+  for (const char* bad : {"64,,32", "0", "-3", "6x", "", "64,"})
+    EXPECT_THAT(
+        [&] { Config::defaults({std::string("model.hidden=") + bad}).widths("model.hidden"); },
+        ThrowsMessage<Error>(StrEq(std::string("model.hidden: \"") + bad +
+                                   "\" is invalid; expected widths >= 1 separated by "
+                                   "commas, e.g. \"64,32\"")))
+        << bad;
+}
 
 TEST(Config, IntegersCompareAsIntegersAtTheTopOfTheirRange) {
   // 2^53 is the largest seed; 2^53 + 1 rounds to it as a double and must still be refused.

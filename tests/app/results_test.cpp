@@ -49,6 +49,25 @@ TEST(ResultWriter, NothingAppearsUntilCommitAndNothingIsLeftWithout) {
   EXPECT_FALSE(fs::exists(scratch.path("a")));  // the parents it created are gone again
 }
 
+TEST(ResultWriter, StagedFilesReadBackAndArriveByteForByte) {
+  test::ScratchDir scratch;
+  const std::string out = scratch.path("out");
+  ResultWriter writer(out);
+  std::ofstream& metrics = writer.stream("metrics.jsonl");
+  metrics << "{\"round\":0}\n";
+  EXPECT_EQ(&writer.stream("metrics.jsonl"), &metrics);  // one stream per file
+  writer.stream("metrics.jsonl") << "{\"round\":1}\n";
+  writer.write("summary.json", "{}\n");
+  // A checkpoint reads what a stream holds so far (flushed first); a file not written is empty.
+  EXPECT_EQ(writer.contents("metrics.jsonl"), "{\"round\":0}\n{\"round\":1}\n");
+  EXPECT_EQ(writer.contents("tree.json"), "");
+  EXPECT_EQ(writer.file_list(), "metrics.jsonl, summary.json");
+  writer.commit();
+  EXPECT_EQ(read(out + "/metrics.jsonl"), "{\"round\":0}\n{\"round\":1}\n");
+  EXPECT_EQ(read(out + "/summary.json"), "{}\n");
+  EXPECT_THAT(read(out + "/" + ResultWriter::kMarker), HasSubstr("hyperpush "));
+}
+
 TEST(ResultWriter, ACommittedFolderReplacesTheEarlierRunWhole) {
   test::ScratchDir scratch;
   const std::string out = scratch.path("out");

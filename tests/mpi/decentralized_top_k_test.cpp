@@ -37,7 +37,7 @@ TEST(DecentralizedTopK, EqualsTheTopKOfTheGatheredScoresAndSendsOnlyTriples) {
     graph::Schedule schedule(spec, n, 2);
     const std::int64_t b = graph::analyze_schedule(schedule, 0, 64).b;
     ASSERT_GT(b, 0);
-    consensus::Gossip gossip(MPI_COMM_WORLD, schedule);
+    consensus::Gossip gossip(comm::Communicator::world(), schedule);
     std::vector<std::vector<explain::TopK>> local(gossip.local_count());
     for (int l = 0; l < gossip.local_count(); ++l) {
       const int a = gossip.first_local() + l;

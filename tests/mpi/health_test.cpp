@@ -23,7 +23,7 @@ using ::testing::HasSubstr;
 
 struct ThreeAgents {
   graph::Schedule schedule{graph::TopologySpec{}, 3, 4};  // random-directed, 3 agents
-  consensus::Gossip gossip{MPI_COMM_WORLD, schedule};
+  consensus::Gossip gossip{comm::Communicator::world(), schedule};
   bilevel::AgentSet agents;
   ThreeAgents() {
     const auto file = model::read_quadratic_file(std::string(HYPERPUSH_SOURCE_DIR) +
@@ -46,7 +46,7 @@ struct ThreeAgents {
       rows.insert(rows.end(), h.data(), h.data() + d * d);
     }
     auto sum = comm::sum_in_agent_order(
-        comm::allgather_agents(MPI_COMM_WORLD, gossip.map(), rows, d * d), 3, d * d);
+        comm::allgather_agents(gossip.comm(), gossip.map(), rows, d * d), 3, d * d);
     const Eigen::Map<const model::Matrix> h(sum.data(), d, d);
     return Eigen::SelfAdjointEigenSolver<model::Matrix>(h / 3).eigenvalues().maxCoeff();
   }
@@ -59,7 +59,7 @@ std::string verdict(ThreeAgents& s, const std::vector<model::Vector>& z, double 
   options.alpha = alpha;
   const auto result = bilevel::compute_hypergradient(s.gossip, s.agents, z, options);
   try {
-    bilevel::check_hypergradient(MPI_COMM_WORLD, result, options);
+    bilevel::check_hypergradient(s.gossip.comm(), result, options);
   } catch (const Divergence& e) {
     EXPECT_EQ(e.exit_code(), kExitDiverged);
     return e.what();

@@ -19,7 +19,7 @@ struct HgpRun {
   int first = 0;
 };
 
-HgpRun hgp_on(MPI_Comm comm, bool record) {
+HgpRun hgp_on(const comm::Communicator& comm, bool record) {
   const auto file = model::read_quadratic_file(std::string(HYPERPUSH_SOURCE_DIR) +
                                                "/experiments/problems/quadratic-3agents.json");
   const int n = static_cast<int>(file.agents.size());
@@ -30,7 +30,8 @@ HgpRun hgp_on(MPI_Comm comm, bool record) {
   agents.first = gossip.first_local();
   agents.dim = static_cast<int>(file.agents.front().c.size());
   for (int i = 0; i < gossip.local_count(); ++i) {
-    agents.problems.push_back(model::make_quadratic_problem(file.agents[agents.first + i], file.gamma));
+    agents.problems.push_back(
+        model::make_quadratic_problem(file.agents[agents.first + i], file.gamma));
     agents.lambda.push_back(agents.problems.back()->initial_lambda());
   }
   bilevel::InnerOptions newton;
@@ -49,7 +50,7 @@ HgpRun hgp_on(MPI_Comm comm, bool record) {
 }
 
 TEST(HyperGradientPush, OnlyPushRoundsOfDPlusOneNumbers) {
-  const HgpRun distributed = hgp_on(MPI_COMM_WORLD, true);
+  const HgpRun distributed = hgp_on(comm::Communicator::world(), true);
   const auto& calls = test::mpi_calls();
   EXPECT_EQ(calls.collectives, 0);
   EXPECT_EQ(calls.probes, 0);
@@ -57,7 +58,7 @@ TEST(HyperGradientPush, OnlyPushRoundsOfDPlusOneNumbers) {
   const std::int64_t row = (5 + 1) * sizeof(double);  // d = 5 in the shipped instance
   for (const auto bytes : calls.isend_sizes) EXPECT_EQ(bytes % row, 0) << bytes << " bytes";
 
-  const HgpRun single = hgp_on(MPI_COMM_SELF, false);
+  const HgpRun single = hgp_on(comm::Communicator::self(), false);
   for (std::size_t i = 0; i < distributed.v.size(); ++i) {
     const auto& mine = distributed.v[i];
     const auto& reference = single.v[distributed.first + i];

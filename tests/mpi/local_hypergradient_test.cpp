@@ -36,7 +36,7 @@ LocalRun agents_of(const model::QuadraticFile& file) {
 
 bilevel::HypergradientResult local(const LocalRun& run, int cg_iterations) {
   graph::Schedule schedule(graph::TopologySpec{}, run.agents.agents, 4);
-  consensus::Gossip gossip(MPI_COMM_SELF, schedule);
+  consensus::Gossip gossip(comm::Communicator::self(), schedule);
   bilevel::HypergradientOptions options;
   options.method = bilevel::HypergradientMethod::local;
   options.cg_tolerance = 1e-13;

@@ -45,7 +45,7 @@ struct Run {
 Run hgp(bool torch, model::LinearKind kind, model::HyperKind hyper, double alpha) {
   const int classes = kind == model::LinearKind::softmax ? 3 : 2;
   graph::Schedule schedule(graph::TopologySpec{}, kAgents, 2);  // random-directed
-  consensus::Gossip gossip(MPI_COMM_SELF, schedule);
+  consensus::Gossip gossip(comm::Communicator::self(), schedule);
   bilevel::AgentSet agents;
   agents.agents = kAgents;
   agents.first = 0;

@@ -12,6 +12,7 @@
 #include "hyperpush/app/progress.hpp"
 #include "hyperpush/app/results.hpp"
 #include "hyperpush/comm/exchange.hpp"
+#include "hyperpush/comm/mpi_communicator.hpp"
 #include "hyperpush/graph/analysis.hpp"
 #include "hyperpush/graph/schedule.hpp"
 
@@ -34,6 +35,10 @@ struct RunContext {
 // The run's communication deadline, robust mixing and fault hooks (comm.timeout,
 // consensus.robust, faults.*), for every exchange a task creates.
 comm::ExchangeOptions exchange_options(const RunContext& context);
+// The run's ranks (context.comm) as the layers below the app take them.
+inline comm::Communicator communicator(const RunContext& context) {
+  return comm::from_mpi(context.comm);
+}
 
 using TaskFn = void (*)(RunContext& context);
 

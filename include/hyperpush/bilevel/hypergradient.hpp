@@ -87,13 +87,13 @@ HypergradientResult compute_hypergradient(consensus::Gossip& gossip, const Agent
 // Collective, outside the algorithm (a task's health check, like its metrics): throws the same
 // hyperpush::Divergence on every rank when any agent's Neumann recursion diverged or any v_i is not
 // finite, naming the method, the step, the figures and the setting to change.
-void check_hypergradient(MPI_Comm comm, const HypergradientResult& result,
+void check_hypergradient(const comm::Communicator& comm, const HypergradientResult& result,
                          const HypergradientOptions& options);
 
 // The exact formula at z (every agent's own z_i is used for its terms); refuses when n·d² is too
 // large to gather (> 5e7 numbers) with a hyperpush::Error.
-std::vector<model::Vector> exact_hypergradient(MPI_Comm comm, const comm::AgentMap& map,
-                                               const AgentSet& agents,
+std::vector<model::Vector> exact_hypergradient(const comm::Communicator& comm,
+                                               const comm::AgentMap& map, const AgentSet& agents,
                                                const std::vector<model::Vector>& z);
 
 // λ̂_max(H̄) with H̄ = (1/n) Σ_j H_j(z_j), by power iteration whose averaging is push-sum over

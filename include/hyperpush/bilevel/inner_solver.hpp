@@ -24,11 +24,13 @@
 // Messages: d + 1 numbers (sgp, gradient-push), 2d + 1 (push-diging), per out-edge per round.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "hyperpush/bilevel/agent_set.hpp"
 #include "hyperpush/consensus/gossip.hpp"
+#include "hyperpush/consensus/push_sum.hpp"
 
 namespace hyperpush::bilevel {
 
@@ -89,8 +91,12 @@ class InnerSolver {
   InnerReport push_diging();
   InnerReport gradient_push(bool sgp);
   double automatic_step();
-  // One gradient step's mixing: K pushes of the rows in state_ (width numbers each).
-  void mix(comm::Exchange& exchange);
+  // The solver's push-sum state, first made (or restored) with messages of `width` numbers.
+  void start(int width);
+  // One gradient step's mixing: K push-sum rounds of every block of the message.
+  void mix();
+  // One named vector of local agent `local`'s message.
+  Eigen::Map<model::Vector> block(int local, consensus::Block part);
   // The diagnostics of the current z_ (collective).
   InnerReport diagnose() const;
   // After round t: records t, and once check_every more rounds have passed (and at the last step)
@@ -108,10 +114,9 @@ class InnerSolver {
   std::int64_t next_check_ = 0;     // the round of this solve's next check
   std::int64_t clock_ = 0;          // gradient steps done over all solves (for η_t)
   std::vector<model::Vector> z_;
-  // Push-sum states, one row per local agent, kept for warm starts.
-  std::vector<double> state_, next_;
+  // The push-sum state of the local agents, kept for warm starts (made by the first solve).
+  std::optional<consensus::PushSumAverage> mixing_;
   std::vector<model::Vector> gradient_;  // ∇g_i at the last x_i (push-diging)
-  bool started_ = false;
 };
 
 // The diagnostics of any z (collective).

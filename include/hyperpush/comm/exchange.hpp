@@ -19,16 +19,16 @@
 // RNG (random.hpp, Purpose::fault) so that a lossy run is the same bits on any rank count, and a
 // rank that stalls forever at a given round. Robust mode replaces push-sum's messages by running
 // sums, which lose no mass when a message is lost (see ExchangeOptions::robust).
-#include <mpi.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "hyperpush/comm/agent_map.hpp"
+#include "hyperpush/comm/communicator.hpp"
 #include "hyperpush/graph/digraph.hpp"
 
 namespace hyperpush::comm {
@@ -88,10 +88,10 @@ struct Position {
 
 class Exchange {
  public:
-  // `width`: numbers per agent message (d + 1 for push-sum). The communicator is duplicated, so the
-  // exchange's messages never match anything else. Without a `position` the exchange counts its
-  // own pushes (0, 1, ...) as rounds.
-  Exchange(MPI_Comm comm, int agents, int width, const ExchangeOptions& options = {},
+  // `width`: numbers per agent message (d + 1 for push-sum). The communicator is duplicated
+  // (collective), so the exchange's messages never match anything else. Without a `position` the
+  // exchange counts its own pushes (0, 1, ...) as rounds.
+  Exchange(const Communicator& comm, int agents, int width, const ExchangeOptions& options = {},
            const Position* position = nullptr);
   ~Exchange();
   Exchange(const Exchange&) = delete;
@@ -102,7 +102,8 @@ class Exchange {
   int width() const { return width_; }
   int first_local() const { return map_.first(rank_); }
   int local_count() const { return map_.count(rank_); }
-  MPI_Comm comm() const { return comm_; }
+  // The exchange's own duplicate of the communicator.
+  const Communicator& comm() const { return comm_; }
   const ExchangeOptions& options() const { return options_; }
 
   // One push round over G(t) (g must have map().agents() vertices):
@@ -150,7 +151,7 @@ class Exchange {
                       std::vector<double>& pool, int from, int to);
   void count_traffic(const graph::Digraph& g);
 
-  MPI_Comm comm_ = MPI_COMM_NULL;
+  Communicator comm_;  // a duplicate, freed by the destructor
   int rank_ = 0;
   AgentMap map_;
   int width_;
@@ -165,7 +166,8 @@ class Exchange {
   std::vector<std::int64_t> rank_stamp_, agent_stamp_;  // "seen this round" marks
   std::vector<std::int64_t> recv_offset_;               // agent → row offset in recv_buffer_
   std::vector<double> send_buffer_, recv_buffer_;
-  std::vector<MPI_Request> requests_;
+  struct Requests;  // the round's MPI requests (exchange.cpp: no <mpi.h> here)
+  std::unique_ptr<Requests> requests_;
   std::vector<int> request_peer_;    // per request: the peer rank (receive) or -1 - rank (send)
   std::vector<const double*> rows_;  // one receiver's inputs, sender order
   std::vector<double> weights_;

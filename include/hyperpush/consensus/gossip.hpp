@@ -2,10 +2,9 @@
 // The communication of a whole run: the schedule, the round counter that every algorithm advances
 // (an inner solve takes rounds t .. t+K, the hyper-gradient the next M·S, ...), and one Exchange
 // per message width. All ranks run the same algorithms in the same order (SPMD), so lazily created
-// exchanges (a collective MPI_Comm_dup) are created in the same order everywhere. Its exchanges
-// share the run's ExchangeOptions and read the round and phase label from the Gossip.
-#include <mpi.h>
-
+// exchanges (each duplicates the communicator: collective) are created in the same order
+// everywhere. Its exchanges share the run's ExchangeOptions and read the round and phase label from
+// the Gossip.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -19,16 +18,17 @@ namespace hyperpush::consensus {
 
 class Gossip {
  public:
-  Gossip(MPI_Comm comm, graph::Schedule& schedule, const comm::ExchangeOptions& options = {});
+  Gossip(const comm::Communicator& comm, graph::Schedule& schedule,
+         const comm::ExchangeOptions& options = {});
   Gossip(const Gossip&) = delete;  // its exchanges point at its position
   Gossip& operator=(const Gossip&) = delete;
 
-  MPI_Comm comm() const { return comm_; }
+  const comm::Communicator& comm() const { return comm_; }
   const comm::ExchangeOptions& options() const { return options_; }
   const comm::AgentMap& map() const { return map_; }
   int agents() const { return map_.agents(); }
-  int first_local() const { return map_.first(rank_); }
-  int local_count() const { return map_.count(rank_); }
+  int first_local() const { return map_.first(comm_.rank()); }
+  int local_count() const { return map_.count(comm_.rank()); }
 
   // The exchange carrying messages of `width` numbers (created on first use: collective). Every
   // channel has its own exchanges: in robust mode a mixing that lives across calls (the inner
@@ -64,8 +64,7 @@ class Gossip {
                const std::vector<std::vector<double>>& local_rows);
 
  private:
-  MPI_Comm comm_;
-  int rank_;
+  comm::Communicator comm_;
   graph::Schedule& schedule_;
   comm::AgentMap map_;
   std::int64_t round_ = 0;
