@@ -6,7 +6,7 @@
 #include <string>
 
 #include "hyperpush/app/config.hpp"
-#include "hyperpush/model/torch_problem.hpp"
+#include "hyperpush/torch/torch_problem.hpp"
 
 namespace hyperpush::app {
 

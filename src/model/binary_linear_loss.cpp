@@ -5,7 +5,7 @@
 namespace hyperpush::model::detail {
 
 BinaryLinearLoss::BinaryLinearLoss(DesignMatrix design, Eigen::VectorXi labels)
-    : SampleLoss(std::move(design), std::move(labels)) {
+    : EigenSampleLoss(std::move(design), std::move(labels)) {
   const Eigen::Index m = design_.rows();
   cached_x_.resize(design_.cols());
   logit_.resize(m);
@@ -28,24 +28,24 @@ void BinaryLinearLoss::update(const VectorRef& x) const {
   cached_ = true;
 }
 
-double BinaryLinearLoss::value(const VectorRef& x, const VectorRef& s) const {
+double BinaryLinearLoss::value(const VectorRef& x) const {
   update(x);
-  return s.dot(loss_);  // Σ_k s_k ℓ_k
+  return weights_.dot(loss_);  // Σ_k s_k ℓ_k
 }
 
-void BinaryLinearLoss::gradient(const VectorRef& x, const VectorRef& s, VectorOut out) const {
+void BinaryLinearLoss::gradient(const VectorRef& x, VectorOut out) const {
   update(x);
-  scratch_ = s.cwiseProduct(slope_);
+  scratch_ = weights_.cwiseProduct(slope_);
   out.noalias() = design_.transpose() * scratch_;  // Aᵀ (s ⊙ ℓ')
 }
 
-void BinaryLinearLoss::hessian_vector(const VectorRef& x, const VectorRef& s, const VectorRef& w,
-                                      VectorOut out) const {
+void BinaryLinearLoss::hessian_vector(const VectorRef& x, const VectorRef& w, VectorOut out) const {
   // H w = Σ_k s_k ℓ''_k a_k (a_kᵀ w) in one pass over A, 16 rows at a time: each block is read
   // from memory once and reused from cache for the second product. When A does not stay in cache
   // (16 agents of m = 200, q = 785 hold 20 MB) this is ~20% faster than A w then Aᵀ (…); when it
   // does, it is as fast. Cost: 4 m q flops, m q doubles read.
   update(x);
+  const Vector& s = weights_;
   constexpr int kBlock = 16;
   const Eigen::Index m = design_.rows();
   out.setZero();
@@ -60,12 +60,13 @@ void BinaryLinearLoss::hessian_vector(const VectorRef& x, const VectorRef& s, co
     out += (s[k] * curvature_[k] * design_.row(k).dot(w)) * design_.row(k).transpose();
 }
 
-Matrix BinaryLinearLoss::hessian(const VectorRef& x, const VectorRef& s) const {
+std::optional<Matrix> BinaryLinearLoss::hessian(const VectorRef& x) const {
   update(x);
-  const Vector weight = s.cwiseProduct(curvature_);
+  const Vector weight = weights_.cwiseProduct(curvature_);
   const Matrix weighted = weight.asDiagonal() * design_;  // diag(s ⊙ ℓ'') A
   Matrix h = design_.transpose() * weighted;              // Aᵀ diag(s ⊙ ℓ'') A
-  return 0.5 * (h + h.transpose());  // exactly symmetric (GEMM rounding differs per triangle)
+  return Matrix(0.5 *
+                (h + h.transpose()));  // exactly symmetric (GEMM rounding differs per triangle)
 }
 
 void BinaryLinearLoss::sample_gradient_dots(const VectorRef& x, const VectorRef& w,
@@ -75,9 +76,9 @@ void BinaryLinearLoss::sample_gradient_dots(const VectorRef& x, const VectorRef&
   out.array() *= slope_.array();  // ℓ'_k (A w)_k = ∇ℓ_kᵀ w
 }
 
-Matrix BinaryLinearLoss::sample_gradients(const VectorRef& x) const {
+std::optional<Matrix> BinaryLinearLoss::sample_gradients(const VectorRef& x) const {
   update(x);
-  return slope_.asDiagonal() * design_;  // row k: ℓ'_k a_kᵀ
+  return Matrix(slope_.asDiagonal() * design_);  // row k: ℓ'_k a_kᵀ
 }
 
 Eigen::VectorXi BinaryLinearLoss::predictions(const VectorRef& x) const {

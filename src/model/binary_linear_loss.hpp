@@ -5,22 +5,21 @@
 //   ∇L     = Aᵀ (s ⊙ ℓ')                 ∇²L w = Aᵀ (s ⊙ ℓ'' ⊙ (A w))    ∇²L = Aᵀ diag(s ⊙ ℓ'') A
 //   ∇ℓ_kᵀw = ℓ'_k (A w)_k
 // so a subclass only supplies `pointwise`. Internal to the model layer.
-#include "sample_loss.hpp"
+#include "eigen_sample_loss.hpp"
 
 namespace hyperpush::model::detail {
 
-class BinaryLinearLoss : public SampleLoss {
+class BinaryLinearLoss : public EigenSampleLoss {
  public:
   BinaryLinearLoss(DesignMatrix design, Eigen::VectorXi labels);
 
   int dim() const override { return static_cast<int>(design_.cols()); }
-  double value(const VectorRef& x, const VectorRef& s) const override;
-  void gradient(const VectorRef& x, const VectorRef& s, VectorOut out) const override;
-  void hessian_vector(const VectorRef& x, const VectorRef& s, const VectorRef& w,
-                      VectorOut out) const override;
-  Matrix hessian(const VectorRef& x, const VectorRef& s) const override;
+  double value(const VectorRef& x) const override;
+  void gradient(const VectorRef& x, VectorOut out) const override;
+  void hessian_vector(const VectorRef& x, const VectorRef& w, VectorOut out) const override;
+  std::optional<Matrix> hessian(const VectorRef& x) const override;
   void sample_gradient_dots(const VectorRef& x, const VectorRef& w, VectorOut out) const override;
-  Matrix sample_gradients(const VectorRef& x) const override;
+  std::optional<Matrix> sample_gradients(const VectorRef& x) const override;
   Eigen::VectorXi predictions(const VectorRef& x) const override;
 
  protected:
