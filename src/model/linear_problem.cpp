@@ -1,8 +1,8 @@
 // A linear model as a local bilevel problem, written once over any backend's data terms
 // (sample_loss.hpp) and the hyperparameter kind's algebra (hyperparameter_kind.hpp):
 //   g = L_train + R(λ),  ∇g = ∇L_train + D(λ) x,  H w = ∇²L_train w + D(λ) w,  f = L_val,
-// with λ put into each part's data term (weights, offsets) before it is asked. The Eigen
-// reference's parts (make_linear_problem on data), the checks of every backend's inputs.
+// with λ put into each part's data term (weights, offsets) before it is asked. Also here: the
+// Eigen reference's parts (make_linear_problem on data) and the input checks every backend makes.
 #include "hyperpush/model/linear_problem.hpp"
 
 #include <algorithm>
