@@ -1,11 +1,50 @@
-#include "binary_linear_loss.hpp"
+// Two-class linear models with one logit per sample, z = A x (logistic regression, least-squares
+// classifier): every derivative of L(x; s) = Σ_k s_k ℓ(z_k, y_k) follows from the scalar ℓ, ℓ'
+// and ℓ'' of each sample,
+//   ∇L     = Aᵀ (s ⊙ ℓ')                 ∇²L w = Aᵀ (s ⊙ ℓ'' ⊙ (A w))    ∇²L = Aᵀ diag(s ⊙ ℓ'') A
+//   ∇ℓ_kᵀw = ℓ'_k (A w)_k
+// with ℓ, ℓ', ℓ'' of linear_math.hpp: logistic regression ℓ(z, y) = log(1 + e^z) − y z, the
+// least-squares classifier ℓ(z, y) = ½ (z − t)², t = 2y − 1.
+#include <memory>
 
-#include <limits>
+#include "eigen_sample_loss.hpp"
+#include "hyperpush/model/linear_math.hpp"
 
 namespace hyperpush::model::detail {
+namespace {
 
-BinaryLinearLoss::BinaryLinearLoss(DesignMatrix design, Eigen::VectorXi labels)
-    : EigenSampleLoss(std::move(design), std::move(labels)) {
+class BinaryLinearLoss final : public EigenSampleLoss {
+ public:
+  // terms: ℓ, ℓ' and ℓ'' at logit z for label y ∈ {0, 1} (linear_math.hpp, shared with the cuda
+  // backend's kernels).
+  using Terms = linear_math::SampleTerms (*)(double z, int label);
+  BinaryLinearLoss(DesignMatrix design, Eigen::VectorXi labels, Terms terms);
+
+  int dim() const override { return static_cast<int>(design_.cols()); }
+  double value(const VectorRef& x) const override;
+  void gradient(const VectorRef& x, VectorOut out) const override;
+  void hessian_vector(const VectorRef& x, const VectorRef& w, VectorOut out) const override;
+  std::optional<Matrix> hessian(const VectorRef& x) const override;
+  void sample_gradient_dots(const VectorRef& x, const VectorRef& w, VectorOut out) const override;
+  std::optional<Matrix> sample_gradients(const VectorRef& x) const override;
+  Eigen::VectorXi predictions(const VectorRef& x) const override;
+
+ private:
+  // Makes the per-x cache hold x (recomputes z, ℓ, ℓ', ℓ'' when x differs from the cached copy).
+  void update(const VectorRef& x) const;
+
+  Terms terms_;
+  mutable bool cached_ = false;
+  mutable Vector cached_x_;   // q: the x the cache below belongs to
+  mutable Vector logit_;      // m: z = A x
+  mutable Vector loss_;       // m: ℓ(z_k, y_k)
+  mutable Vector slope_;      // m: ℓ'(z_k, y_k)
+  mutable Vector curvature_;  // m: ℓ''(z_k, y_k)
+  mutable Vector scratch_;    // m: s ⊙ ℓ' in the gradient
+};
+
+BinaryLinearLoss::BinaryLinearLoss(DesignMatrix design, Eigen::VectorXi labels, Terms terms)
+    : EigenSampleLoss(std::move(design), std::move(labels)), terms_(terms) {
   const Eigen::Index m = design_.rows();
   cached_x_.resize(design_.cols());
   logit_.resize(m);
@@ -20,10 +59,10 @@ void BinaryLinearLoss::update(const VectorRef& x) const {
   cached_x_ = x;
   logit_.noalias() = design_ * x;  // z = A x
   for (Eigen::Index k = 0; k < logit_.size(); ++k) {
-    const Pointwise p = pointwise(logit_[k], labels_[k]);
-    loss_[k] = p.loss;
-    slope_[k] = p.slope;
-    curvature_[k] = p.curvature;
+    const linear_math::SampleTerms t = terms_(logit_[k], labels_[k]);
+    loss_[k] = t.loss;
+    slope_[k] = t.slope;
+    curvature_[k] = t.curvature;
   }
   cached_ = true;
 }
@@ -85,6 +124,18 @@ Eigen::VectorXi BinaryLinearLoss::predictions(const VectorRef& x) const {
   if (design_.rows() == 0) return {};
   update(x);
   return (logit_.array() > 0).cast<int>();
+}
+
+}  // namespace
+
+std::unique_ptr<SampleLoss> make_logistic_loss(DesignMatrix design, Eigen::VectorXi labels) {
+  return std::make_unique<BinaryLinearLoss>(std::move(design), std::move(labels),
+                                            linear_math::logistic_terms);
+}
+
+std::unique_ptr<SampleLoss> make_ridge_loss(DesignMatrix design, Eigen::VectorXi labels) {
+  return std::make_unique<BinaryLinearLoss>(std::move(design), std::move(labels),
+                                            linear_math::ridge_terms);
 }
 
 }  // namespace hyperpush::model::detail
