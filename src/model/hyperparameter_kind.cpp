@@ -14,8 +14,6 @@ namespace {
 class L2Decay final : public HyperparameterKind {
  public:
   using HyperparameterKind::HyperparameterKind;
-  int dim() const override { return 1; }
-  Vector initial() const override { return Vector::Constant(1, initial_log_decay_); }
 
   double regularizer(const VectorRef& x, const VectorRef& lambda) const override {
     return 0.5 * (std::exp(lambda[0]) + l2_) * x.squaredNorm();
@@ -41,8 +39,6 @@ class L2Decay final : public HyperparameterKind {
 class PerFeatureDecay final : public HyperparameterKind {
  public:
   using HyperparameterKind::HyperparameterKind;
-  int dim() const override { return sizes_.dim; }
-  Vector initial() const override { return Vector::Constant(sizes_.dim, initial_log_decay_); }
 
   double regularizer(const VectorRef& x, const VectorRef& lambda) const override {
     return 0.5 * decay(lambda).dot(x.cwiseAbs2());
@@ -96,8 +92,6 @@ class FixedDecay : public HyperparameterKind {
 class PerSampleWeights final : public FixedDecay {
  public:
   using FixedDecay::FixedDecay;
-  int dim() const override { return sizes_.samples; }
-  Vector initial() const override { return Vector::Ones(sizes_.samples); }
   bool weighs_samples() const override { return true; }
   void apply(const VectorRef& lambda, const SampleLoss& part, bool training) const override {
     if (training) part.set_sample_weights(lambda / part.samples());
@@ -120,8 +114,6 @@ class PerSampleWeights final : public FixedDecay {
 class PerClassOffsets final : public FixedDecay {
  public:
   using FixedDecay::FixedDecay;
-  int dim() const override { return sizes_.classes; }
-  Vector initial() const override { return Vector::Zero(sizes_.classes); }
   bool offsets_logits() const override { return true; }
   void apply(const VectorRef& lambda, const SampleLoss& part, bool) const override {
     part.set_logit_offset(lambda);
@@ -162,13 +154,13 @@ std::unique_ptr<HyperparameterKind> make_hyperparameter_kind(HyperKind kind, dou
                                                              HyperSizes sizes) {
   switch (kind) {
     case HyperKind::l2:
-      return std::make_unique<L2Decay>(l2, initial_log_decay, sizes);
+      return std::make_unique<L2Decay>(l2, Vector::Constant(1, initial_log_decay));
     case HyperKind::per_feature:
-      return std::make_unique<PerFeatureDecay>(l2, initial_log_decay, sizes);
+      return std::make_unique<PerFeatureDecay>(l2, Vector::Constant(sizes.dim, initial_log_decay));
     case HyperKind::per_sample:
-      return std::make_unique<PerSampleWeights>(l2, initial_log_decay, sizes);
+      return std::make_unique<PerSampleWeights>(l2, Vector::Ones(sizes.samples));
     case HyperKind::per_class:
-      return std::make_unique<PerClassOffsets>(l2, initial_log_decay, sizes);
+      return std::make_unique<PerClassOffsets>(l2, Vector::Zero(sizes.classes));
   }
   return nullptr;
 }

@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "hyperpush/model/local_problem.hpp"
 #include "hyperpush/model/sample_loss.hpp"
@@ -36,14 +37,14 @@ struct HyperSizes {
 
 class HyperparameterKind {
  public:
-  HyperparameterKind(double l2, double initial_log_decay, HyperSizes sizes)
-      : l2_(l2), initial_log_decay_(initial_log_decay), sizes_(sizes) {}
+  // l2: the fixed decay; initial: λ(0).
+  HyperparameterKind(double l2, Vector initial) : l2_(l2), initial_(std::move(initial)) {}
   virtual ~HyperparameterKind() = default;
   HyperparameterKind(const HyperparameterKind&) = delete;
   HyperparameterKind& operator=(const HyperparameterKind&) = delete;
 
-  virtual int dim() const = 0;         // p
-  virtual Vector initial() const = 0;  // λ(0)
+  int dim() const { return static_cast<int>(initial_.size()); }  // p
+  const Vector& initial() const { return initial_; }             // λ(0)
 
   // Where λ enters the data term: s = λ/m (per-sample), b = λ (per-class).
   virtual bool weighs_samples() const { return false; }
@@ -72,8 +73,7 @@ class HyperparameterKind {
 
  protected:
   double l2_;
-  double initial_log_decay_;
-  HyperSizes sizes_;
+  Vector initial_;
 };
 
 std::unique_ptr<HyperparameterKind> make_hyperparameter_kind(HyperKind kind, double l2,
