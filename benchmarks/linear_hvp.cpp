@@ -33,10 +33,10 @@
 #include "hyperpush/model/linear_problem.hpp"
 #include "hyperpush/random.hpp"
 #ifdef HYPERPUSH_WITH_CUDA
-#include "hyperpush/model/cuda_problem.hpp"
+#include "hyperpush/cuda/cuda_problem.hpp"
 #endif
 #ifdef HYPERPUSH_WITH_TORCH
-#include "hyperpush/model/torch_problem.hpp"
+#include "hyperpush/torch/torch_problem.hpp"
 #endif
 
 namespace {

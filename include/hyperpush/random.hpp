@@ -48,7 +48,7 @@ enum class Purpose : std::uint64_t {
   power_iteration = 20,    // (coordinate, 0, 0): start vector of the decentralized power iteration
   mlp_initial = 21,        // (layer, entry, 0): the fixed initial weights θ0 of the torch backend's
                            // mlp and cnn (layer = conv or linear layer, in θ order), and the
-                           // re-initialised TorchScript classifier (model/torch_problem.hpp)
+                           // re-initialised TorchScript classifier (torch/torch_problem.hpp)
   explain = 22,            // (stream, i, j) of the explain layer: stream 0 = entry (i, j) of the
                            // gradient projection (explain/gradient_projection.hpp), stream 1 =
                            // weight (feature i, class j) of the randomization test's re-initialised

@@ -23,7 +23,7 @@
 #include "hyperpush/model/quadratic_problem.hpp"
 #include "torch_spec.hpp"
 #ifdef HYPERPUSH_WITH_CUDA
-#include "hyperpush/model/cuda_problem.hpp"
+#include "hyperpush/cuda/cuda_problem.hpp"
 #endif
 
 namespace hyperpush::app {

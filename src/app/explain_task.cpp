@@ -1,7 +1,7 @@
 // Task `explain`: similarity-based explanation of a classifier on the run's data set
 // (specs/explain.md). explain.model picks it: `softmax` (softmax regression, closed form,
 // explain/softmax_model.hpp) or a torch backend network (`mlp`, `cnn`, `torchscript`:
-// model/torch_problem.hpp, from the model.* keys). Trains the model (and the same architecture on
+// torch/torch_problem.hpp, from the model.* keys). Trains the model (and the same architecture on
 // the superclass labels of the identical subclass test) once by L-BFGS on
 //   (1/N) Σ ℓ_i(θ0 + x) + ½ explain.l2 ‖x‖²   (θ0 = 0 for softmax, the network's initial draw)
 // then for every metric of `explain.metrics`: the identical class test, the identical subclass
@@ -44,8 +44,8 @@
 #include "hyperpush/explain/relevance.hpp"
 #include "hyperpush/explain/softmax_training.hpp"
 #include "hyperpush/model/classifier.hpp"
-#include "hyperpush/model/torch_problem.hpp"
 #include "hyperpush/random.hpp"
+#include "hyperpush/torch/torch_problem.hpp"
 #include "run_facts.hpp"
 #include "torch_spec.hpp"
 

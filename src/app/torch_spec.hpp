@@ -5,7 +5,7 @@
 
 #include "hyperpush/app/config.hpp"
 #include "hyperpush/comm/communicator.hpp"
-#include "hyperpush/model/torch_problem.hpp"
+#include "hyperpush/torch/torch_problem.hpp"
 
 namespace hyperpush::app {
 

@@ -76,14 +76,14 @@ __global__ void softmax_hvp_weights(int m, int classes, const double* __restrict
 __global__ void binary_gradient_dots(int m, const double* __restrict__ slope,
                                      const double* __restrict__ u, double* __restrict__ out) {
   const int k = sample_index();
-  if (k < m) out[k] = slope[k] * u[k] / m;
+  if (k < m) out[k] = slope[k] * u[k];
 }
 
 __global__ void softmax_gradient_dots(int m, int classes, const double* __restrict__ p,
                                       const int* __restrict__ labels, const double* __restrict__ u,
                                       double* __restrict__ out) {
   const int k = sample_index();
-  if (k < m) out[k] = lm::softmax_gradient_dot(classes, p + k, u + k, m, labels[k]) / m;
+  if (k < m) out[k] = lm::softmax_gradient_dot(classes, p + k, u + k, m, labels[k]);
 }
 
 }  // namespace

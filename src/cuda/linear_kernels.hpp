@@ -33,8 +33,8 @@ void launch_softmax_residual(int m, int classes, const double* s, const double* 
 void launch_binary_hvp_weights(int m, const double* s, const double* curvature, double* u);
 void launch_softmax_hvp_weights(int m, int classes, const double* s, const double* p, double* u);
 
-// The mixed derivative of per-sample weights, out_k = ∇ℓ_kᵀ w / m, from U = A W:
-// ℓ'_k u_k / m (binary), (P_k·ᵀ U_k· − U_{k,y_k}) / m (softmax; m × classes).
+// The per-sample gradient dots out_k = ∇ℓ_kᵀ w (the mixed derivative of sample weights, divided by
+// m on the host), from U = A W: ℓ'_k u_k (binary), P_k·ᵀ U_k· − U_{k,y_k} (softmax; m × classes).
 void launch_binary_gradient_dots(int m, const double* slope, const double* u, double* out);
 void launch_softmax_gradient_dots(int m, int classes, const double* p, const int* labels,
                                   const double* u, double* out);

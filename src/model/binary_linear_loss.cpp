@@ -1,11 +1,50 @@
-#include "binary_linear_loss.hpp"
+// Two-class linear models with one logit per sample, z = A x (logistic regression, least-squares
+// classifier): every derivative of L(x; s) = Σ_k s_k ℓ(z_k, y_k) follows from the scalar ℓ, ℓ'
+// and ℓ'' of each sample,
+//   ∇L     = Aᵀ (s ⊙ ℓ')                 ∇²L w = Aᵀ (s ⊙ ℓ'' ⊙ (A w))    ∇²L = Aᵀ diag(s ⊙ ℓ'') A
+//   ∇ℓ_kᵀw = ℓ'_k (A w)_k
+// with ℓ, ℓ', ℓ'' of linear_math.hpp: logistic regression ℓ(z, y) = log(1 + e^z) − y z, the
+// least-squares classifier ℓ(z, y) = ½ (z − t)², t = 2y − 1.
+#include <memory>
 
-#include <limits>
+#include "eigen_sample_loss.hpp"
+#include "hyperpush/model/linear_math.hpp"
 
 namespace hyperpush::model::detail {
+namespace {
 
-BinaryLinearLoss::BinaryLinearLoss(DesignMatrix design, Eigen::VectorXi labels)
-    : SampleLoss(std::move(design), std::move(labels)) {
+class BinaryLinearLoss final : public EigenSampleLoss {
+ public:
+  // terms: ℓ, ℓ' and ℓ'' at logit z for label y ∈ {0, 1} (linear_math.hpp, shared with the cuda
+  // backend's kernels).
+  using Terms = linear_math::SampleTerms (*)(double z, int label);
+  BinaryLinearLoss(DesignMatrix design, Eigen::VectorXi labels, Terms terms);
+
+  int dim() const override { return static_cast<int>(design_.cols()); }
+  double value(const VectorRef& x) const override;
+  void gradient(const VectorRef& x, VectorOut out) const override;
+  void hessian_vector(const VectorRef& x, const VectorRef& w, VectorOut out) const override;
+  std::optional<Matrix> hessian(const VectorRef& x) const override;
+  void sample_gradient_dots(const VectorRef& x, const VectorRef& w, VectorOut out) const override;
+  std::optional<Matrix> sample_gradients(const VectorRef& x) const override;
+  Eigen::VectorXi predictions(const VectorRef& x) const override;
+
+ private:
+  // Makes the per-x cache hold x (recomputes z, ℓ, ℓ', ℓ'' when x differs from the cached copy).
+  void update(const VectorRef& x) const;
+
+  Terms terms_;
+  mutable bool cached_ = false;
+  mutable Vector cached_x_;   // q: the x the cache below belongs to
+  mutable Vector logit_;      // m: z = A x
+  mutable Vector loss_;       // m: ℓ(z_k, y_k)
+  mutable Vector slope_;      // m: ℓ'(z_k, y_k)
+  mutable Vector curvature_;  // m: ℓ''(z_k, y_k)
+  mutable Vector scratch_;    // m: s ⊙ ℓ' in the gradient
+};
+
+BinaryLinearLoss::BinaryLinearLoss(DesignMatrix design, Eigen::VectorXi labels, Terms terms)
+    : EigenSampleLoss(std::move(design), std::move(labels)), terms_(terms) {
   const Eigen::Index m = design_.rows();
   cached_x_.resize(design_.cols());
   logit_.resize(m);
@@ -20,32 +59,32 @@ void BinaryLinearLoss::update(const VectorRef& x) const {
   cached_x_ = x;
   logit_.noalias() = design_ * x;  // z = A x
   for (Eigen::Index k = 0; k < logit_.size(); ++k) {
-    const Pointwise p = pointwise(logit_[k], labels_[k]);
-    loss_[k] = p.loss;
-    slope_[k] = p.slope;
-    curvature_[k] = p.curvature;
+    const linear_math::SampleTerms t = terms_(logit_[k], labels_[k]);
+    loss_[k] = t.loss;
+    slope_[k] = t.slope;
+    curvature_[k] = t.curvature;
   }
   cached_ = true;
 }
 
-double BinaryLinearLoss::value(const VectorRef& x, const VectorRef& s) const {
+double BinaryLinearLoss::value(const VectorRef& x) const {
   update(x);
-  return s.dot(loss_);  // Σ_k s_k ℓ_k
+  return weights_.dot(loss_);  // Σ_k s_k ℓ_k
 }
 
-void BinaryLinearLoss::gradient(const VectorRef& x, const VectorRef& s, VectorOut out) const {
+void BinaryLinearLoss::gradient(const VectorRef& x, VectorOut out) const {
   update(x);
-  scratch_ = s.cwiseProduct(slope_);
+  scratch_ = weights_.cwiseProduct(slope_);
   out.noalias() = design_.transpose() * scratch_;  // Aᵀ (s ⊙ ℓ')
 }
 
-void BinaryLinearLoss::hessian_vector(const VectorRef& x, const VectorRef& s, const VectorRef& w,
-                                      VectorOut out) const {
+void BinaryLinearLoss::hessian_vector(const VectorRef& x, const VectorRef& w, VectorOut out) const {
   // H w = Σ_k s_k ℓ''_k a_k (a_kᵀ w) in one pass over A, 16 rows at a time: each block is read
   // from memory once and reused from cache for the second product. When A does not stay in cache
   // (16 agents of m = 200, q = 785 hold 20 MB) this is ~20% faster than A w then Aᵀ (…); when it
   // does, it is as fast. Cost: 4 m q flops, m q doubles read.
   update(x);
+  const Vector& s = weights_;
   constexpr int kBlock = 16;
   const Eigen::Index m = design_.rows();
   out.setZero();
@@ -60,12 +99,13 @@ void BinaryLinearLoss::hessian_vector(const VectorRef& x, const VectorRef& s, co
     out += (s[k] * curvature_[k] * design_.row(k).dot(w)) * design_.row(k).transpose();
 }
 
-Matrix BinaryLinearLoss::hessian(const VectorRef& x, const VectorRef& s) const {
+std::optional<Matrix> BinaryLinearLoss::hessian(const VectorRef& x) const {
   update(x);
-  const Vector weight = s.cwiseProduct(curvature_);
+  const Vector weight = weights_.cwiseProduct(curvature_);
   const Matrix weighted = weight.asDiagonal() * design_;  // diag(s ⊙ ℓ'') A
   Matrix h = design_.transpose() * weighted;              // Aᵀ diag(s ⊙ ℓ'') A
-  return 0.5 * (h + h.transpose());  // exactly symmetric (GEMM rounding differs per triangle)
+  return Matrix(0.5 *
+                (h + h.transpose()));  // exactly symmetric (GEMM rounding differs per triangle)
 }
 
 void BinaryLinearLoss::sample_gradient_dots(const VectorRef& x, const VectorRef& w,
@@ -75,15 +115,27 @@ void BinaryLinearLoss::sample_gradient_dots(const VectorRef& x, const VectorRef&
   out.array() *= slope_.array();  // ℓ'_k (A w)_k = ∇ℓ_kᵀ w
 }
 
-Matrix BinaryLinearLoss::sample_gradients(const VectorRef& x) const {
+std::optional<Matrix> BinaryLinearLoss::sample_gradients(const VectorRef& x) const {
   update(x);
-  return slope_.asDiagonal() * design_;  // row k: ℓ'_k a_kᵀ
+  return Matrix(slope_.asDiagonal() * design_);  // row k: ℓ'_k a_kᵀ
 }
 
 Eigen::VectorXi BinaryLinearLoss::predictions(const VectorRef& x) const {
   if (design_.rows() == 0) return {};
   update(x);
   return (logit_.array() > 0).cast<int>();
+}
+
+}  // namespace
+
+std::unique_ptr<SampleLoss> make_logistic_loss(DesignMatrix design, Eigen::VectorXi labels) {
+  return std::make_unique<BinaryLinearLoss>(std::move(design), std::move(labels),
+                                            linear_math::logistic_terms);
+}
+
+std::unique_ptr<SampleLoss> make_ridge_loss(DesignMatrix design, Eigen::VectorXi labels) {
+  return std::make_unique<BinaryLinearLoss>(std::move(design), std::move(labels),
+                                            linear_math::ridge_terms);
 }
 
 }  // namespace hyperpush::model::detail

@@ -1,7 +1,8 @@
-// A linear model as a local bilevel problem: the data term of sample_loss.hpp on the training part
-// plus the regularizer of the hyperparameter kind (linear_problem.hpp), the same data term on the
-// validation part (with λ as logit offsets for per-class, else without λ), accuracy on the test
-// part.
+// A linear model as a local bilevel problem, written once over any backend's data terms
+// (sample_loss.hpp) and the hyperparameter kind's algebra (hyperparameter_kind.hpp):
+//   g = L_train + R(λ),  ∇g = ∇L_train + D(λ) x,  H w = ∇²L_train w + D(λ) w,  f = L_val,
+// with λ put into each part's data term (weights, offsets) before it is asked. Also here: the
+// Eigen reference's parts (make_linear_problem on data) and the input checks every backend makes.
 #include "hyperpush/model/linear_problem.hpp"
 
 #include <algorithm>
@@ -10,216 +11,81 @@
 #include <string>
 #include <utility>
 
+#include "eigen_sample_loss.hpp"
 #include "hyperpush/error.hpp"
-#include "sample_loss.hpp"
 
 namespace hyperpush::model {
 namespace {
 
-using detail::SampleLoss;
-
 class LinearProblem final : public LocalProblem {
  public:
-  LinearProblem(const LinearSpec& spec, std::unique_ptr<SampleLoss> train,
+  LinearProblem(std::unique_ptr<HyperparameterKind> kind, std::unique_ptr<SampleLoss> train,
                 std::unique_ptr<SampleLoss> validation, std::unique_ptr<SampleLoss> test)
-      : hyper_(spec.hyper),
-        classes_(spec.classes),
-        l2_(spec.l2),
-        initial_log_decay_(spec.initial_log_decay),
+      : kind_(std::move(kind)),
         train_(std::move(train)),
         validation_(std::move(validation)),
-        test_(std::move(test)) {
-    const int m = train_->samples();
-    train_uniform_ = Vector::Constant(m, 1.0 / m);
-    validation_uniform_ =
-        Vector::Constant(validation_->samples(), 1.0 / std::max(validation_->samples(), 1));
-    sample_weight_.resize(m);
-    decay_.resize(dim());
-    decay_lambda_.resize(dim());
-  }
+        test_(std::move(test)) {}
 
   int dim() const override { return train_->dim(); }
-  int hyper_dim() const override {
-    switch (hyper_) {
-      case HyperKind::l2:
-        return 1;
-      case HyperKind::per_feature:
-        return dim();
-      case HyperKind::per_sample:
-        return train_->samples();
-      case HyperKind::per_class:
-        return classes_;
-    }
-    return 0;
-  }
+  int hyper_dim() const override { return kind_->dim(); }
+  Vector initial_lambda() const override { return kind_->initial(); }
 
   double inner_loss(const VectorRef& x, const VectorRef& lambda) const override {
-    const double data = train_->value(x, sample_weights(lambda));
-    switch (hyper_) {
-      case HyperKind::l2:  // ½ (e^λ + l2) ‖x‖²
-        return data + 0.5 * (std::exp(lambda[0]) + l2_) * x.squaredNorm();
-      case HyperKind::per_feature:  // ½ Σ_j (e^{λ_j} + l2) x_j²
-        return data + 0.5 * feature_decay(lambda).dot(x.cwiseAbs2());
-      case HyperKind::per_sample:  // ½ l2 ‖x‖²
-      case HyperKind::per_class:
-        return data + 0.5 * l2_ * x.squaredNorm();
-    }
-    return data;
+    return at(*train_, lambda).value(x) + kind_->regularizer(x, lambda);
   }
-
   void inner_gradient(const VectorRef& x, const VectorRef& lambda, VectorOut out) const override {
-    train_->gradient(x, sample_weights(lambda), out);
-    add_decay_times(lambda, x, out);
+    at(*train_, lambda).gradient(x, out);
+    kind_->add_hessian_times(lambda, x, out);  // + D(λ) x
   }
-
   void hessian_vector(const VectorRef& x, const VectorRef& lambda, const VectorRef& w,
                       VectorOut out) const override {
-    train_->hessian_vector(x, sample_weights(lambda), w, out);
-    add_decay_times(lambda, w, out);
+    at(*train_, lambda).hessian_vector(x, w, out);
+    kind_->add_hessian_times(lambda, w, out);  // + D(λ) w
   }
-
   void cross_vector(const VectorRef& x, const VectorRef& lambda, const VectorRef& w,
                     VectorOut out) const override {
-    switch (hyper_) {
-      case HyperKind::l2:  // ∂/∂λ (e^λ + l2) xᵀw = e^λ xᵀw
-        out[0] = std::exp(lambda[0]) * x.dot(w);
-        return;
-      case HyperKind::per_feature:  // e^λ ⊙ x ⊙ w
-        out = (lambda.array().exp() * x.array() * w.array()).matrix();
-        return;
-      case HyperKind::per_sample:  // (1/m) [∇ℓ_k(x)ᵀ w]_k
-        train_->sample_gradient_dots(x, w, out);
-        out /= train_->samples();
-        return;
-      case HyperKind::per_class:  // (1/m) Σ_k R_k (sample_loss.hpp)
-        train_->offset_cross_vector(x, sample_weights(lambda), w, out);
-        return;
-    }
+    kind_->cross_vector(at(*train_, lambda), x, lambda, w, out);
   }
 
   double outer_loss(const VectorRef& x, const VectorRef& lambda) const override {
-    return with_offsets(*validation_, lambda).value(x, validation_uniform_);
+    return at(*validation_, lambda).value(x);
   }
   void outer_gradient_x(const VectorRef& x, const VectorRef& lambda, VectorOut out) const override {
-    with_offsets(*validation_, lambda).gradient(x, validation_uniform_, out);
+    at(*validation_, lambda).gradient(x, out);
   }
   void outer_gradient_lambda(const VectorRef& x, const VectorRef& lambda,
                              VectorOut out) const override {
-    if (hyper_ != HyperKind::per_class) {
-      out.setZero();  // f does not depend on λ
-      return;
-    }
-    // (1/m_val) Σ_k (P_k − Y_k); 0 without validation samples
-    with_offsets(*validation_, lambda).offset_gradient(x, validation_uniform_, out);
+    kind_->outer_gradient(at(*validation_, lambda), x, lambda, out);
   }
 
   Matrix hessian(const VectorRef& x, const VectorRef& lambda) const override {
-    Matrix h = train_->hessian(x, sample_weights(lambda));
-    switch (hyper_) {
-      case HyperKind::l2:
-        h.diagonal().array() += std::exp(lambda[0]) + l2_;
-        break;
-      case HyperKind::per_feature:
-        h.diagonal() += feature_decay(lambda);
-        break;
-      case HyperKind::per_sample:
-      case HyperKind::per_class:
-        h.diagonal().array() += l2_;
-        break;
-    }
-    return h;
+    std::optional<Matrix> h = at(*train_, lambda).hessian(x);
+    if (!h) return LocalProblem::hessian(x, lambda);  // d products H e_j
+    kind_->add_hessian(lambda, *h);
+    return std::move(*h);
   }
-
   Matrix cross_jacobian(const VectorRef& x, const VectorRef& lambda) const override {
-    switch (hyper_) {
-      case HyperKind::l2:  // e^λ xᵀ
-        return std::exp(lambda[0]) * x.transpose();
-      case HyperKind::per_feature: {  // diag(e^λ ⊙ x)
-        const Vector diagonal = lambda.array().exp() * x.array();
-        return diagonal.asDiagonal();
-      }
-      case HyperKind::per_sample:  // row k: ∇ℓ_k(x)ᵀ / m
-        return train_->sample_gradients(x) / train_->samples();
-      case HyperKind::per_class:  // d products J e_j (LocalProblem's default)
-        return LocalProblem::cross_jacobian(x, lambda);
-    }
-    return {};
+    std::optional<Matrix> j = kind_->cross_jacobian(at(*train_, lambda), x, lambda);
+    if (!j) return LocalProblem::cross_jacobian(x, lambda);  // d products J e_j
+    return std::move(*j);
   }
 
   double test_metric(const VectorRef& x, const VectorRef& lambda) const override {
-    return with_offsets(*test_, lambda).accuracy(x);
+    return at(*test_, lambda).accuracy(x);
   }
   Eigen::VectorXi predict(const VectorRef& x, const VectorRef& lambda, Part part) const override {
-    return with_offsets(part == Part::train ? *train_ : *test_, lambda).predictions(x);
-  }
-
-  Vector initial_lambda() const override {
-    switch (hyper_) {
-      case HyperKind::l2:
-        return Vector::Constant(1, initial_log_decay_);
-      case HyperKind::per_feature:
-        return Vector::Constant(dim(), initial_log_decay_);
-      case HyperKind::per_sample:
-        return Vector::Ones(train_->samples());
-      case HyperKind::per_class:
-        return Vector::Zero(classes_);
-    }
-    return {};
+    return at(part == Part::train ? *train_ : *test_, lambda).predictions(x);
   }
 
  private:
-  // s: 1/m per sample, or λ_k/m for per-sample weights. For per-class, sets the training loss's
-  // logit offsets to λ as well: every oracle on the training part goes through here.
-  const Vector& sample_weights(const VectorRef& lambda) const {
-    with_offsets(*train_, lambda);
-    if (hyper_ != HyperKind::per_sample) return train_uniform_;
-    sample_weight_ = lambda / train_->samples();
-    return sample_weight_;
+  // The part with λ in its data term where the kind puts it there.
+  const SampleLoss& at(const SampleLoss& part, const VectorRef& lambda) const {
+    kind_->apply(lambda, part, &part == train_.get());
+    return part;
   }
 
-  // A part's loss with λ as its logit offsets for per-class (the others have none).
-  const SampleLoss& with_offsets(const SampleLoss& loss, const VectorRef& lambda) const {
-    if (hyper_ == HyperKind::per_class) loss.set_logit_offset(lambda);
-    return loss;
-  }
-
-  // e^λ + l2 for per-feature decay, kept with the λ it belongs to (HVPs repeat the same λ).
-  const Vector& feature_decay(const VectorRef& lambda) const {
-    if (!decay_cached_ || lambda != decay_lambda_) {
-      decay_lambda_ = lambda;
-      decay_ = lambda.array().exp() + l2_;
-      decay_cached_ = true;
-    }
-    return decay_;
-  }
-
-  // out += D(λ) v, D(λ) the (diagonal) Hessian of the regularizer.
-  void add_decay_times(const VectorRef& lambda, const VectorRef& v, VectorOut out) const {
-    switch (hyper_) {
-      case HyperKind::l2:
-        out += (std::exp(lambda[0]) + l2_) * v;
-        return;
-      case HyperKind::per_feature:
-        out += feature_decay(lambda).cwiseProduct(v);
-        return;
-      case HyperKind::per_sample:
-      case HyperKind::per_class:
-        out += l2_ * v;
-        return;
-    }
-  }
-
-  HyperKind hyper_;
-  int classes_;
-  double l2_;
-  double initial_log_decay_;
+  std::unique_ptr<HyperparameterKind> kind_;
   std::unique_ptr<SampleLoss> train_, validation_, test_;
-  Vector train_uniform_;          // m: 1/m
-  Vector validation_uniform_;     // m_val: 1/m_val
-  mutable Vector sample_weight_;  // m scratch: λ/m
-  mutable bool decay_cached_ = false;
-  mutable Vector decay_lambda_;  // the λ decay_ belongs to (per-feature)
-  mutable Vector decay_;         // e^λ + l2 (per-feature)
 };
 
 // "1 label", "3 labels".
@@ -297,27 +163,19 @@ void check_labelled_part(const LabelledData& part, const std::string& where, Eig
 
 void check_linear_inputs(const LinearSpec& spec, const LabelledData& train,
                          const LabelledData& validation, const LabelledData& test) {
-  if (!(spec.l2 >= 0 && std::isfinite(spec.l2)))
-    throw Error("linear problem: l2 = " + to_string(spec.l2) + " is invalid; expected l2 >= 0");
-  if (!std::isfinite(spec.initial_log_decay))
-    throw Error("linear problem: initial_log_decay = " + to_string(spec.initial_log_decay) +
-                " is invalid; expected a finite number");
+  const std::string where = "linear problem";
+  check_decay(spec.l2, spec.initial_log_decay, where);
   if (spec.kind == LinearKind::softmax && spec.classes < 2)
     throw Error("linear problem: softmax needs classes >= 2, got " + std::to_string(spec.classes));
   if (spec.kind != LinearKind::softmax && spec.classes != 2)
     throw Error(std::string("linear problem: ") + kind_name(spec.kind) +
                 " needs classes = 2, got " + std::to_string(spec.classes) +
                 "; use softmax for more classes");
-  if (spec.hyper == HyperKind::per_sample && spec.l2 <= 0)
-    throw Error("linear problem: per-sample weights need l2 > 0 (got " + to_string(spec.l2) +
-                ") to keep the inner problem strongly convex");
   if (spec.hyper == HyperKind::per_class && spec.kind != LinearKind::softmax)
     throw Error(
         std::string("linear problem: per-class logit weights need softmax (C >= 2 logits); ") +
         kind_name(spec.kind) + " has one logit per sample");
-  if (spec.hyper == HyperKind::per_class && spec.l2 <= 0)
-    throw Error("linear problem: per-class logit weights need l2 > 0 (got " + to_string(spec.l2) +
-                ") to keep the inner problem strongly convex");
+  check_strong_convexity(spec.hyper, spec.l2, where);
   if (train.features.rows() == 0)
     throw Error("linear problem: the training part is empty; expected at least one sample");
   const Eigen::Index columns = train.features.cols();
@@ -332,12 +190,22 @@ std::unique_ptr<LocalProblem> make_linear_problem(const LinearSpec& spec, Labell
                                                   LabelledData validation, LabelledData test) {
   check_linear_inputs(spec, train, validation, test);
   const Eigen::Index columns = train.features.cols();
-  return std::make_unique<LinearProblem>(
+  return make_linear_problem(
       spec,
       make_sample_loss(spec, design_matrix(train, columns, spec.bias), std::move(train.labels)),
       make_sample_loss(spec, design_matrix(validation, columns, spec.bias),
                        std::move(validation.labels)),
       make_sample_loss(spec, design_matrix(test, columns, spec.bias), std::move(test.labels)));
+}
+
+std::unique_ptr<LocalProblem> make_linear_problem(const LinearSpec& spec,
+                                                  std::unique_ptr<SampleLoss> train,
+                                                  std::unique_ptr<SampleLoss> validation,
+                                                  std::unique_ptr<SampleLoss> test) {
+  const HyperSizes sizes{train->dim(), train->samples(), spec.classes};
+  return std::make_unique<LinearProblem>(
+      make_hyperparameter_kind(spec.hyper, spec.l2, spec.initial_log_decay, sizes),
+      std::move(train), std::move(validation), std::move(test));
 }
 
 }  // namespace hyperpush::model

@@ -3,29 +3,33 @@
 #include <limits>
 
 namespace hyperpush::model {
+namespace {
 
-Matrix LocalProblem::hessian(const VectorRef& x, const VectorRef& lambda) const {
-  const int d = dim();
-  Matrix h(d, d);
+// The rows × d matrix whose column j is product(e_j, column j), e_j the unit vectors of R^d.
+template <class Product>
+Matrix from_products(int rows, int d, Product product) {
+  Matrix out(rows, d);
   Vector e = Vector::Zero(d);
-  for (int j = 0; j < d; ++j) {  // column j = H e_j
+  for (int j = 0; j < d; ++j) {
     e[j] = 1.0;
-    hessian_vector(x, lambda, e, h.col(j));
+    product(e, out.col(j));
     e[j] = 0.0;
   }
-  return h;
+  return out;
+}
+
+}  // namespace
+
+Matrix LocalProblem::hessian(const VectorRef& x, const VectorRef& lambda) const {
+  return from_products(dim(), dim(), [&](const Vector& e, VectorOut column) {
+    hessian_vector(x, lambda, e, column);  // H e_j
+  });
 }
 
 Matrix LocalProblem::cross_jacobian(const VectorRef& x, const VectorRef& lambda) const {
-  const int d = dim();
-  Matrix j(hyper_dim(), d);
-  Vector e = Vector::Zero(d);
-  for (int k = 0; k < d; ++k) {  // column k = J e_k
-    e[k] = 1.0;
-    cross_vector(x, lambda, e, j.col(k));
-    e[k] = 0.0;
-  }
-  return j;
+  return from_products(hyper_dim(), dim(), [&](const Vector& e, VectorOut column) {
+    cross_vector(x, lambda, e, column);  // J e_j
+  });
 }
 
 double LocalProblem::test_metric(const VectorRef&, const VectorRef&) const {

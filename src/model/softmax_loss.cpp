@@ -11,7 +11,7 @@
 #include <cmath>
 #include <limits>
 
-#include "sample_loss.hpp"
+#include "eigen_sample_loss.hpp"
 
 namespace hyperpush::model::detail {
 namespace {
@@ -19,10 +19,10 @@ namespace {
 using ConstMatrixMap = Eigen::Map<const Matrix>;
 using MatrixMap = Eigen::Map<Matrix>;
 
-class SoftmaxLoss final : public SampleLoss {
+class SoftmaxLoss final : public EigenSampleLoss {
  public:
   SoftmaxLoss(DesignMatrix design, Eigen::VectorXi labels, int classes)
-      : SampleLoss(std::move(design), std::move(labels)), classes_(classes) {
+      : EigenSampleLoss(std::move(design), std::move(labels)), classes_(classes) {
     const Eigen::Index m = design_.rows();
     cached_x_.resize(dim());
     offset_ = Vector::Zero(classes_);
@@ -36,23 +36,22 @@ class SoftmaxLoss final : public SampleLoss {
 
   int dim() const override { return static_cast<int>(design_.cols()) * classes_; }
 
-  double value(const VectorRef& x, const VectorRef& s) const override {
+  double value(const VectorRef& x) const override {
     update(x);
-    return s.dot(loss_);
+    return weights_.dot(loss_);
   }
 
-  void gradient(const VectorRef& x, const VectorRef& s, VectorOut out) const override {
+  void gradient(const VectorRef& x, VectorOut out) const override {
     update(x);
     product_ = prob_;
     for (Eigen::Index k = 0; k < product_.rows(); ++k) product_(k, labels_[k]) -= 1.0;  // P − Y
-    product_.array().colwise() *= s.array();
+    product_.array().colwise() *= weights_.array();
     auto g = output(out);
     for (int c = 0; c < classes_; ++c)  // Aᵀ (s ⊙ (P − Y)), a GEMV per class: no GEMM workspace
       g.col(c).noalias() = design_.transpose() * product_.col(c);
   }
 
-  void hessian_vector(const VectorRef& x, const VectorRef& s, const VectorRef& w,
-                      VectorOut out) const override {
+  void hessian_vector(const VectorRef& x, const VectorRef& w, VectorOut out) const override {
     // One pass over A, kBlock rows at a time, each block used for its 2C GEMVs while it is in
     // cache (as in binary_linear_loss.cpp). At C = 3 this is twice as fast as the two GEMMs, which
     // repack A on every call and allocate their workspace. Cost: 4 m q C flops, m q doubles read.
@@ -68,16 +67,16 @@ class SoftmaxLoss final : public SampleLoss {
       auto u = block_.topRows(rows);
       for (int c = 0; c < classes_; ++c) u.col(c).noalias() = a * v.col(c);  // U_b = A_b W
       auto dot = rowdot_.head(rows);
-      dot = p.cwiseProduct(u).rowwise().sum();            // rowsum(P ⊙ U)
-      u.array().colwise() -= dot.array();                 // U − rowsum(P ⊙ U)
-      u.array() *= p.array();                             // R
-      u.array().colwise() *= s.segment(k, rows).array();  // s ⊙ R
+      dot = p.cwiseProduct(u).rowwise().sum();                   // rowsum(P ⊙ U)
+      u.array().colwise() -= dot.array();                        // U − rowsum(P ⊙ U)
+      u.array() *= p.array();                                    // R
+      u.array().colwise() *= weights_.segment(k, rows).array();  // s ⊙ R
       for (int c = 0; c < classes_; ++c)
         hv.col(c).noalias() += a.transpose() * u.col(c);  // += A_bᵀ (s ⊙ R)
     }
   }
 
-  Matrix hessian(const VectorRef& x, const VectorRef& s) const override {
+  std::optional<Matrix> hessian(const VectorRef& x) const override {
     update(x);
     const Eigen::Index q = design_.cols();
     Matrix h(dim(), dim());
@@ -88,13 +87,14 @@ class SoftmaxLoss final : public SampleLoss {
         // s ⊙ (P_c δ_cc' − P_c ⊙ P_c')
         weight = -prob_.col(c).cwiseProduct(prob_.col(c2));
         if (c == c2) weight += prob_.col(c);
-        weight.array() *= s.array();
+        weight.array() *= weights_.array();
         weighted.noalias() = weight.asDiagonal() * design_;
         h.block(c * q, c2 * q, q, q).noalias() = design_.transpose() * weighted;
         if (c2 != c) h.block(c2 * q, c * q, q, q) = h.block(c * q, c2 * q, q, q).transpose();
       }
     }
-    return 0.5 * (h + h.transpose());  // exactly symmetric (GEMM rounding differs per triangle)
+    return Matrix(0.5 *
+                  (h + h.transpose()));  // exactly symmetric (GEMM rounding differs per triangle)
   }
 
   void sample_gradient_dots(const VectorRef& x, const VectorRef& w, VectorOut out) const override {
@@ -105,7 +105,7 @@ class SoftmaxLoss final : public SampleLoss {
     for (Eigen::Index k = 0; k < out.size(); ++k) out[k] -= product_(k, labels_[k]);
   }
 
-  Matrix sample_gradients(const VectorRef& x) const override {
+  std::optional<Matrix> sample_gradients(const VectorRef& x) const override {
     update(x);
     const Eigen::Index q = design_.cols();
     Matrix g(design_.rows(), dim());
@@ -124,21 +124,21 @@ class SoftmaxLoss final : public SampleLoss {
     cached_ = false;  // the cache holds logits with the old offsets
   }
 
-  void offset_gradient(const VectorRef& x, const VectorRef& s, VectorOut out) const override {
+  void offset_gradient(const VectorRef& x, VectorOut out) const override {
     update(x);
+    const Vector& s = weights_;
     out.noalias() = prob_.transpose() * s;                                      // Σ_k s_k P_k
     for (Eigen::Index k = 0; k < design_.rows(); ++k) out[labels_[k]] -= s[k];  // − Σ_k s_k Y_k
   }
 
-  void offset_cross_vector(const VectorRef& x, const VectorRef& s, const VectorRef& w,
-                           VectorOut out) const override {
+  void offset_cross_vector(const VectorRef& x, const VectorRef& w, VectorOut out) const override {
     update(x);
     const auto v = input(w);
     for (int c = 0; c < classes_; ++c) product_.col(c).noalias() = design_ * v.col(c);  // U = A W
     rowdot_ = prob_.cwiseProduct(product_).rowwise().sum();  // rowsum(P ⊙ U)
     product_.array().colwise() -= rowdot_.array();
-    product_.array() *= prob_.array();         // R
-    out.noalias() = product_.transpose() * s;  // Σ_k s_k R_k
+    product_.array() *= prob_.array();                // R
+    out.noalias() = product_.transpose() * weights_;  // Σ_k s_k R_k
   }
 
   Eigen::VectorXi predictions(const VectorRef& x) const override {

@@ -6,20 +6,12 @@
 #include <torch/cuda.h>
 
 #include <algorithm>
-#include <cmath>
 #include <mutex>
-#include <sstream>
 
 #include "hyperpush/error.hpp"
 
 namespace hyperpush::model::torch_backend {
 namespace {
-
-std::string number(double v) {
-  std::ostringstream s;
-  s << v;
-  return s.str();
-}
 
 const char* kind_name(TorchKind kind) {
   switch (kind) {
@@ -47,20 +39,13 @@ bool has_initial_parameters(TorchKind kind) {
 
 void check_spec(const TorchSpec& spec, const std::string& where) {
   const std::string kind = kind_name(spec.kind);
-  if (!(spec.l2 >= 0 && std::isfinite(spec.l2)))
-    throw Error(where + ": l2 = " + number(spec.l2) + " is invalid; expected l2 >= 0");
-  if (!std::isfinite(spec.initial_log_decay))
-    throw Error(where + ": initial_log_decay = " + number(spec.initial_log_decay) +
-                " is invalid; expected a finite number");
+  check_decay(spec.l2, spec.initial_log_decay, where);
   const bool linear_binary = spec.kind == TorchKind::logistic || spec.kind == TorchKind::ridge;
   if (!linear_binary && spec.classes < 2)
     throw Error(where + ": " + kind + " needs classes >= 2, got " + std::to_string(spec.classes));
   if (linear_binary && spec.classes != 2)
     throw Error(where + ": " + kind + " needs classes = 2, got " + std::to_string(spec.classes) +
                 "; use softmax or mlp for more classes");
-  if (spec.hyper == HyperKind::per_sample && spec.l2 <= 0)
-    throw Error(where + ": per-sample weights need l2 > 0 (got " + number(spec.l2) +
-                ") to keep the inner problem strongly convex");
   if (spec.hyper == HyperKind::per_class) {
     // One logit per sample leaves nothing per class to adjust (a TorchScript module's output is
     // known once it is loaded: make_network).
@@ -70,10 +55,8 @@ void check_spec(const TorchSpec& spec, const std::string& where) {
     if ((spec.kind == TorchKind::mlp || spec.kind == TorchKind::cnn) && spec.classes == 2)
       throw Error(where + ": per-class logit weights need a model with C >= 2 logits; a 2-class " +
                   kind + " has one logit per sample (use softmax, or classes >= 3)");
-    if (spec.l2 <= 0)
-      throw Error(where + ": per-class logit weights need l2 > 0 (got " + number(spec.l2) +
-                  ") to keep the inner problem strongly convex");
   }
+  check_strong_convexity(spec.hyper, spec.l2, where);
   if (spec.kind == TorchKind::mlp) {
     if (spec.hidden.empty()) throw Error(where + ": an mlp needs at least one hidden layer");
     for (const int width : spec.hidden)

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "hyperpush/model/torch_problem.hpp"
+#include "hyperpush/torch/torch_problem.hpp"
 
 namespace hyperpush::model::torch_backend {
 

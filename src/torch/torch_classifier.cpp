@@ -20,8 +20,8 @@
 #include <utility>
 
 #include "hyperpush/error.hpp"
-#include "hyperpush/model/torch_problem.hpp"
 #include "hyperpush/random.hpp"
+#include "hyperpush/torch/torch_problem.hpp"
 #include "network.hpp"
 
 namespace hyperpush::model {

@@ -1,6 +1,6 @@
 // Backend `torch` (torch_problem.hpp): a local bilevel problem over a Network (network.hpp), the
 // model's forward pass as a function of θ; every derivative by autograd.
-#include "hyperpush/model/torch_problem.hpp"
+#include "hyperpush/torch/torch_problem.hpp"
 
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/autograd.h>
@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "hyperpush/error.hpp"
+#include "hyperpush/model/hyperparameter_kind.hpp"
 #include "network.hpp"
 
 namespace hyperpush::model {
@@ -57,15 +58,16 @@ class TorchProblem final : public LocalProblem {
                DataPart train, DataPart validation, DataPart test)
       : hyper_(spec.hyper),
         ridge_(spec.kind == TorchKind::ridge),
-        classes_(spec.classes),
         l2_(spec.l2),
-        initial_log_decay_(spec.initial_log_decay),
         device_(device),
         network_(std::move(network)),
         dim_(network_->dim()),
         train_(std::move(train)),
         validation_(std::move(validation)),
-        test_(std::move(test)) {
+        test_(std::move(test)),
+        kind_(make_hyperparameter_kind(
+            spec.hyper, spec.l2, spec.initial_log_decay,
+            {static_cast<int>(dim_), static_cast<int>(train_.rows), spec.classes})) {
     const auto options = torch::TensorOptions().dtype(torch::kFloat64).device(device_);
     if (torch_backend::has_initial_parameters(spec.kind))
       theta0_ = network_->initial_parameters(spec.seed).to(device_);
@@ -75,19 +77,8 @@ class TorchProblem final : public LocalProblem {
   }
 
   int dim() const override { return static_cast<int>(dim_); }
-  int hyper_dim() const override {
-    switch (hyper_) {
-      case HyperKind::l2:
-        return 1;
-      case HyperKind::per_feature:
-        return dim();
-      case HyperKind::per_sample:
-        return static_cast<int>(train_.rows);
-      case HyperKind::per_class:
-        return classes_;
-    }
-    return 0;
-  }
+  int hyper_dim() const override { return kind_->dim(); }
+  Vector initial_lambda() const override { return kind_->initial(); }
 
   double inner_loss(const VectorRef& x, const VectorRef& lambda) const override {
     torch::NoGradGuard no_grad;
@@ -138,7 +129,7 @@ class TorchProblem final : public LocalProblem {
 
   void outer_gradient_lambda(const VectorRef& x, const VectorRef& lambda,
                              VectorOut out) const override {
-    if (hyper_ != HyperKind::per_class || validation_.rows == 0) {
+    if (!kind_->offsets_logits() || validation_.rows == 0) {
       out.setZero();  // f does not depend on λ
       return;
     }
@@ -162,20 +153,6 @@ class TorchProblem final : public LocalProblem {
     return Eigen::Map<const Eigen::VectorXi>(predicted.data_ptr<int>(), data.rows);
   }
 
-  Vector initial_lambda() const override {
-    switch (hyper_) {
-      case HyperKind::l2:
-        return Vector::Constant(1, initial_log_decay_);
-      case HyperKind::per_feature:
-        return Vector::Constant(dim(), initial_log_decay_);
-      case HyperKind::per_sample:
-        return Vector::Ones(train_.rows);
-      case HyperKind::per_class:
-        return Vector::Zero(classes_);
-    }
-    return {};
-  }
-
  private:
   // Predicted class of every sample of a part: z > 0 for one logit, else the first largest logit
   // (of Z + 1 λᵀ for per-class).
@@ -186,7 +163,7 @@ class TorchProblem final : public LocalProblem {
     const Tensor point =
         torch::from_blob(const_cast<double*>(x.data()), {x.size()}, options).to(device_);
     Tensor logit = network_->logits(parameters(point), data.features);
-    if (hyper_ == HyperKind::per_class)
+    if (kind_->offsets_logits())
       logit = logit + torch::from_blob(const_cast<double*>(lambda.data()), {lambda.size()}, options)
                           .to(device_);
     return logit.dim() == 1 ? logit.gt(0).to(torch::kInt64) : logit.argmax(1);
@@ -198,22 +175,25 @@ class TorchProblem final : public LocalProblem {
   // ℓ_k of every sample of a part at the loaded λ: per-class weights add λ to every logit row.
   Tensor losses(const Tensor& theta, const DataPart& part) const {
     Tensor z = network_->logits(theta, part.features);
-    if (hyper_ == HyperKind::per_class) z = z + lambda_;  // Z + 1 λᵀ
+    if (kind_->offsets_logits()) z = z + lambda_;  // Z + 1 λᵀ
     return torch_backend::sample_losses(z, part.labels, part.targets, ridge_);
   }
 
-  // g(x, λ) at the loaded leaves.
+  // g(x, λ) = Σ_k s_k ℓ_k + ½ Σ_j δ_j x_j² (hyperparameter_kind.hpp) at the loaded leaves, one
+  // expression for autograd to differentiate.
   Tensor inner_objective() const {
     const Tensor losses = this->losses(parameters(x_), train_);
+    const Tensor data = kind_->weighs_samples()  // (1/m) Σ_k λ_k ℓ_k, else the mean
+                            ? lambda_.dot(losses) / static_cast<double>(train_.rows)
+                            : losses.mean();
     switch (hyper_) {
-      case HyperKind::l2:  // mean ℓ + ½ (e^λ + l2) ‖x‖²
-        return losses.mean() + 0.5 * (lambda_.exp().squeeze(0) + l2_) * x_.dot(x_);
-      case HyperKind::per_feature:  // mean ℓ + ½ Σ_j (e^{λ_j} + l2) x_j²
-        return losses.mean() + 0.5 * ((lambda_.exp() + l2_) * x_.square()).sum();
-      case HyperKind::per_sample:  // (1/m) Σ_k λ_k ℓ_k + ½ l2 ‖x‖²
-        return lambda_.dot(losses) / static_cast<double>(train_.rows) + 0.5 * l2_ * x_.dot(x_);
-      case HyperKind::per_class:  // mean ℓ(Z + 1 λᵀ) + ½ l2 ‖x‖²
-        return losses.mean() + 0.5 * l2_ * x_.dot(x_);
+      case HyperKind::l2:  // ½ (e^λ + l2) ‖x‖²
+        return data + 0.5 * (lambda_.exp().squeeze(0) + l2_) * x_.dot(x_);
+      case HyperKind::per_feature:  // ½ Σ_j (e^{λ_j} + l2) x_j²
+        return data + 0.5 * ((lambda_.exp() + l2_) * x_.square()).sum();
+      case HyperKind::per_sample:  // ½ l2 ‖x‖²
+      case HyperKind::per_class:
+        return data + 0.5 * l2_ * x_.dot(x_);
     }
     return {};
   }
@@ -271,13 +251,12 @@ class TorchProblem final : public LocalProblem {
 
   HyperKind hyper_;
   bool ridge_;
-  int classes_;
   double l2_;
-  double initial_log_decay_;
   torch::Device device_;
   std::unique_ptr<Network> network_;
   std::int64_t dim_;
   DataPart train_, validation_, test_;
+  std::unique_ptr<HyperparameterKind> kind_;  // sizes of λ, where λ enters the data term
   Tensor theta0_;            // networks: θ0 (d); undefined for the linear kinds (θ = x)
   Tensor x_;                 // leaf, d: the loaded x
   Tensor lambda_;            // leaf, p: the loaded λ

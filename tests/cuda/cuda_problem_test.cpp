@@ -2,7 +2,7 @@
 // logistic, ridge and softmax models, with every hyperparameter kind, equal on identical inputs
 // (< 1e-12 relative, double). The device tests skip with "no CUDA device: skipped" on a machine
 // without a GPU; the argument checks and the no-device error run everywhere.
-#include "hyperpush/model/cuda_problem.hpp"
+#include "hyperpush/cuda/cuda_problem.hpp"
 
 #include <gtest/gtest.h>
 

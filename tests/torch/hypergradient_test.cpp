@@ -10,8 +10,8 @@
 
 #include "hyperpush/bilevel/inner_solver.hpp"
 #include "hyperpush/model/linear_problem.hpp"
-#include "hyperpush/model/torch_problem.hpp"
 #include "hyperpush/random.hpp"
+#include "hyperpush/torch/torch_problem.hpp"
 
 namespace hyperpush {
 namespace {

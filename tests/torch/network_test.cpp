@@ -13,7 +13,7 @@
 #include <string>
 
 #include "../model/oracle_checks.hpp"
-#include "hyperpush/model/torch_problem.hpp"
+#include "hyperpush/torch/torch_problem.hpp"
 #include "support/random_part.hpp"
 
 namespace hyperpush::model {

@@ -8,7 +8,7 @@
 
 #include "../model/oracle_checks.hpp"
 #include "hyperpush/error.hpp"
-#include "hyperpush/model/torch_problem.hpp"
+#include "hyperpush/torch/torch_problem.hpp"
 
 namespace hyperpush::model {
 namespace {

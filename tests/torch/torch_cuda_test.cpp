@@ -12,7 +12,7 @@
 
 #include "hyperpush/error.hpp"
 #include "hyperpush/model/linear_problem.hpp"
-#include "hyperpush/model/torch_problem.hpp"
+#include "hyperpush/torch/torch_problem.hpp"
 #include "support/linear_cases.hpp"
 #include "support/random_part.hpp"
 

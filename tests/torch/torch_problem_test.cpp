@@ -1,7 +1,7 @@
 // The torch backend's networks, which have no reference, against central finite differences (the
 // mlp and the cnn, every hyperparameter kind), and its layouts. The linear models against the
 // Eigen reference: torch_cuda_test.cpp (on the CPU and on a device).
-#include "hyperpush/model/torch_problem.hpp"
+#include "hyperpush/torch/torch_problem.hpp"
 
 #include <gtest/gtest.h>
 

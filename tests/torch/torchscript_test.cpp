@@ -17,7 +17,7 @@
 #include "../support/scratch_dir.hpp"
 #include "hyperpush/error.hpp"
 #include "hyperpush/model/linear_problem.hpp"
-#include "hyperpush/model/torch_problem.hpp"
+#include "hyperpush/torch/torch_problem.hpp"
 
 namespace hyperpush::model::torch_backend {
 namespace {

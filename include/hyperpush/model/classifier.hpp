@@ -2,7 +2,7 @@
 // A trained classifier at fixed parameters θ ∈ R^P, queried on arbitrary inputs: what the explain
 // layer needs from a model (specs/explain.md, "Notation"). Implemented in closed form by the
 // explain layer's softmax regression (explain/softmax_model.hpp) and by autograd for the torch
-// backend's networks (model/torch_problem.hpp: make_torch_classifier).
+// backend's networks (torch/torch_problem.hpp: make_torch_classifier).
 //
 // Losses are the per-sample classification losses alone (cross-entropy, or the logistic loss for
 // one logit), without any regularizer: g(z) = ∇_θ ℓ(z; θ). Inputs are m × features matrices, one

@@ -1,7 +1,8 @@
 #pragma once
-// The per-sample math of the linear models (linear_problem.hpp), one definition for the host and
-// CUDA kernels (backend `cuda`, src/cuda/): HYPERPUSH_HOST_DEVICE is __host__ __device__ under nvcc
-// and nothing otherwise, so CPU unit tests check the same arithmetic the GPU runs.
+// The per-sample math of the linear models (linear_problem.hpp), one definition for the host (the
+// Eigen reference's logistic and ridge losses) and the CUDA kernels (backend `cuda`, src/cuda/):
+// HYPERPUSH_HOST_DEVICE is __host__ __device__ under nvcc and nothing otherwise, so CPU unit tests
+// check the same arithmetic the GPU runs.
 //
 // Logistic: ℓ(z, y) = log(1 + e^z) − y z, ℓ' = σ(z) − y, ℓ'' = σ(z) σ(−z).
 // Ridge (least-squares classifier): ℓ(z, y) = ½ (z − t)², ℓ' = z − t, ℓ'' = 1, t = 2y − 1.

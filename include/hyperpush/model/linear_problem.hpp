@@ -6,18 +6,11 @@
 //   softmax   (C classes)  ℓ_k = logsumexp(Z_k·) − Z_{k,y_k},       Z = A X, X ∈ R^{q×C}
 //                          (x = vec(X), column-major)
 //   ridge     (2 classes)  ℓ_k = ½ (z_k − t_k)², t_k = 2 y_k − 1      (least-squares classifier)
-// Inner loss on the training part, with the hyperparameter kind's regularizer:
-//   l2           g = (1/m) Σ_k ℓ_k + ½ e^{λ} ‖x‖² + ½ l2 ‖x‖²                  λ ∈ R
-//   per-feature  g = (1/m) Σ_k ℓ_k + ½ Σ_j e^{λ_j} x_j² + ½ l2 ‖x‖²           λ ∈ R^d
-//   per-sample   g = (1/m) Σ_k λ_k ℓ_k + ½ l2 ‖x‖²  (l2 > 0 keeps g strongly convex)   λ ∈ R^m
-//   per-class    g = (1/m) Σ_k ℓ_k(Z + 1 λᵀ) + ½ l2 ‖x‖²  (softmax only, l2 > 0)       λ ∈ R^C
-// Outer loss: f = (1/m_val) Σ_k ℓ_k on the validation part; f = 0 when the validation part is
-// empty. Only per-class puts λ in it (∇_λ f = 0 for the other kinds).
-// Per-class logit weights (personalization, specs/hgp.md "Hyperparameter kinds"): λ_c is added to
-// every logit of class c in both the inner and the outer loss, a learned per-agent log-prior over
-// the classes, starting at λ = 0. With P = softmax(Z + 1 λᵀ), R = P ⊙ (U − rowsum(P ⊙ U)), U = A W:
-//   ∇_λ f = (1/m_val) Σ_k (P_k − Y_k),   J w = (1/m) Σ_k R_k   (C numbers each)
-// test_metric: accuracy on the test part (predicted class: largest logit, of Z + 1 λᵀ for
+// Inner loss on the training part g = Σ_k s_k ℓ_k + ½ Σ_j δ_j x_j² with the sample weights s
+// (1/m), logit offsets and decays δ (l2 and more) of the hyperparameter kind
+// (hyperparameter_kind.hpp: l2, per-feature, per-sample, per-class, with J w of each); outer loss f
+// = (1/m_val) Σ_k ℓ_k on the validation part (with per-class offsets), 0 when the validation part
+// is empty. test_metric: accuracy on the test part (predicted class: largest logit, of Z + 1 λᵀ for
 // per-class; z > 0 for logistic and ridge); NaN when the test part is empty.
 // Per-feature decay has one λ_j per entry of x: d = q for logistic and ridge, q·C for softmax.
 // The bias weight is decayed like the others.
@@ -29,12 +22,13 @@
 #include <memory>
 #include <string>
 
+#include "hyperpush/model/hyperparameter_kind.hpp"
 #include "hyperpush/model/local_problem.hpp"
+#include "hyperpush/model/sample_loss.hpp"
 
 namespace hyperpush::model {
 
 enum class LinearKind { logistic, softmax, ridge };
-enum class HyperKind { l2, per_feature, per_sample, per_class };
 
 struct LabelledData {
   Matrix features;         // m × (number of raw features), one sample per row
@@ -68,5 +62,14 @@ void check_labelled_part(const LabelledData& part, const std::string& where, Eig
 
 std::unique_ptr<LocalProblem> make_linear_problem(const LinearSpec& spec, LabelledData train,
                                                   LabelledData validation, LabelledData test);
+
+// The same problem over any backend's data terms (sample_loss.hpp) of parts check_linear_inputs
+// accepted: the one implementation of the oracles, with the regularizer and J w of
+// hyperparameter_kind.hpp. make_linear_problem gives it the Eigen reference's, make_cuda_problem
+// (cuda/cuda_problem.hpp) the device's.
+std::unique_ptr<LocalProblem> make_linear_problem(const LinearSpec& spec,
+                                                  std::unique_ptr<SampleLoss> train,
+                                                  std::unique_ptr<SampleLoss> validation,
+                                                  std::unique_ptr<SampleLoss> test);
 
 }  // namespace hyperpush::model

@@ -34,11 +34,11 @@
 // entry) (random.hpp, Purpose::mlp_initial), the same on every agent and rank: the inner solvers
 // start at x = 0, which for a network must not be the saddle θ = 0, and the decay regularizes
 // towards θ0 (as in L2-SP).
-// Regularizers (every kind): l2 ½ (e^λ + l2) ‖x‖², per-feature ½ Σ_j (e^{λ_j} + l2) x_j² (λ ∈ R^d),
-// per-sample (1/m) Σ_k λ_k ℓ_k + ½ l2 ‖x‖², per-class ½ l2 ‖x‖² with λ ∈ R^C added to every row
-// of logits in g and f (Z + 1 λᵀ; l2 > 0; only for models with C ≥ 2 logits: softmax, an mlp or
-// cnn with classes ≥ 3, a module with m × C outputs: a 2-class network has one logit and is
-// refused). test_metric and predict: the largest logit (of Z + 1 λᵀ for per-class).
+// Hyperparameter kinds (every model): those of model/hyperparameter_kind.hpp, g = Σ_k s_k ℓ_k +
+// ½ Σ_j δ_j x_j² with ℓ_k the model's loss (per-class adds λ ∈ R^C to every row of logits in g and
+// f, Z + 1 λᵀ: only for models with C ≥ 2 logits: softmax, an mlp or cnn with classes ≥ 3, a
+// module with m × C outputs; a 2-class network has one logit and is refused). test_metric and
+// predict: the largest logit (of Z + 1 λᵀ for per-class).
 //
 // Oracles: ∇_x g by reverse mode; H w and J w by double backward from one graph of ∇_x g(x, λ)
 // built with create_graph and kept for the last (x, λ) seen, so the many HVPs HGP takes at one
