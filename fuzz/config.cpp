@@ -1,7 +1,8 @@
 // Fuzz target: the config layer. The input up to its first NUL byte is the text of a config file;
 // each further NUL-separated piece is a `--set` override. Config::parse either refuses it with a
 // hyperpush::Error or accepts it, and then the resolved config (config.resolved.toml) must read
-// back to itself, and the width lists validate or refuse. Anything else is a bug.
+// back to itself, it reads typed (read_settings), and the width lists validate or refuse. Anything
+// else is a bug.
 #include "hyperpush/app/config.hpp"
 
 #include <cstddef>
@@ -11,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hyperpush/app/settings.hpp"
 #include "hyperpush/error.hpp"
 
 using hyperpush::app::Config;
@@ -29,9 +31,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const Config config = Config::parse(text, "fuzz.toml", overrides);
     resolved = config.to_toml();
-    for (const char* key : {"model.hidden", "model.channels"}) {
+    const hyperpush::app::Settings settings = hyperpush::app::read_settings(config);
+    for (const auto* widths : {&settings.model.hidden, &settings.model.channels}) {
       try {
-        config.widths(key);
+        widths->values();
       } catch (const hyperpush::Error&) {
       }
     }

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <exception>
 #include <string>
+#include <vector>
 
 #include "hyperpush/app/commands.hpp"
 #include "hyperpush/app/config.hpp"
@@ -51,8 +52,8 @@ int fail(const char* what, bool collective, int code) {
   hyperpush::app::note_ending();
   // A preemption is not an error: "hyperpush: preempted at step N, checkpoint in DIR".
   if (!collective || mpi_rank() == 0)
-    std::fprintf(stderr, "hyperpush: %s%s\n", code == hyperpush::kExitPreempted ? "" : "error: ",
-                 one_line(what).c_str());
+    std::fprintf(stderr, "hyperpush: %s%s\n",
+                 code == hyperpush::kExitPreempted ? "" : "error: ", one_line(what).c_str());
   int initialized = 0, finalized = 0;
   MPI_Initialized(&initialized);
   MPI_Finalized(&finalized);
@@ -63,6 +64,72 @@ int fail(const char* what, bool collective, int code) {
   return code;
 }
 
+// The verbs and their options.
+struct CommandLine {
+  CLI::App app{"hyperpush: decentralized bilevel optimization over time-varying directed graphs"};
+  std::string config_path, out_dir;
+  std::vector<std::string> overrides;
+  bool resume = false;
+  hyperpush::app::TopologyOptions topology_options;
+  CLI::App* run = nullptr;
+  CLI::App* topology = nullptr;
+
+  CommandLine() {
+    app.set_version_flag("--version", std::string("hyperpush ") + HYPERPUSH_VERSION);
+    app.require_subcommand(1);
+    run = app.add_subcommand("run", "Run the task of a config (under mpirun, or alone)");
+    run->add_option("config", config_path, "TOML config file")->required();
+    run->add_option("--set", overrides, "Override a config key: --set key=value (repeatable)");
+    run->add_option("--out", out_dir, "Results folder (overrides output.dir)");
+    run->add_flag("--resume", resume,
+                  "Continue from the newest checkpoint in checkpoint.dir (same config, any ranks)");
+
+    auto& topo = topology_options;
+    topology = app.add_subcommand(
+        "topology", "Analyse a config's schedule (JSON on stdout); export rounds or draw one");
+    topology->add_option("config", config_path, "TOML config file")->required();
+    topology->add_option("--set", overrides, "Override a config key: --set key=value (repeatable)");
+    topology->add_option("--rounds", topo.rounds, "Rounds T0:T1 (default 0:topology.check_rounds)");
+    topology->add_option("--dot", topo.dot_file, "Write one round as Graphviz DOT to this file");
+    topology->add_option("--dot-round", topo.dot_round, "Round drawn by --dot (default T0)");
+    topology->add_option("--export", topo.export_file,
+                         "Write the rounds in the edge-list schedule format (kind = \"file\")");
+
+    app.add_subcommand("config-reference",
+                       "Print the config key and topology reference (Markdown)");
+  }
+
+  // Parses argv; the exit code when the process ends here (--help, --version, a usage error), or
+  // -1 to go on.
+  int parse(int argc, char** argv) {
+    const std::string verbs[] = {"run", "topology", "config-reference"};
+    if (argc > 1 && argv[1][0] != '-' &&
+        std::find(std::begin(verbs), std::end(verbs), argv[1]) == std::end(verbs)) {
+      std::fprintf(stderr,
+                   "hyperpush: error: unknown command '%s'; valid: run, topology, "
+                   "config-reference (hyperpush --help)\n",
+                   argv[1]);
+      return 2;
+    }
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::Success& e) {  // --help, --version
+      return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+      std::fprintf(stderr, "hyperpush: error: %s (hyperpush %s--help)\n", e.what(),
+                   run->parsed()        ? "run "
+                   : topology->parsed() ? "topology "
+                                        : "");
+      return 2;
+    }
+    if (run->count("--out") > 0 && out_dir.empty()) {
+      std::fprintf(stderr, "hyperpush: error: --out \"\": the folder name is empty\n");
+      return 2;
+    }
+    return -1;
+  }
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -70,67 +137,19 @@ int main(int argc, char** argv) {
   // (library_threads.hpp); a run's `threads` key may raise it.
   hyperpush::app::pin_library_threads(1);
   hyperpush::app::watch_interruptions();
-  CLI::App app{"hyperpush: decentralized bilevel optimization over time-varying directed graphs"};
-  app.set_version_flag("--version", std::string("hyperpush ") + HYPERPUSH_VERSION);
-  app.require_subcommand(1);
-
-  std::string config_path, out_dir;
-  std::vector<std::string> overrides;
-  auto* run = app.add_subcommand("run", "Run the task of a config (under mpirun, or alone)");
-  run->add_option("config", config_path, "TOML config file")->required();
-  run->add_option("--set", overrides, "Override a config key: --set key=value (repeatable)");
-  run->add_option("--out", out_dir, "Results folder (overrides output.dir)");
-  bool resume = false;
-  run->add_flag("--resume", resume,
-                "Continue from the newest checkpoint in checkpoint.dir (same config, any ranks)");
-
-  hyperpush::app::TopologyOptions topo;
-  auto* topology = app.add_subcommand(
-      "topology", "Analyse a config's schedule (JSON on stdout); export rounds or draw one");
-  topology->add_option("config", config_path, "TOML config file")->required();
-  topology->add_option("--set", overrides, "Override a config key: --set key=value (repeatable)");
-  topology->add_option("--rounds", topo.rounds, "Rounds T0:T1 (default 0:topology.check_rounds)");
-  topology->add_option("--dot", topo.dot_file, "Write one round as Graphviz DOT to this file");
-  topology->add_option("--dot-round", topo.dot_round, "Round drawn by --dot (default T0)");
-  topology->add_option("--export", topo.export_file,
-                       "Write the rounds in the edge-list schedule format (kind = \"file\")");
-
-  app.add_subcommand("config-reference", "Print the config key and topology reference (Markdown)");
-
-  const std::string verbs[] = {"run", "topology", "config-reference"};
-  if (argc > 1 && argv[1][0] != '-' &&
-      std::find(std::begin(verbs), std::end(verbs), argv[1]) == std::end(verbs)) {
-    std::fprintf(stderr,
-                 "hyperpush: error: unknown command '%s'; valid: run, topology, config-reference "
-                 "(hyperpush --help)\n",
-                 argv[1]);
-    return 2;
-  }
+  CommandLine cli;
+  if (const int code = cli.parse(argc, argv); code >= 0) return code;
   try {
-    app.parse(argc, argv);
-  } catch (const CLI::Success& e) {  // --help, --version
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "hyperpush: error: %s (hyperpush %s--help)\n", e.what(),
-                 run->parsed()        ? "run "
-                 : topology->parsed() ? "topology "
-                                      : "");
-    return 2;
-  }
-  if (run->count("--out") > 0 && out_dir.empty()) {
-    std::fprintf(stderr, "hyperpush: error: --out \"\": the folder name is empty\n");
-    return 2;
-  }
-
-  try {
-    if (run->parsed()) {
+    if (cli.run->parsed()) {
       MPI_Init(&argc, &argv);
-      const int code = hyperpush::app::run_command(config_path, overrides, out_dir, resume);
+      const int code =
+          hyperpush::app::run_command(cli.config_path, cli.overrides, cli.out_dir, cli.resume);
       hyperpush::app::note_ending();
       MPI_Finalize();
       return code;
     }
-    if (topology->parsed()) return hyperpush::app::topology_command(config_path, overrides, topo);
+    if (cli.topology->parsed())
+      return hyperpush::app::topology_command(cli.config_path, cli.overrides, cli.topology_options);
     std::fputs(hyperpush::app::config_reference_markdown().c_str(), stdout);
     std::fputs("\nTopology kinds (`topology.kind`):\n\n", stdout);
     std::fputs(hyperpush::app::topology_reference_markdown().c_str(), stdout);

@@ -35,8 +35,8 @@ class Averaging {
  public:
   explicit Averaging(RunContext& c)
       : c_(c),
-        seed_(static_cast<std::uint64_t>(c.config.integer("seed"))),
-        dim_(static_cast<int>(c.config.integer("average.dim"))),
+        seed_(c.settings.seed),
+        dim_(c.settings.average.dim),
         position_{0, "average"},
         exchange_(communicator(c), c.agents, dim_ + 1, exchange_options(c), &position_),
         push_sum_(exchange_),
@@ -193,7 +193,7 @@ void print_account(const RunContext& c, const Averaging& a, std::int64_t rounds,
   std::printf(
       "hyperpush average: %d agent%s on %d rank%s, topology %s (B = %lld), seed %llu, d = %d\n",
       c.agents, c.agents == 1 ? "" : "s", c.ranks, c.ranks == 1 ? "" : "s",
-      c.config.string("topology.kind").c_str(), static_cast<long long>(c.schedule_check.b),
+      c.settings.topology.kind.c_str(), static_cast<long long>(c.schedule_check.b),
       static_cast<unsigned long long>(a.seed()), a.dim());
   std::printf("  %8s  %s\n", "round", "consensus error");
   const auto& history = a.history();
@@ -212,7 +212,7 @@ void print_account(const RunContext& c, const Averaging& a, std::int64_t rounds,
 
 void run_average(RunContext& c) {
   const auto start = Clock::now();
-  const std::int64_t rounds = c.config.integer("average.rounds");
+  const std::int64_t rounds = c.settings.average.rounds;
   Averaging a(c);
   std::int64_t first = 0;
   if (c.resume)
@@ -220,9 +220,9 @@ void run_average(RunContext& c) {
   else
     a.record(0);
   const auto rounds_start = Clock::now();
-  const double push_seconds = a.run(first, rounds, c.config.integer("average.metrics_every"));
+  const double push_seconds = a.run(first, rounds, c.settings.average.metrics_every);
   const double loop_seconds = seconds_since(rounds_start);
-  if (c.config.boolean("average.estimates")) a.write_estimates();
+  if (c.settings.average.estimates) a.write_estimates();
   const auto [messages, bytes] = a.traffic();
   const json wire = wire_facts(c, a.exchange().wire());
   if (c.rank != 0) return;
@@ -233,7 +233,7 @@ void run_average(RunContext& c) {
       {"dim", a.dim()},
       {"rounds", rounds},
       {"seed", a.seed()},
-      {"topology", c.config.string("topology.kind")},
+      {"topology", c.settings.topology.kind},
       {"schedule_b", c.schedule_check.b},
       {"consensus_error", a.consensus_error()},
       {"messages_sent", messages},

@@ -47,20 +47,18 @@ struct AgentData {
   std::size_t features = 0;
 };
 
-AgentData agent_data(const Config& config, int agents, int first, int count) {
-  const auto seed = static_cast<std::uint64_t>(config.integer("seed"));
-  const std::string& name = config.string("data.dataset");
-  const double validation = config.real("data.validation_fraction");
-  const double test = config.real("data.test_fraction");
+AgentData agent_data(const DataConfig& config, std::uint64_t seed, int agents, int first,
+                     int count) {
+  const double validation = config.validation_fraction, test = config.test_fraction;
   AgentData out;
   auto& parts = out.parts;
   parts.resize(count);
-  if (name == "synthetic-mixture") {
-    const auto m = static_cast<std::size_t>(config.integer("data.samples_per_agent"));
+  if (config.dataset == Dataset::synthetic_mixture) {
+    const auto m = static_cast<std::size_t>(config.samples_per_agent);
     data::SyntheticMixtureSpec spec;
-    spec.dim = static_cast<int>(config.integer("data.mixture_dim"));
-    spec.components = static_cast<int>(config.integer("data.mixture_components"));
-    spec.dirichlet_alpha = config.real("data.alpha");
+    spec.dim = config.mixture_dim;
+    spec.components = config.mixture_components;
+    spec.dirichlet_alpha = config.alpha;
     const auto train =
         data::synthetic_mixture(agents, m, seed, spec, data::MixtureSampleSet::train);
     const auto valid =
@@ -77,23 +75,24 @@ AgentData agent_data(const Config& config, int agents, int first, int count) {
         "data.validation_fraction = 0 leaves the agents without validation samples, and a "
         "bilevel task measures each agent's outer loss f_i on them; valid: > 0 (e.g. 0.2)");
   data::Dataset pool;
-  if (name == "libsvm") {
-    if (config.path("data.train").empty())
+  if (config.dataset == Dataset::libsvm) {
+    if (config.train.empty())
       throw Error("data.train: data.dataset = \"libsvm\" needs a training file");
-    pool = data::read_libsvm(config.path("data.train"));
+    pool = data::read_libsvm(config.train.path);
   } else {
-    pool = data::read_builtin(name, name == "fashion-mnist" ? "train" : "all");
+    pool = data::read_builtin(name_of(config.dataset),
+                              config.dataset == Dataset::fashion_mnist ? "train" : "all");
   }
-  const auto max_train = static_cast<std::size_t>(config.integer("data.max_train"));
+  const auto max_train = static_cast<std::size_t>(config.max_train);
   if (max_train > 0 && pool.rows > max_train) {
     auto order = data::shuffled_indices(pool.rows, seed, 1);
     order.resize(max_train);
     pool = data::subset(pool, order);
   }
-  const auto shards = config.string("data.partition") == "iid"
-                          ? data::partition_iid(pool.rows, agents, seed)
-                          : data::partition_dirichlet(pool.labels, pool.classes, agents,
-                                                      config.real("data.alpha"), seed, 10);
+  const auto shards =
+      config.partition == Partition::iid
+          ? data::partition_iid(pool.rows, agents, seed)
+          : data::partition_dirichlet(pool.labels, pool.classes, agents, config.alpha, seed, 10);
   for (int i = 0; i < count; ++i)
     parts[i] =
         data::split_agent(data::subset(pool, shards[first + i]), validation, test, seed, first + i);
@@ -122,41 +121,36 @@ void standardize_by_push_sum(std::vector<data::AgentSplit>& parts, consensus::Go
   }
 }
 
-model::LinearSpec linear_spec(const Config& config, int classes) {
+model::LinearSpec linear_spec(const ModelConfig& config, int classes) {
   model::LinearSpec spec;
-  const std::string& kind = config.string("model.kind");
-  spec.kind = kind == "softmax" ? model::LinearKind::softmax
-              : kind == "ridge" ? model::LinearKind::ridge
-                                : model::LinearKind::logistic;
-  const std::string& hyper = config.string("model.hyper");
-  spec.hyper = hyper == "per-feature"  ? model::HyperKind::per_feature
-               : hyper == "per-sample" ? model::HyperKind::per_sample
-               : hyper == "per-class"  ? model::HyperKind::per_class
-                                       : model::HyperKind::l2;
+  spec.kind = config.kind == ModelKind::softmax ? model::LinearKind::softmax
+              : config.kind == ModelKind::ridge ? model::LinearKind::ridge
+                                                : model::LinearKind::logistic;
+  spec.hyper = config.hyper;
   spec.classes = classes;
-  spec.l2 = config.real("model.l2");
-  spec.initial_log_decay = std::log(config.real("model.initial_decay"));
+  spec.l2 = config.l2;
+  spec.initial_log_decay = std::log(config.initial_decay);
   return spec;
 }
 
 // Backend `torch`: the agents' problems on this rank's device (local rank mod device count).
 std::vector<std::unique_ptr<model::LocalProblem>> torch_problems(
-    const Config& config, const model::LinearSpec& linear, std::vector<data::AgentSplit>& parts,
+    const Settings& settings, const model::LinearSpec& linear, std::vector<data::AgentSplit>& parts,
     const comm::Communicator& comm) {
 #ifdef HYPERPUSH_WITH_TORCH
-  model::TorchSpec spec = torch_network_spec(config, config.string("model.kind"), comm);
+  model::TorchSpec spec = torch_network_spec(settings, settings.model.kind, comm);
   spec.hyper = linear.hyper;
   spec.classes = linear.classes;
   spec.l2 = linear.l2;
   spec.initial_log_decay = linear.initial_log_decay;
-  spec.seed = static_cast<std::uint64_t>(config.integer("seed"));
+  spec.seed = settings.seed;
   std::vector<std::unique_ptr<model::LocalProblem>> problems;
   for (auto& part : parts)
     problems.push_back(model::make_torch_problem(spec, labelled(part.train),
                                                  labelled(part.validation), labelled(part.test)));
   return problems;
 #else
-  (void)config, (void)linear, (void)parts, (void)comm;
+  (void)settings, (void)linear, (void)parts, (void)comm;
   throw Error(
       "model.backend = \"torch\": this hyperpush was built without LibTorch (CMake did not find "
       "Torch); install libtorch-dev (or pass Torch_DIR) and rebuild, or use backend = \"eigen\"");
@@ -184,14 +178,14 @@ std::vector<std::unique_ptr<model::LocalProblem>> cuda_problems(
 
 }  // namespace
 
-bilevel::AgentSet build_agents(const Config& config, consensus::Gossip& gossip,
+bilevel::AgentSet build_agents(const Settings& settings, consensus::Gossip& gossip,
                                std::vector<data::AgentSplit>* parts) {
   bilevel::AgentSet set;
   set.agents = gossip.agents();
   set.first = gossip.first_local();
   const int count = gossip.local_count();
-  if (config.string("problem.kind") == "quadratic") {
-    const std::string path = config.path("problem.file");
+  if (settings.problem.kind == ProblemKind::quadratic) {
+    const std::string& path = settings.problem.file.path;
     if (path.empty()) throw Error("problem.file: problem.kind = \"quadratic\" needs a JSON file");
     auto file = model::read_quadratic_file(path);
     if (static_cast<int>(file.agents.size()) != set.agents)
@@ -201,18 +195,19 @@ bilevel::AgentSet build_agents(const Config& config, consensus::Gossip& gossip,
     for (int i = 0; i < count; ++i)
       set.problems.push_back(model::make_quadratic_problem(file.agents[set.first + i], file.gamma));
   } else {
-    auto data = agent_data(config, set.agents, set.first, count);
-    if (config.boolean("data.standardize"))
-      standardize_by_push_sum(data.parts, gossip, config.integer("data.standardize_rounds"),
-                              data.features);
-    const auto spec = linear_spec(config, data.classes);
-    if (config.string("model.backend") == "torch") {
-      set.problems = torch_problems(config, spec, data.parts, gossip.comm());
-    } else if (const std::string& kind = config.string("model.kind");
-               kind == "mlp" || kind == "cnn" || kind == "torchscript") {
-      throw Error("model.kind: \"" + kind + "\" needs model.backend = \"torch\"; the " +
-                  config.string("model.backend") + " backend has logistic, softmax and ridge");
-    } else if (config.string("model.backend") == "cuda") {
+    auto data = agent_data(settings.data, settings.seed, set.agents, set.first, count);
+    if (settings.data.standardize)
+      standardize_by_push_sum(data.parts, gossip, settings.data.standardize_rounds, data.features);
+    const ModelConfig& model = settings.model;
+    const auto spec = linear_spec(model, data.classes);
+    if (model.backend == Backend::torch) {
+      set.problems = torch_problems(settings, spec, data.parts, gossip.comm());
+    } else if (model.kind == ModelKind::mlp || model.kind == ModelKind::cnn ||
+               model.kind == ModelKind::torchscript) {
+      throw Error(std::string("model.kind: \"") + name_of(model.kind) +
+                  "\" needs model.backend = \"torch\"; the " + name_of(model.backend) +
+                  " backend has logistic, softmax and ridge");
+    } else if (model.backend == Backend::cuda) {
       set.problems = cuda_problems(spec, data.parts, gossip.comm());
     } else {
       for (auto& part : data.parts)
@@ -229,14 +224,8 @@ bilevel::AgentSet build_agents(const Config& config, consensus::Gossip& gossip,
   return set;
 }
 
-bilevel::InnerOptions inner_options(const Config& config, graph::Schedule& schedule) {
-  bilevel::InnerOptions options;
-  options.method = bilevel::inner_method(config.string("inner.solver"));
-  options.rounds = config.integer("inner.rounds");
-  options.step = config.real("inner.step");
-  options.mixing_rounds = static_cast<int>(config.integer("inner.mixing_rounds"));
-  options.tolerance = config.real("inner.tolerance");
-  options.check_every = static_cast<int>(config.integer("inner.check_every"));
+bilevel::InnerOptions inner_options(const InnerConfig& config, graph::Schedule& schedule) {
+  bilevel::InnerOptions options = config;
   const bool automatic = options.step == 0 || options.mixing_rounds == 0;
   if (automatic && options.method != bilevel::InnerMethod::exact) {
     const auto mixing = graph::estimate_mixing_rate(schedule);
@@ -257,10 +246,10 @@ bilevel::InnerOptions with_progress(bilevel::InnerOptions options, Progress& pro
   return options;
 }
 
-InnerConvergence::InnerConvergence(const Config& config)
-    : solver_(config.string("inner.solver")),
-      tolerance_(config.real("inner.tolerance")),
-      required_(config.boolean("inner.require_convergence")) {}
+InnerConvergence::InnerConvergence(const InnerConfig& config)
+    : solver_(name_of(config.method)),
+      tolerance_(config.tolerance),
+      required_(config.require_convergence) {}
 
 std::string InnerConvergence::describe(const bilevel::InnerReport& report) const {
   char text[200];
@@ -314,18 +303,9 @@ void InnerConvergence::restore(const nlohmann::json& state) {
   most_rounds_ = state.at(4);
 }
 
-bilevel::HypergradientOptions hypergradient_options(const Config& config, int agents,
-                                                    std::int64_t b) {
-  bilevel::HypergradientOptions options;
-  options.method = bilevel::hypergradient_method(config.string("hypergradient.method"));
-  options.depth = static_cast<int>(config.integer("hypergradient.depth"));
-  options.push_rounds = static_cast<int>(config.integer("hypergradient.push_rounds"));
-  options.alpha = config.real("hypergradient.alpha");
-  options.power_iterations = static_cast<int>(config.integer("hypergradient.power_iterations"));
-  options.power_push_rounds = static_cast<int>(config.integer("hypergradient.power_push_rounds"));
-  options.cg_tolerance = config.real("hypergradient.cg_tolerance");
-  options.cg_iterations = static_cast<int>(config.integer("hypergradient.cg_iterations"));
-  options.agreement_rounds = consensus::flooding_rounds(agents, b);
+bilevel::HypergradientOptions hypergradient_options(const Settings& settings, std::int64_t b) {
+  bilevel::HypergradientOptions options = settings.hypergradient;
+  options.agreement_rounds = consensus::flooding_rounds(settings.agents, b);
   return options;
 }
 

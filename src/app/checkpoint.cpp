@@ -80,13 +80,13 @@ bool changes_no_result(const std::string& key) {
          key == "comm.timeout" || key.rfind("faults.stall_", 0) == 0;
 }
 
-Checkpoints::Checkpoints(const Config& config, const std::string& out_dir, MPI_Comm comm,
-                         const comm::AgentMap& map)
+Checkpoints::Checkpoints(const Config& config, const Settings& settings, const std::string& out_dir,
+                         MPI_Comm comm, const comm::AgentMap& map)
     : comm_(comm),
       map_(map),
-      every_(config.integer("checkpoint.every")),
-      dir_(config.string("checkpoint.dir")),
-      task_(config.string("task")),
+      every_(settings.checkpoint.every),
+      dir_(settings.checkpoint.dir),
+      task_(settings.task),
       config_(results_config(config)) {
   MPI_Comm_rank(comm, &rank_);
   if (dir_.empty()) {

@@ -376,29 +376,6 @@ std::string Config::path(const std::string& key) const {
   return (std::filesystem::path(dir) / p).lexically_normal().string();
 }
 
-std::vector<int> Config::widths(const std::string& key) const {
-  const std::string& text = string(key);
-  std::vector<int> widths;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const std::size_t comma = std::min(text.find(',', start), text.size());
-    const std::string item = text.substr(start, comma - start);
-    std::size_t used = 0;
-    int width = 0;
-    try {
-      width = std::stoi(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || item.find_first_not_of(" ", used) != std::string::npos || width < 1)
-      throw Error(key + ": \"" + text +
-                  "\" is invalid; expected widths >= 1 separated by commas, e.g. \"64,32\"");
-    widths.push_back(width);
-    start = comma + 1;
-  }
-  return widths;
-}
-
 std::string Config::to_toml() const {
   std::ostringstream out;
   out << "# Resolved configuration (every key, defaults included), written by hyperpush.\n";

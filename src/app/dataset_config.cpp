@@ -50,28 +50,27 @@ void align_labels(const data::Dataset& train, data::Dataset& test) {
 
 }  // namespace
 
-data::TrainTest load_train_test(const Config& config) {
-  const auto seed = static_cast<std::uint64_t>(config.integer("seed"));
-  const std::string& name = config.string("data.dataset");
-  const double test_fraction = config.real("data.test_fraction");
+data::TrainTest load_train_test(const DataConfig& config, std::uint64_t seed) {
+  const std::string name = name_of(config.dataset);
   data::TrainTest out;
-  if (name == "libsvm") {
-    const std::string train = config.path("data.train"), test = config.path("data.test");
-    if (train.empty()) throw Error("data.train: data.dataset = \"libsvm\" needs a training file");
-    if (test.empty()) {
-      out = data::train_test_split(data::read_libsvm(train), test_fraction, seed);
+  if (config.dataset == Dataset::libsvm) {
+    if (config.train.empty())
+      throw Error("data.train: data.dataset = \"libsvm\" needs a training file");
+    if (config.test.empty()) {
+      out =
+          data::train_test_split(data::read_libsvm(config.train.path), config.test_fraction, seed);
     } else {
-      out.train = data::read_libsvm(train);
-      out.test = data::read_libsvm(test, out.train.cols);
+      out.train = data::read_libsvm(config.train.path);
+      out.test = data::read_libsvm(config.test.path, out.train.cols);
       align_labels(out.train, out.test);
     }
-  } else if (name == "fashion-mnist") {
+  } else if (config.dataset == Dataset::fashion_mnist) {
     out.train = data::read_builtin(name, "train");
     out.test = data::read_builtin(name, "test");
   } else {
-    out = data::train_test_split(data::read_builtin(name, "all"), test_fraction, seed);
+    out = data::train_test_split(data::read_builtin(name, "all"), config.test_fraction, seed);
   }
-  const auto max_train = static_cast<std::size_t>(config.integer("data.max_train"));
+  const auto max_train = static_cast<std::size_t>(config.max_train);
   if (max_train > 0 && out.train.rows > max_train) {
     auto order = data::shuffled_indices(out.train.rows, seed, 1);
     order.resize(max_train);

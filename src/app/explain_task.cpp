@@ -57,43 +57,35 @@ using explain::Samples;
 using explain::SoftmaxModel;
 using nlohmann::json;
 
+// explain.* with the metrics parsed and the run's seed in the relevance options.
 struct ExplainSettings {
-  std::string model = "softmax";
+  ModelKind model = ModelKind::softmax;
   std::vector<explain::Metric> metrics;
   int test_instances = 500, top_k = 5, examples = 8;
   explain::RelevanceOptions relevance;
   explain::SoftmaxTraining training;
 };
 
-ExplainSettings read_settings(const Config& config) {
-  ExplainSettings s;
-  s.model = config.string("explain.model");
+ExplainSettings read_settings(const Settings& settings) {
+  const ExplainConfig& config = settings.explain;
+  ExplainSettings s{
+      config.model,   {}, config.test_instances, config.top_k, config.examples, config.relevance,
+      config.training};
+  s.relevance.seed = settings.seed;
 #ifndef HYPERPUSH_WITH_TORCH
-  if (s.model != "softmax")
-    throw Error("explain.model = \"" + s.model +
+  if (s.model != ModelKind::softmax)
+    throw Error(std::string("explain.model = \"") + name_of(s.model) +
                 "\": this hyperpush was built without LibTorch (CMake did not find Torch); "
                 "install libtorch-dev (or pass Torch_DIR) and rebuild, or use explain.model = "
                 "\"softmax\"");
 #endif
-  s.metrics = explain::parse_metrics(config.string("explain.metrics"), "explain.metrics");
-  if (s.model == "softmax")
+  s.metrics = explain::parse_metrics(config.metrics, "explain.metrics");
+  if (s.model == ModelKind::softmax)
     for (const explain::Metric m : s.metrics)
       if (explain::uses_hidden_layers(m))
         throw Error("explain.metrics: metric '" + explain::metric_name(m) +
                     "' needs a model with hidden layers; explain.model = \"softmax\" has none "
                     "(use \"mlp\" or \"cnn\")");
-  s.test_instances = static_cast<int>(config.integer("explain.test_instances"));
-  s.top_k = static_cast<int>(config.integer("explain.top_k"));
-  s.examples = static_cast<int>(config.integer("explain.examples"));
-  s.relevance.damping = config.real("explain.damping");
-  s.relevance.projection_dim = static_cast<int>(config.integer("explain.projection_dim"));
-  s.relevance.dense_max_params = static_cast<int>(config.integer("explain.dense_max_params"));
-  s.relevance.hessian_samples = static_cast<int>(config.integer("explain.hessian_samples"));
-  s.relevance.cg_tolerance = config.real("explain.cg_tolerance");
-  s.relevance.cg_iterations = static_cast<int>(config.integer("explain.cg_iterations"));
-  s.relevance.seed = static_cast<std::uint64_t>(config.integer("seed"));
-  s.training.l2 = config.real("explain.l2");
-  s.training.max_iterations = static_cast<int>(config.integer("explain.train_iterations"));
   return s;
 }
 
@@ -129,28 +121,27 @@ Trained train_softmax_and_share(MPI_Comm comm, int rank, const Samples& train,
 // ½ explain.l2 ‖x‖² as the fixed ridge term (λ = −1000 in training: e^λ = 0) and θ0 drawn from
 // random_bits(seed, Purpose::explain, 2, 0, 0), so that the randomization test's
 // reinitialised(seed) is another draw than the training's start.
-model::TorchSpec network_spec(const Config& config, const ExplainSettings& s, int classes,
+model::TorchSpec network_spec(const Settings& settings, const ExplainSettings& s, int classes,
                               MPI_Comm comm) {
-  model::TorchSpec spec = torch_network_spec(config, s.model, comm::from_mpi(comm));
+  model::TorchSpec spec = torch_network_spec(settings, s.model, comm::from_mpi(comm));
   spec.hyper = model::HyperKind::l2;
   spec.classes = classes;
   spec.l2 = s.training.l2;
-  spec.seed =
-      random_bits(static_cast<std::uint64_t>(config.integer("seed")), Purpose::explain, 2, 0, 0);
+  spec.seed = random_bits(settings.seed, Purpose::explain, 2, 0, 0);
   return spec;
 }
 #endif
 
 // The classifier of explain.model trained on `train` on rank 0, the same on every rank.
 // Collective.
-Trained train_and_share(const Config& config, MPI_Comm comm, int rank, const Samples& train,
+Trained train_and_share(const Settings& settings, MPI_Comm comm, int rank, const Samples& train,
                         const ExplainSettings& s) {
-  if (s.model == "softmax") return train_softmax_and_share(comm, rank, train, s.training);
+  if (s.model == ModelKind::softmax) return train_softmax_and_share(comm, rank, train, s.training);
 #ifdef HYPERPUSH_WITH_TORCH
   model::TorchSpec spec;
   std::unique_ptr<model::LocalProblem> problem;
   on_all_ranks(comm, [&] {
-    spec = network_spec(config, s, train.classes, comm);
+    spec = network_spec(settings, s, train.classes, comm);
     problem = model::make_torch_problem(spec, {train.x, train.y}, {}, {});
   });
   Eigen::VectorXd x = Eigen::VectorXd::Zero(problem->dim());
@@ -176,8 +167,8 @@ Trained train_and_share(const Config& config, MPI_Comm comm, int rank, const Sam
   out.gradient_norm = stats[2];
   return out;
 #else
-  (void)config, (void)comm, (void)rank, (void)train;
-  throw Error("explain.model = \"" + s.model +
+  (void)settings, (void)comm, (void)rank, (void)train;
+  throw Error(std::string("explain.model = \"") + name_of(s.model) +
               "\": this hyperpush was built without LibTorch (CMake did not find Torch); install "
               "libtorch-dev (or pass Torch_DIR) and rebuild, or use explain.model = \"softmax\"");
 #endif
@@ -232,33 +223,32 @@ std::vector<std::vector<std::int64_t>> retrieve(consensus::Gossip& gossip, const
 }
 
 // explain.json's "network": the architecture of a torch network (null for softmax).
-json network_json(const Config& config, const std::string& model) {
+json network_json(const Settings& settings, ModelKind model) {
   json out;
-  if (model == "mlp")
-    out = {{"hidden", config.string("model.hidden")},
-           {"activation", config.string("model.activation")}};
-  if (model == "cnn")
-    out = {{"channels", config.string("model.channels")},
-           {"kernel", config.integer("model.kernel")},
-           {"activation", config.string("model.activation")}};
-  if (model == "torchscript") out = {{"file", config.string("model.file")}};
-  if (model != "softmax") {
-    out["device"] = config.string("model.device");
-    out["standardized"] = config.boolean("data.standardize");
+  if (model == ModelKind::mlp)
+    out = {{"hidden", settings.model.hidden.text},
+           {"activation", name_of(settings.model.activation)}};
+  if (model == ModelKind::cnn)
+    out = {{"channels", settings.model.channels.text},
+           {"kernel", settings.model.kernel},
+           {"activation", name_of(settings.model.activation)}};
+  if (model == ModelKind::torchscript) out = {{"file", settings.model.file.given}};
+  if (model != ModelKind::softmax) {
+    out["device"] = name_of(settings.model.device);
+    out["standardized"] = settings.data.standardize;
   }
   return out;
 }
 
 // The model in words, for the printed account.
-std::string describe_model(const Config& config, const std::string& model) {
-  if (model == "mlp")
-    return "mlp (hidden " + config.string("model.hidden") + ", " +
-           config.string("model.activation") + ")";
-  if (model == "cnn")
-    return "cnn (channels " + config.string("model.channels") + ", kernel " +
-           std::to_string(config.integer("model.kernel")) + ", " +
-           config.string("model.activation") + ")";
-  if (model == "torchscript") return "torchscript module " + config.string("model.file");
+std::string describe_model(const Settings& settings, ModelKind model) {
+  if (model == ModelKind::mlp)
+    return "mlp (hidden " + settings.model.hidden.text + ", " + name_of(settings.model.activation) +
+           ")";
+  if (model == ModelKind::cnn)
+    return "cnn (channels " + settings.model.channels.text + ", kernel " +
+           std::to_string(settings.model.kernel) + ", " + name_of(settings.model.activation) + ")";
+  if (model == ModelKind::torchscript) return "torchscript module " + settings.model.file.given;
   return "softmax regression";
 }
 
@@ -274,12 +264,12 @@ struct ExplainData {
 ExplainData load(RunContext& c, std::uint64_t seed) {
   ExplainData d;
   on_all_ranks(c.comm, [&] {
-    d.s = read_settings(c.config);
-    data::TrainTest data = load_train_test(c.config);
+    d.s = read_settings(c.settings);
+    data::TrainTest data = load_train_test(c.settings.data, c.settings.seed);
     // Networks see standardized features (the training part's moments; a tanh network on raw
     // pixel values of up to 16 or 255 starts saturated and ends with large negative curvature).
     // The softmax regression keeps the raw features it was published with.
-    if (d.s.model != "softmax" && c.config.boolean("data.standardize")) {
+    if (d.s.model != ModelKind::softmax && c.settings.data.standardize) {
       const data::Standardization st = data::standardization(data::moments(data.train));
       data::standardize(data.train, st.mean, st.scale);
       data::standardize(data.test, st.mean, st.scale);
@@ -287,7 +277,7 @@ ExplainData load(RunContext& c, std::uint64_t seed) {
     if (data.train.rows < static_cast<std::size_t>(c.agents))
       throw Error("explain: " + std::to_string(data.train.rows) + " training samples for " +
                   std::to_string(c.agents) + " agents; every agent needs a shard (lower agents" +
-                  (c.config.integer("data.max_train") > 0 ? " or raise data.max_train)" : ")"));
+                  (c.settings.data.max_train > 0 ? " or raise data.max_train)" : ")"));
     if (static_cast<std::size_t>(d.s.top_k) >= data.train.rows)
       throw Error("explain.top_k = " + std::to_string(d.s.top_k) + " is not below the " +
                   std::to_string(data.train.rows) +
@@ -328,14 +318,14 @@ ExplainModels train_models(RunContext& c, const ExplainData& d, std::uint64_t se
   m.subclass = classes >= 4;
   const auto train_start = Clock::now();
   c.progress.update("explain: training", 0, m.subclass ? 2 : 1, "models");
-  m.trained = train_and_share(c.config, c.comm, c.rank, d.train, d.s);
+  m.trained = train_and_share(c.settings, c.comm, c.rank, d.train, d.s);
   if (m.subclass) m.superclass = explain::random_superclasses(classes, seed);
   m.train_super = d.train;
   if (m.subclass) {
     c.progress.update("explain: training", 1, 2, "models");
     m.train_super.y = explain::superclass_labels(d.train.y, m.superclass);
     m.train_super.classes = 2;
-    m.trained_super = train_and_share(c.config, c.comm, c.rank, m.train_super, d.s);
+    m.trained_super = train_and_share(c.settings, c.comm, c.rank, m.train_super, d.s);
   }
   m.random_model = m.trained.classifier->reinitialised(seed);
   m.train_seconds = std::chrono::duration<double>(Clock::now() - train_start).count();
@@ -484,8 +474,8 @@ json explain_summary(const RunContext& c, const ExplainData& d, const ExplainMod
                          {"gradient_norm", m.trained.gradient_norm}};
   json out = {
       {"task", "explain"},
-      {"model", d.s.model},
-      {"dataset", c.config.string("data.dataset")},
+      {"model", name_of(d.s.model)},
+      {"dataset", name_of(c.settings.data.dataset)},
       {"seed", seed},
       {"train_samples", d.train.x.rows()},
       {"test_samples", d.test.x.rows()},
@@ -507,7 +497,7 @@ json explain_summary(const RunContext& c, const ExplainData& d, const ExplainMod
       {"fisher", "empirical: (1/N) sum_i g_i g_i^T + damping I"},
       {"agents", c.agents},
       {"flooding_rounds_per_retrieval", rounds}};
-  out["network"] = network_json(c.config, d.s.model);
+  out["network"] = network_json(c.settings, d.s.model);
   if (out["network"].is_null()) out.erase("network");
   return out;
 }
@@ -515,7 +505,7 @@ json explain_summary(const RunContext& c, const ExplainData& d, const ExplainMod
 
 void run_explain(RunContext& c) {
   const auto start = Clock::now();
-  const auto seed = static_cast<std::uint64_t>(c.config.integer("seed"));
+  const auto seed = c.settings.seed;
   const ExplainData d = load(c, seed);
   const ExplainModels m = train_models(c, d, seed);
   MetricScoring scoring(c, d, m);
@@ -544,7 +534,7 @@ void run_explain(RunContext& c) {
   std::printf(
       "hyperpush explain: %s on %s, %lld training / %lld test samples, %d parameters, test "
       "accuracy %.4f; %lld queries, top-%d, %d agents\n",
-      describe_model(c.config, d.s.model).c_str(), c.config.string("data.dataset").c_str(),
+      describe_model(c.settings, d.s.model).c_str(), name_of(c.settings.data.dataset),
       static_cast<long long>(d.train.x.rows()), static_cast<long long>(d.test.x.rows()),
       model.params(), accuracy(model, d.test), static_cast<long long>(d.query.x.rows()), d.s.top_k,
       c.agents);

@@ -180,23 +180,23 @@ class OuterLoop {
  public:
   // `convergence` records the inner solves; `before` (what earlier phases produced) goes into the
   // checkpoints.
-  OuterLoop(RunContext& c, const std::string& phase, const std::string& method,
+  OuterLoop(RunContext& c, const std::string& phase, bilevel::HypergradientMethod method,
             const bilevel::InnerOptions& inner_settings, InnerConvergence& convergence,
             const json& before)
       : c_(c),
         phase_(phase),
-        method_(method),
+        method_(name_of(method)),
         before_(before),
         convergence_(convergence),
         gossip_(communicator(c), c.schedule, exchange_options(c)) {
-    on_all_ranks(c.comm, [&] { agents_ = build_agents(c.config, gossip_, &parts_); });
+    on_all_ranks(c.comm, [&] { agents_ = build_agents(c.settings, gossip_, &parts_); });
     inner_ = std::make_unique<bilevel::InnerSolver>(
         gossip_, agents_, with_progress(inner_settings, c.progress, solving_));
-    options_ = hypergradient_options(c.config, c.agents, c.schedule_check.b);
-    options_.method = bilevel::hypergradient_method(method);
-    const bool adam = c.config.string("outer.optimizer") == "adam";
+    options_ = hypergradient_options(c.settings, c.schedule_check.b);
+    options_.method = method;
+    const bool adam = c.settings.outer.optimizer == Optimizer::adam;
     for (const auto& lambda : agents_.lambda)
-      optimizers_.emplace_back(adam, c.config.real("outer.lr"), static_cast<int>(lambda.size()));
+      optimizers_.emplace_back(adam, c.settings.outer.lr, static_cast<int>(lambda.size()));
   }
 
   // Continue from `from`, a checkpoint of this phase: per agent λ_i, its optimizer's, inner
@@ -221,7 +221,7 @@ class OuterLoop {
   // Steps first .. outer.steps; returns the metrics of steps 0 .. K. `metrics` (rank 0, may be
   // null) gets the per-agent lines; `surrogates`, when given, the surrogate trees at the end.
   std::vector<StepMetrics> run(std::ostream* metrics, json* surrogates) {
-    const std::int64_t steps = c_.config.integer("outer.steps");
+    const std::int64_t steps = c_.settings.outer.steps;
     for (std::int64_t k = first_; k <= steps; ++k) {
       if (k > first_) c_.checkpoints.at_boundary(k, [&](std::int64_t at) { checkpoint(at); });
       solving_ = method_ + " step " + std::to_string(k) + ", inner solve";
@@ -260,7 +260,7 @@ class OuterLoop {
     char detail[96];
     std::snprintf(detail, sizeof detail, "steps, validation loss %.5g at step %lld",
                   history_.back().validation_loss, static_cast<long long>(k));
-    c_.progress.update(method_, k + 1, c_.config.integer("outer.steps"), detail);
+    c_.progress.update(method_, k + 1, c_.settings.outer.steps, detail);
   }
 
   // Everything the later steps depend on (what restore reads), at step boundary k.
@@ -304,7 +304,7 @@ class OuterLoop {
 
 // One phase from its start or from `from`; adds the phase's MPI traffic to `wire`.
 std::vector<StepMetrics> optimize(RunContext& c, const std::string& phase,
-                                  const std::string& method,
+                                  bilevel::HypergradientMethod method,
                                   const bilevel::InnerOptions& inner_settings,
                                   std::ostream* metrics, InnerConvergence& convergence,
                                   comm::WireTraffic& wire, json* surrogates, const Checkpoint* from,
@@ -327,11 +327,10 @@ std::string loss_text(double loss) {
 // hpo's own checks of the config, on every rank.
 void check_hpo_config(const RunContext& c) {
   on_all_ranks(c.comm, [&] {
-    if (c.config.boolean("outer.surrogate_tree") && c.config.string("problem.kind") != "model")
+    if (c.settings.outer.surrogate_tree && c.settings.problem.kind != ProblemKind::model)
       throw Error("outer.surrogate_tree needs a model on data (problem.kind = \"model\")");
-    if (c.config.string("problem.kind") == "model" &&
-        c.config.string("data.dataset") != "synthetic-mixture" &&
-        c.config.real("data.test_fraction") == 0)
+    if (c.settings.problem.kind == ProblemKind::model &&
+        c.settings.data.dataset != Dataset::synthetic_mixture && c.settings.data.test_fraction == 0)
       throw Error(
           "data.test_fraction = 0 leaves the agents without test samples, and hpo reports each "
           "agent's test accuracy on them; valid: > 0 (e.g. 0.2)");
@@ -351,11 +350,11 @@ json hpo_summary(const RunContext& c, const HpoOutcome& o) {
   const auto& history = o.history;
   json summary = {
       {"task", "hpo"},
-      {"method", c.config.string("hypergradient.method")},
+      {"method", name_of(c.settings.hypergradient.method)},
       {"agents", c.agents},
-      {"seed", c.config.integer("seed")},
-      {"topology", c.config.string("topology.kind")},
-      {"steps", c.config.integer("outer.steps")},
+      {"seed", c.settings.seed},
+      {"topology", c.settings.topology.kind},
+      {"steps", c.settings.outer.steps},
       {"initial_validation_loss", history.front().validation_loss},
       {"final_validation_loss", history.back().validation_loss},
       {"initial_test_accuracy", history.front().test_accuracy},
@@ -376,18 +375,18 @@ json hpo_summary(const RunContext& c, const HpoOutcome& o) {
     summary["local_test_accuracy"] = o.local.back().test_accuracy;
     summary["local_inner_converged"] = o.baseline_convergence.converged();
   }
-  if (c.config.boolean("outer.surrogate_tree")) summary["surrogate_trees"] = o.surrogates;
+  if (c.settings.outer.surrogate_tree) summary["surrogate_trees"] = o.surrogates;
   return summary;
 }
 
 // A short human-readable account on stdout.
 void print_account(const RunContext& c, const HpoOutcome& o) {
-  const Config& config = c.config;
+  const Settings& settings = c.settings;
   std::printf("hyperpush hpo: %s, %d agent%s on %d rank%s, topology %s, %s %s on %s (%s split)\n",
-              config.string("hypergradient.method").c_str(), c.agents, c.agents == 1 ? "" : "s",
-              c.ranks, c.ranks == 1 ? "" : "s", config.string("topology.kind").c_str(),
-              config.string("model.kind").c_str(), config.string("model.hyper").c_str(),
-              config.string("data.dataset").c_str(), config.string("data.partition").c_str());
+              name_of(settings.hypergradient.method), c.agents, c.agents == 1 ? "" : "s", c.ranks,
+              c.ranks == 1 ? "" : "s", settings.topology.kind.c_str(), name_of(settings.model.kind),
+              name_of(settings.model.hyper), name_of(settings.data.dataset),
+              name_of(settings.data.partition));
   std::printf("  %5s  %15s  %13s  %12s\n", "step", "validation loss", "test accuracy",
               "mean lambda");
   const auto& history = o.history;
@@ -400,7 +399,7 @@ void print_account(const RunContext& c, const HpoOutcome& o) {
   if (!o.local.empty())
     std::printf("  local-only baseline: validation loss %s, test accuracy %.4f\n",
                 loss_text(o.local.back().validation_loss).c_str(), o.local.back().test_accuracy);
-  if (config.boolean("outer.surrogate_tree"))
+  if (settings.outer.surrogate_tree)
     std::printf("  surrogate trees (%s, depth %d): mean fidelity %.4f, mean sensitivity %.4f\n",
                 o.surrogates["learner"].get<std::string>().c_str(),
                 o.surrogates["max_depth"].get<int>(), o.surrogates["mean_fidelity"].get<double>(),
@@ -411,12 +410,11 @@ void print_account(const RunContext& c, const HpoOutcome& o) {
 
 void run_hpo(RunContext& c) {
   const auto start = std::chrono::steady_clock::now();
-  const std::string method = c.config.string("hypergradient.method");
   std::ostream* metrics = c.rank == 0 ? &c.results->stream("metrics.jsonl") : nullptr;
-  const bool surrogate = c.config.boolean("outer.surrogate_tree");
+  const bool surrogate = c.settings.outer.surrogate_tree;
   check_hpo_config(c);
-  const bilevel::InnerOptions inner = inner_options(c.config, c.schedule);  // measured once
-  InnerConvergence convergence(c.config), baseline_convergence(c.config);
+  const bilevel::InnerOptions inner = inner_options(c.settings.inner, c.schedule);  // measured once
+  InnerConvergence convergence(c.settings.inner), baseline_convergence(c.settings.inner);
   HpoOutcome o{{}, {}, convergence, baseline_convergence, bilevel::mixing_rounds(inner), {}};
   comm::WireTraffic sent;
   Checkpoint from;
@@ -429,15 +427,16 @@ void run_hpo(RunContext& c) {
     convergence.restore(main.at("convergence"));
     o.surrogates = main.at("surrogates");
   } else {
-    o.history = optimize(c, "main", method, inner, metrics, convergence, sent,
-                         surrogate ? &o.surrogates : nullptr, c.resume ? &from : nullptr, nullptr);
+    o.history =
+        optimize(c, "main", c.settings.hypergradient.method, inner, metrics, convergence, sent,
+                 surrogate ? &o.surrogates : nullptr, c.resume ? &from : nullptr, nullptr);
   }
-  if (c.config.boolean("outer.baseline_local")) {
+  if (c.settings.outer.baseline_local) {
     const json main = {{"history", to_json(o.history)},
                        {"convergence", convergence.state()},
                        {"surrogates", o.surrogates}};
-    o.local = optimize(c, "baseline", "local", inner, nullptr, baseline_convergence, sent, nullptr,
-                       in_baseline ? &from : nullptr, main);
+    o.local = optimize(c, "baseline", bilevel::HypergradientMethod::local, inner, nullptr,
+                       baseline_convergence, sent, nullptr, in_baseline ? &from : nullptr, main);
   }
   convergence.finish(c.rank);
   baseline_convergence.finish(c.rank, "local-only baseline");

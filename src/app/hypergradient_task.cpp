@@ -119,8 +119,8 @@ Resumable solve_or_resume(RunContext& c, consensus::Gossip& gossip, const bileve
     const bool neumann = options.method == bilevel::HypergradientMethod::hgp ||
                          options.method == bilevel::HypergradientMethod::server_neumann;
     if ((c.checkpoints.enabled() || c.resume) && !neumann)
-      throw Error("checkpoint.every: hypergradient.method '" +
-                  c.config.string("hypergradient.method") +
+      throw Error(std::string("checkpoint.every: hypergradient.method '") +
+                  name_of(c.settings.hypergradient.method) +
                   "' takes no Neumann steps to checkpoint; valid: 0, or method hgp or "
                   "server-neumann");
     if (c.resume) r = restore(c, gossip, convergence);
@@ -181,7 +181,7 @@ struct Outcome {
 };
 
 void report(const RunContext& c, const Outcome& o, const Gathered& g) {
-  const std::string method = c.config.string("hypergradient.method");
+  const std::string method = name_of(c.settings.hypergradient.method);
   const json none(nullptr);  // the figures against the formula, when it was not computed
   json per_agent = json::array();
   for (int i = 0; i < c.agents; ++i)
@@ -192,12 +192,12 @@ void report(const RunContext& c, const Outcome& o, const Gathered& g) {
       {"method", method},
       {"agents", c.agents},
       {"dim", o.dim},
-      {"seed", c.config.integer("seed")},
-      {"topology", c.config.string("topology.kind")},
+      {"seed", c.settings.seed},
+      {"topology", c.settings.topology.kind},
       {"depth", o.options.depth},
       {"push_rounds", o.options.push_rounds},
       {"alpha", o.result.alpha},
-      {"inner_solver", c.config.string("inner.solver")},
+      {"inner_solver", name_of(c.settings.inner.method)},
       {"inner_rounds", o.inner.rounds},
       {"inner_mixing_rounds", o.mixing_rounds},
       {"inner_residual", o.inner.gradient_norm},
@@ -217,10 +217,9 @@ void report(const RunContext& c, const Outcome& o, const Gathered& g) {
   std::printf(
       "hyperpush hypergradient: %s, %d agent%s on %d rank%s, topology %s, seed %lld, d = %d\n",
       method.c_str(), c.agents, c.agents == 1 ? "" : "s", c.ranks, c.ranks == 1 ? "" : "s",
-      c.config.string("topology.kind").c_str(), static_cast<long long>(c.config.integer("seed")),
-      o.dim);
+      c.settings.topology.kind.c_str(), static_cast<long long>(c.settings.seed), o.dim);
   std::printf("  inner    %s: %lld rounds, ||sum grad g(z)|| = %.2e, consensus error %.2e\n",
-              c.config.string("inner.solver").c_str(), static_cast<long long>(o.inner.rounds),
+              name_of(c.settings.inner.method), static_cast<long long>(o.inner.rounds),
               o.inner.gradient_norm, o.inner.consensus_error);
   std::printf(
       "  %-8s M = %d, S = %d, alpha = %.4g: %lld rounds, %.3f MB sent, %lld HVPs per agent\n",
@@ -237,10 +236,10 @@ void run_hypergradient(RunContext& c) {
   const auto start = std::chrono::steady_clock::now();
   consensus::Gossip gossip(communicator(c), c.schedule, exchange_options(c));
   bilevel::AgentSet agents;
-  on_all_ranks(c.comm, [&] { agents = build_agents(c.config, gossip); });
-  const bilevel::InnerOptions inner_settings = inner_options(c.config, c.schedule);
-  const auto options = hypergradient_options(c.config, c.agents, c.schedule_check.b);
-  InnerConvergence convergence(c.config);
+  on_all_ranks(c.comm, [&] { agents = build_agents(c.settings, gossip); });
+  const bilevel::InnerOptions inner_settings = inner_options(c.settings.inner, c.schedule);
+  const auto options = hypergradient_options(c.settings, c.schedule_check.b);
+  InnerConvergence convergence(c.settings.inner);
   Resumable r = solve_or_resume(c, gossip, agents, inner_settings, options, convergence);
   bilevel::NeumannCheckpoints neumann;
   neumann.from = c.resume ? &r.neumann : nullptr;

@@ -21,6 +21,45 @@ const TaskKind& find_task(const std::string& name) {
   throw Error("task: unknown task '" + name + "'");  // the config table lists the valid ones
 }
 
+// The agents of a run of `ranks` ranks: the config's count, or one per rank for 0.
+int agents_of_run(int configured, int ranks) {
+  const int agents = configured == 0 ? ranks : configured;
+  if (agents < ranks)  // a rank without an agent would only wait: a mistake in the job's size
+    throw Error("agents = " + std::to_string(agents) + ", but the run has " +
+                std::to_string(ranks) + " ranks and every rank needs an agent; valid: 0 (one " +
+                "per rank) or at least " + std::to_string(ranks) + ", or run on fewer ranks");
+  return agents;
+}
+
+// The analysis of rounds [0, topology.check_rounds); refuses a schedule push-sum cannot work on,
+// before any work is done.
+graph::ScheduleAnalysis checked_schedule(graph::Schedule& schedule, const Settings& settings,
+                                         int rank) {
+  Progress progress(rank == 0 && settings.output.progress);
+  graph::AnalysisOptions options;
+  options.progress = [&](std::int64_t done, std::int64_t total) {
+    progress.update("schedule check", done, total, "steps (rounds, then windows)");
+  };
+  auto check = graph::analyze_schedule(schedule, 0, settings.topology.check_rounds, options);
+  graph::require_b_strongly_connected(check);
+  return check;
+}
+
+// checkpoint.every and --resume need a task that takes checkpoints; with them on, SIGTERM and
+// SIGUSR1 checkpoint and end the run.
+void check_checkpointing(const Checkpoints& checkpoints, const std::string& task, bool resume) {
+  const bool checkpointed = find_task(task).checkpoint_step != nullptr;
+  if (checkpoints.enabled() && !checkpointed)
+    throw Error("checkpoint.every: task '" + task +
+                "' takes no checkpoints; valid: 0, or a task that does (" + checkpointing_tasks() +
+                ")");
+  if (resume && !checkpointed)
+    throw Error("--resume: task '" + task +
+                "' takes no checkpoints, so there is nothing to resume (" + checkpointing_tasks() +
+                " take them)");
+  if (checkpoints.enabled()) preempt_on_signals();
+}
+
 }  // namespace
 
 void on_all_ranks(MPI_Comm comm, const std::function<void()>& step) {
@@ -53,54 +92,33 @@ int run_command(const std::string& config_path, const std::vector<std::string>& 
   note_rank(rank);
 
   std::optional<Config> config;
+  Settings settings;
   std::unique_ptr<graph::Schedule> schedule;
   graph::ScheduleAnalysis check;
   std::unique_ptr<ResultWriter> results;
   std::unique_ptr<Checkpoints> checkpoints;
-  int agents = 0;
   on_all_ranks(comm, [&] {
     config = Config::load(config_path, overrides);
-    agents = static_cast<int>(config->integer("agents"));
-    if (agents == 0) agents = ranks;
-    if (agents < ranks)  // a rank without an agent would only wait: a mistake in the job's size
-      throw Error("agents = " + std::to_string(agents) + ", but the run has " +
-                  std::to_string(ranks) + " ranks and every rank needs an agent; valid: 0 (one " +
-                  "per rank) or at least " + std::to_string(ranks) + ", or run on fewer ranks");
-    config->set_integer("agents", agents);
-    pin_library_threads(static_cast<int>(config->integer("threads")));
-    const auto seed = static_cast<std::uint64_t>(config->integer("seed"));
-    schedule = std::make_unique<graph::Schedule>(topology_spec(*config), agents, seed);
-    // Refuse a schedule push-sum cannot work on before any work is done.
-    Progress progress(rank == 0 && config->boolean("output.progress"));
-    graph::AnalysisOptions options;
-    options.progress = [&](std::int64_t done, std::int64_t total) {
-      progress.update("schedule check", done, total, "steps (rounds, then windows)");
-    };
-    check =
-        graph::analyze_schedule(*schedule, 0, config->integer("topology.check_rounds"), options);
-    graph::require_b_strongly_connected(check);
-    const std::string out = out_dir.empty() ? config->string("output.dir") : out_dir;
-    checkpoints = std::make_unique<Checkpoints>(*config, out, comm, comm::AgentMap(agents, ranks));
-    const bool checkpointed = find_task(config->string("task")).checkpoint_step != nullptr;
-    if (checkpoints->enabled() && !checkpointed)
-      throw Error("checkpoint.every: task '" + config->string("task") +
-                  "' takes no checkpoints; valid: 0, or a task that does (" +
-                  checkpointing_tasks() + ")");
-    if (resume && !checkpointed)
-      throw Error("--resume: task '" + config->string("task") +
-                  "' takes no checkpoints, so there is nothing to resume (" +
-                  checkpointing_tasks() + " take them)");
-    if (checkpoints->enabled()) preempt_on_signals();
+    settings = read_settings(*config);
+    settings.agents = agents_of_run(settings.agents, ranks);
+    config->set_integer("agents", settings.agents);  // config.resolved.toml and checkpoints
+    pin_library_threads(settings.threads);
+    schedule = std::make_unique<graph::Schedule>(settings.topology, settings.agents, settings.seed);
+    check = checked_schedule(*schedule, settings, rank);
+    const std::string out = out_dir.empty() ? settings.output.dir : out_dir;
+    checkpoints = std::make_unique<Checkpoints>(*config, settings, out, comm,
+                                                comm::AgentMap(settings.agents, ranks));
+    check_checkpointing(*checkpoints, settings.task, resume);
     if (rank == 0) {
       results = std::make_unique<ResultWriter>(out);
       on_interruption_remove(results->dir(), results->staging());
     }
   });
 
-  Progress progress(rank == 0 && config->boolean("output.progress"));
-  RunContext context{*config, comm,          rank,     ranks,        agents, *schedule,
-                     check,   results.get(), progress, *checkpoints, resume};
-  find_task(config->string("task")).run(context);
+  Progress progress(rank == 0 && settings.output.progress);
+  RunContext context{settings, comm,          rank,     ranks,        settings.agents, *schedule,
+                     check,    results.get(), progress, *checkpoints, resume};
+  find_task(settings.task).run(context);
   if (rank == 0) {
     results->write("config.resolved.toml", config->to_toml());
     const std::string files = results->file_list();

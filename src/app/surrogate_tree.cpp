@@ -21,9 +21,9 @@ data::Dataset relabelled(const data::Dataset& part, const Eigen::VectorXi& predi
 nlohmann::json surrogate_trees(RunContext& c, const bilevel::AgentSet& agents,
                                const std::vector<data::AgentSplit>& parts,
                                const std::vector<model::Vector>& z) {
-  const auto options = tree_learner_options(c.config);
-  const auto seed = static_cast<std::uint64_t>(c.config.integer("seed"));
-  const int trials = static_cast<int>(c.config.integer("tree.trials"));
+  const auto options = tree_learner_options(c.settings.tree);
+  const auto seed = c.settings.seed;
+  const int trials = c.settings.tree.trials;
   std::vector<double> rows(3 * agents.local_count(), std::nan(""));
   for (int i = 0; i < agents.local_count(); ++i) {
     const auto& problem = *agents.problems[i];

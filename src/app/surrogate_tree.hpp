@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "hyperpush/app/config.hpp"
+#include "hyperpush/app/settings.hpp"
 #include "hyperpush/app/task.hpp"
 #include "hyperpush/bilevel/agent_set.hpp"
 #include "hyperpush/data/partition.hpp"
@@ -16,7 +16,7 @@
 namespace hyperpush::app {
 
 // The learner of the [tree] keys (learner, max_depth, epsilon, thresholds, min_samples).
-tree::LearnerOptions tree_learner_options(const Config& config);
+tree::LearnerOptions tree_learner_options(const TreeConfig& config);
 
 // Per agent {"agent", "fidelity", "sensitivity", "leaves"} and their means, on rank 0 (null
 // elsewhere). Collective (one gather).

@@ -6,13 +6,8 @@
 namespace hyperpush::app {
 
 comm::ExchangeOptions exchange_options(const RunContext& c) {
-  comm::ExchangeOptions options;
-  options.timeout = c.config.real("comm.timeout");
-  options.robust = c.config.boolean("consensus.robust");
-  options.drop = c.config.real("faults.drop");
-  options.seed = static_cast<std::uint64_t>(c.config.integer("seed"));
-  options.stall_rank = static_cast<int>(c.config.integer("faults.stall_rank"));
-  options.stall_round = c.config.integer("faults.stall_round");
+  comm::ExchangeOptions options = c.settings.exchange;
+  options.seed = c.settings.seed;
   if (options.stall_rank >= c.ranks)
     throw Error("faults.stall_rank = " + std::to_string(options.stall_rank) + ", but the run has " +
                     std::to_string(c.ranks) + " rank" + (c.ranks == 1 ? "" : "s") +

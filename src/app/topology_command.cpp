@@ -5,6 +5,7 @@
 
 #include "hyperpush/app/commands.hpp"
 #include "hyperpush/app/config.hpp"
+#include "hyperpush/app/settings.hpp"
 #include "hyperpush/graph/analysis.hpp"
 #include "hyperpush/graph/dot.hpp"
 #include "hyperpush/graph/schedule_file.hpp"
@@ -32,28 +33,17 @@ std::ofstream open_output(const std::string& path, const std::string& option) {
 
 }  // namespace
 
-graph::TopologySpec topology_spec(const Config& config) {
-  graph::TopologySpec spec;
-  spec.kind = config.string("topology.kind");
-  spec.file = config.path("topology.file");
-  spec.rate_min = config.real("topology.rate_min");
-  spec.rate_max = config.real("topology.rate_max");
-  spec.probability = config.real("topology.probability");
-  return spec;
-}
-
 int topology_command(const std::string& config_path, const std::vector<std::string>& overrides,
                      const TopologyOptions& options) {
-  const Config config = Config::load(config_path, overrides);
-  const int agents = static_cast<int>(config.integer("agents"));
+  const Settings settings = read_settings(Config::load(config_path, overrides));
+  const int agents = settings.agents;
   if (agents == 0)
     throw Error(
         "agents = 0 means one agent per MPI rank, which `hyperpush topology` does not "
         "have; give the count, e.g. --set agents=8");
-  graph::Schedule schedule(topology_spec(config), agents,
-                           static_cast<std::uint64_t>(config.integer("seed")));
+  graph::Schedule schedule(settings.topology, agents, settings.seed);
 
-  std::int64_t t0 = 0, t1 = config.integer("topology.check_rounds");
+  std::int64_t t0 = 0, t1 = settings.topology.check_rounds;
   if (!options.rounds.empty()) {
     const auto colon = options.rounds.find(':');
     if (colon == std::string::npos) throw Error("--rounds " + options.rounds + ": expected T0:T1");

@@ -2,26 +2,27 @@
 
 namespace hyperpush::app {
 
-model::TorchSpec torch_network_spec(const Config& config, const std::string& kind,
+model::TorchSpec torch_network_spec(const Settings& settings, ModelKind kind,
                                     const comm::Communicator& ranks) {
+  const ModelConfig& model = settings.model;
   model::TorchSpec spec;
-  spec.kind = kind == "mlp"           ? model::TorchKind::mlp
-              : kind == "cnn"         ? model::TorchKind::cnn
-              : kind == "torchscript" ? model::TorchKind::torchscript
-              : kind == "softmax"     ? model::TorchKind::softmax
-              : kind == "ridge"       ? model::TorchKind::ridge
-                                      : model::TorchKind::logistic;
-  if (spec.kind == model::TorchKind::mlp) spec.hidden = config.widths("model.hidden");
+  spec.kind = kind == ModelKind::mlp           ? model::TorchKind::mlp
+              : kind == ModelKind::cnn         ? model::TorchKind::cnn
+              : kind == ModelKind::torchscript ? model::TorchKind::torchscript
+              : kind == ModelKind::softmax     ? model::TorchKind::softmax
+              : kind == ModelKind::ridge       ? model::TorchKind::ridge
+                                               : model::TorchKind::logistic;
+  if (spec.kind == model::TorchKind::mlp) spec.hidden = model.hidden.values();
   if (spec.kind == model::TorchKind::cnn) {
-    spec.channels = config.widths("model.channels");
-    spec.kernel = static_cast<int>(config.integer("model.kernel"));
+    spec.channels = model.channels.values();
+    spec.kernel = model.kernel;
   }
-  if (spec.kind == model::TorchKind::torchscript) spec.file = config.path("model.file");
-  spec.activation = config.string("model.activation") == "softplus" ? model::Activation::softplus
-                                                                    : model::Activation::tanh;
-  spec.device = config.string("model.device");
+  if (spec.kind == model::TorchKind::torchscript) spec.file = model.file.path;
+  spec.activation = model.activation == Activation::softplus ? model::Activation::softplus
+                                                             : model::Activation::tanh;
+  spec.device = name_of(model.device);
   spec.local_rank = ranks.node_rank();
-  spec.threads = static_cast<int>(config.integer("threads"));
+  spec.threads = settings.threads;
   return spec;
 }
 

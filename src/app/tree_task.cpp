@@ -34,15 +34,9 @@
 
 namespace hyperpush::app {
 
-tree::LearnerOptions tree_learner_options(const Config& config) {
-  tree::LearnerOptions learner;
-  const bool cart = config.string("tree.learner") == "cart";
-  learner.kind = cart ? tree::LearnerKind::cart : tree::LearnerKind::stable;
-  learner.max_depth = static_cast<int>(config.integer("tree.max_depth"));
-  learner.epsilon = config.real("tree.epsilon");
-  learner.thresholds = static_cast<int>(config.integer("tree.thresholds"));
-  learner.min_samples = static_cast<int>(config.integer("tree.min_samples"));
-  if (!cart && learner.epsilon == 0)
+tree::LearnerOptions tree_learner_options(const TreeConfig& config) {
+  const tree::LearnerOptions learner = config;
+  if (learner.kind == tree::LearnerKind::stable && learner.epsilon == 0)
     throw Error("tree.epsilon = 0 is not valid; valid: > 0 for the stable tree, < 0 for greedy");
   return learner;
 }
@@ -100,30 +94,30 @@ struct TreeSettings {
   bool grid = false;
 };
 
-TreeSettings read_settings(const Config& config, std::size_t train_samples) {
+TreeSettings read_settings(const TreeConfig& config, std::size_t train_samples) {
   TreeSettings s;
-  const bool cart = config.string("tree.learner") == "cart";
+  const bool cart = config.kind == tree::LearnerKind::cart;
   s.learner = tree_learner_options(config);
-  s.eval_depth = static_cast<int>(config.integer("tree.eval_depth"));
+  s.eval_depth = config.eval_depth;
   if (s.eval_depth == 0) s.eval_depth = s.learner.max_depth;
   if (s.eval_depth > s.learner.max_depth)
     throw Error("tree.eval_depth = " + std::to_string(s.eval_depth) +
                 " is deeper than tree.max_depth = " + std::to_string(s.learner.max_depth) +
                 "; valid: 0 (= max_depth) to " + std::to_string(s.learner.max_depth));
-  const std::string& epsilons = config.string("tree.epsilons");
+  const std::string& epsilons = config.epsilons;
   if (cart && !epsilons.empty())
     throw Error(
         "tree.epsilons: the cart learner has no epsilon; set tree.learner = \"stable\" or "
         "leave tree.epsilons empty");
-  s.trials = static_cast<int>(config.integer("tree.trials"));
-  s.data_seeds = static_cast<int>(config.integer("tree.data_seeds"));
-  s.tree_seeds = static_cast<int>(config.integer("tree.tree_seeds"));
+  s.trials = config.trials;
+  s.data_seeds = config.data_seeds;
+  s.tree_seeds = config.tree_seeds;
   if (cart && s.tree_seeds > 1)
     throw Error("tree.tree_seeds = " + std::to_string(s.tree_seeds) +
                 ": the cart learner draws nothing at random; valid with cart: 1");
   s.epsilons = epsilons.empty() ? std::vector<double>{cart ? 0.0 : s.learner.epsilon}
                                 : parse_epsilons(epsilons, "tree.epsilons");
-  s.remove_text = config.string("tree.remove");
+  s.remove_text = config.remove;
   if (!s.remove_text.empty())
     s.remove = parse_removal_sizes(s.remove_text, "tree.remove", train_samples);
   s.grid = !epsilons.empty() || !s.remove.empty() || s.data_seeds > 1 || s.tree_seeds > 1;
@@ -188,7 +182,7 @@ json headline_tree(const RunContext& c, const data::TrainTest& data, const TreeS
   const auto train = t.accuracy_by_depth(data.train), test = t.accuracy_by_depth(data.test);
   json summary = {{"task", "tree"},
                   {"learner", cart ? "cart" : "stable"},
-                  {"dataset", c.config.string("data.dataset")},
+                  {"dataset", name_of(c.settings.data.dataset)},
                   {"seed", seed},
                   {"train_samples", data.train.rows},
                   {"test_samples", data.test.rows},
@@ -210,7 +204,7 @@ json headline_tree(const RunContext& c, const data::TrainTest& data, const TreeS
   c.results->write("tree.dot", tree::tree_to_dot(t, data.train.class_names));
   std::printf(
       "hyperpush tree: %s on %s, %zu training / %zu test samples, %zu features, seed %llu\n",
-      tree::describe(s.learner).c_str(), c.config.string("data.dataset").c_str(), data.train.rows,
+      tree::describe(s.learner).c_str(), name_of(c.settings.data.dataset), data.train.rows,
       data.test.rows, data.train.cols, static_cast<unsigned long long>(seed));
   std::printf("depth %d: train accuracy %.4f, test accuracy %.4f, %d leaves\n", s.eval_depth,
               train[s.eval_depth], test[s.eval_depth], t.leaf_count());
@@ -230,11 +224,8 @@ std::vector<json> grid_cells(RunContext& c, const TreeSettings& s, std::uint64_t
     const std::uint64_t data_seed = seed + (g % per_epsilon) / s.tree_seeds;
     const std::uint64_t tree_seed = g % s.tree_seeds;
     auto& split = splits[data_seed];
-    if (!split) {
-      Config with_seed = c.config;
-      with_seed.set_integer("seed", static_cast<std::int64_t>(data_seed));
-      split = std::make_unique<data::TrainTest>(load_train_test(with_seed));
-    }
+    if (!split)
+      split = std::make_unique<data::TrainTest>(load_train_test(c.settings.data, data_seed));
     local.push_back(run_cell(s, *split, epsilon, data_seed, tree_seed, fits).dump());
     c.progress.update("tree grid", static_cast<std::int64_t>(local.size()),
                       static_cast<std::int64_t>(mine), "cells on rank 0");
@@ -335,14 +326,14 @@ json summarize_grid(const TreeSettings& s, const std::vector<json>& cell, bool c
 
 void run_tree(RunContext& c) {
   const auto start = Clock::now();
-  const auto seed = static_cast<std::uint64_t>(c.config.integer("seed"));
+  const auto seed = c.settings.seed;
 
   // Set-up on every rank (the same config and data give the same errors everywhere).
   data::TrainTest data;
   TreeSettings s;
   on_all_ranks(c.comm, [&] {
-    data = load_train_test(c.config);
-    s = read_settings(c.config, data.train.rows);
+    data = load_train_test(c.settings.data, c.settings.seed);
+    s = read_settings(c.settings.tree, data.train.rows);
     tree::TreeLearner check(data.train, s.learner);  // throws on empty data or bad options
   });
   json summary;

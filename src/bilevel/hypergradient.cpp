@@ -18,19 +18,6 @@ constexpr double kAlphaSafety = 1.05;
 
 }  // namespace
 
-const std::vector<std::string>& hypergradient_method_names() {
-  static const std::vector<std::string> names = {"hgp", "exact", "server-neumann",
-                                                 "hessian-exchange", "local"};
-  return names;
-}
-
-HypergradientMethod hypergradient_method(const std::string& name) {
-  const auto& names = hypergradient_method_names();
-  for (std::size_t k = 0; k < names.size(); ++k)
-    if (names[k] == name) return static_cast<HypergradientMethod>(k);
-  throw Error("hypergradient.method: unknown method '" + name + "'");
-}
-
 HypergradientResult compute_hypergradient(consensus::Gossip& gossip, const AgentSet& agents,
                                           const std::vector<model::Vector>& z,
                                           const HypergradientOptions& options,

@@ -51,18 +51,6 @@ std::vector<double> rows_of(const std::vector<model::Vector>& vectors, int width
 
 }  // namespace
 
-const std::vector<std::string>& inner_method_names() {
-  static const std::vector<std::string> names = {"exact", "sgp", "gradient-push", "push-diging"};
-  return names;
-}
-
-InnerMethod inner_method(const std::string& name) {
-  const auto& names = inner_method_names();
-  for (std::size_t k = 0; k < names.size(); ++k)
-    if (names[k] == name) return static_cast<InnerMethod>(k);
-  throw Error("inner.solver: unknown solver '" + name + "'");
-}
-
 int mixing_rounds(const InnerOptions& options) {
   if (options.method == InnerMethod::exact) return 1;
   if (options.mixing_rounds > 0) return options.mixing_rounds;

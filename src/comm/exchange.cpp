@@ -390,31 +390,43 @@ double* Exchange::running_sum(std::unordered_map<std::int64_t, std::size_t>& ind
 
 void Exchange::run_robust_round(const graph::Digraph& g, const double* send, double* recv) {
   begin_round(g);
-  const int lo = first_local(), hi = lo + local_count();
-  const auto local = [&](int agent) { return agent >= lo && agent < hi; };
-  const auto row = [&](const double* base, int agent) {
-    return base + static_cast<std::size_t>(agent - lo) * width_;
-  };
+  add_to_running_sums(g, send);
+  post_running_sum_receives(g);
+  send_running_sums();
+  wait_all();
+  take_running_sums(g, send, recv);
+  count_traffic(g);
+}
 
-  // σ_ji += p_ji x_i on every out-edge of a local sender (a self-loop keeps its share in place).
+bool Exchange::is_local(int agent) const {
+  return agent >= first_local() && agent < first_local() + local_count();
+}
+
+// σ_ji += p_ji x_i on every out-edge of a local sender (a self-loop keeps its share in place);
+// out_edges_: the edges to other ranks.
+void Exchange::add_to_running_sums(const graph::Digraph& g, const double* send) {
+  const int lo = first_local(), hi = lo + local_count();
   out_edges_.clear();
   for (int i = lo; i < hi; ++i) {
     const double p = 1.0 / g.out_degree(i);
-    const double* x = row(send, i);
+    const double* x = send + static_cast<std::size_t>(i - lo) * width_;
     for (const int* j = g.out_begin(i); j != g.out_end(i); ++j) {
       if (*j == i) continue;
       double* sigma = running_sum(sent_index_, sent_pool_, i, *j);
       for (int k = 0; k < width_; ++k) sigma[k] += p * x[k];
-      if (!local(*j)) out_edges_.emplace_back(*j, i);
+      if (!is_local(*j)) out_edges_.emplace_back(*j, i);
     }
   }
+}
 
-  // One row σ_ji per cross-rank edge; a peer rank's rows ordered by (receiver, sender), which is
-  // also the order in which a receiver walks its in-lists. in_rows_: each in-edge's row, or -1.
+// One row σ_ji per cross-rank edge; a peer rank's rows ordered by (receiver, sender), which is
+// also the order in which a receiver walks its in-lists. in_rows_: each in-edge's row, or -1.
+void Exchange::post_running_sum_receives(const graph::Digraph& g) {
+  const int lo = first_local(), hi = lo + local_count();
   rank_rows_.assign(map_.ranks(), 0);
   for (int j = lo; j < hi; ++j)
     for (const int* s = g.in_begin(j); s != g.in_end(j); ++s)
-      if (!local(*s)) ++rank_rows_[map_.owner(*s)];
+      if (!is_local(*s)) ++rank_rows_[map_.owner(*s)];
   std::int64_t rows = 0;
   for (const int q : source_ranks_) {  // counts → offsets
     const std::int64_t count = rank_rows_[q];
@@ -432,8 +444,11 @@ void Exchange::run_robust_round(const graph::Digraph& g, const double* send, dou
   in_rows_.clear();
   for (int j = lo; j < hi; ++j)
     for (const int* s = g.in_begin(j); s != g.in_end(j); ++s)
-      in_rows_.push_back(local(*s) ? -1 : rank_rows_[map_.owner(*s)]++);
+      in_rows_.push_back(is_local(*s) ? -1 : rank_rows_[map_.owner(*s)]++);
+}
 
+// σ_ji of every edge to another rank, one message per peer rank in (receiver, sender) order.
+void Exchange::send_running_sums() {
   std::sort(out_edges_.begin(), out_edges_.end());
   if (send_buffer_.size() < out_edges_.size() * width_)
     send_buffer_.resize(out_edges_.size() * width_);
@@ -442,16 +457,18 @@ void Exchange::run_robust_round(const graph::Digraph& g, const double* send, dou
         running_sum(sent_index_, sent_pool_, out_edges_[e].second, out_edges_[e].first);
     std::copy_n(sigma, width_, send_buffer_.data() + e * width_);
   }
-  for (std::size_t e = 0; e < out_edges_.size();) {  // one message per peer rank
+  for (std::size_t e = 0; e < out_edges_.size();) {
     const int q = map_.owner(out_edges_[e].first);
     std::size_t end = e;
     while (end < out_edges_.size() && map_.owner(out_edges_[end].first) == q) ++end;
     post_send(q, send_buffer_.data() + e * width_, end - e);
     e = end;
   }
-  wait_all();
+}
 
-  // recv[j] = p_jj x_j + Σ_{i ∈ in(j) \ j, delivered} (σ_ji − ρ_ji), ascending i; then ρ_ji ← σ_ji.
+// recv[j] = p_jj x_j + Σ_{i ∈ in(j) \ j, delivered} (σ_ji − ρ_ji), ascending i; then ρ_ji ← σ_ji.
+void Exchange::take_running_sums(const graph::Digraph& g, const double* send, double* recv) {
+  const int lo = first_local(), hi = lo + local_count();
   const bool lossy = options_.drop > 0;
   std::size_t edge = 0;
   for (int j = lo; j < hi; ++j) {
@@ -460,7 +477,7 @@ void Exchange::run_robust_round(const graph::Digraph& g, const double* send, dou
     for (const int* s = g.in_begin(j); s != g.in_end(j); ++s, ++edge) {
       if (*s == j) {
         const double p = 1.0 / g.out_degree(j);
-        const double* x = row(send, j);
+        const double* x = send + static_cast<std::size_t>(j - lo) * width_;
         for (int k = 0; k < width_; ++k) out[k] += p * x[k];
         continue;
       }
@@ -474,7 +491,6 @@ void Exchange::run_robust_round(const graph::Digraph& g, const double* send, dou
       }
     }
   }
-  count_traffic(g);
 }
 
 }  // namespace hyperpush::comm

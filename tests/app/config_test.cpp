@@ -1,4 +1,4 @@
-// Config parsing: sections, overrides, paths and widths; errors that name the file, line and key
+// Config parsing: sections, overrides and paths; errors that name the file, line and key
 // and say what is valid; values at the edges of their declared ranges; keys that are not declared.
 #include "hyperpush/app/config.hpp"
 
@@ -68,19 +68,6 @@ TEST(Config, RelativePathsResolveAgainstTheConfigFileOrTheWorkingDirectory) {
   EXPECT_EQ(Config::parse(text, "exp/run.toml", {"problem.file=/abs/q.json"}).path("problem.file"),
             "/abs/q.json");
   EXPECT_EQ(Config::defaults().path("problem.file"), "");  // not given: no path
-}
-
-TEST(Config, WidthsArePositiveIntegersSeparatedByCommas) {
-  EXPECT_EQ(Config::defaults({"model.hidden=64,32"}).widths("model.hidden"),
-            (std::vector<int>{64, 32}));
-  EXPECT_EQ(Config::defaults({"model.hidden=8"}).widths("model.hidden"), std::vector<int>{8});
-  for (const char* bad : {"64,,32", "0", "-3", "6x", "", "64,"})
-    EXPECT_THAT(
-        [&] { Config::defaults({std::string("model.hidden=") + bad}).widths("model.hidden"); },
-        ThrowsMessage<Error>(StrEq(std::string("model.hidden: \"") + bad +
-                                   "\" is invalid; expected widths >= 1 separated by "
-                                   "commas, e.g. \"64,32\"")))
-        << bad;
 }
 
 TEST(Config, IntegersCompareAsIntegersAtTheTopOfTheirRange) {

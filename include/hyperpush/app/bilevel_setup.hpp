@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "hyperpush/app/config.hpp"
 #include "hyperpush/app/progress.hpp"
+#include "hyperpush/app/settings.hpp"
 #include "hyperpush/bilevel/agent_set.hpp"
 #include "hyperpush/bilevel/hypergradient.hpp"
 #include "hyperpush/bilevel/inner_solver.hpp"
@@ -21,13 +21,13 @@ namespace hyperpush::app {
 // Collective (push-sum rounds); throws hyperpush::Error on bad inputs.
 // `parts`, when given, receives the local agents' (standardized) train / validation / test data
 // (empty for quadratic problems).
-bilevel::AgentSet build_agents(const Config& config, consensus::Gossip& gossip,
+bilevel::AgentSet build_agents(const Settings& settings, consensus::Gossip& gossip,
                                std::vector<data::AgentSplit>* parts = nullptr);
 
 // The [inner] section; with inner.step = 0 or inner.mixing_rounds = 0 it measures the schedule's
 // mixing rate for the automatic choice (graph/mixing_rate.hpp: the same on every rank, no
 // communication).
-bilevel::InnerOptions inner_options(const Config& config, graph::Schedule& schedule);
+bilevel::InnerOptions inner_options(const InnerConfig& config, graph::Schedule& schedule);
 
 // `options` whose solves report their progress as "<what>: r/limit rounds, ‖Σ∇g(z̄)‖ = …" (a
 // long solve shows life; `progress` prints at most a line a second, on rank 0). `what` is read at
@@ -40,7 +40,7 @@ bilevel::InnerOptions with_progress(bilevel::InnerOptions options, Progress& pro
 // hyperpush::Divergence under inner.require_convergence, else finish() prints one warning line.
 class InnerConvergence {
  public:
-  explicit InnerConvergence(const Config& config);
+  explicit InnerConvergence(const InnerConfig& config);
   // `where`: "outer step 3" and the like, for the messages.
   void record(const bilevel::InnerReport& report, const std::string& where);
   bool converged() const { return unconverged_ == 0; }
@@ -66,7 +66,6 @@ class InnerConvergence {
   std::int64_t most_rounds_ = 0;
 };
 // The schedule's B (from the pre-run check) sets the max-consensus rounds that make α agree.
-bilevel::HypergradientOptions hypergradient_options(const Config& config, int agents,
-                                                    std::int64_t b);
+bilevel::HypergradientOptions hypergradient_options(const Settings& settings, std::int64_t b);
 
 }  // namespace hyperpush::app

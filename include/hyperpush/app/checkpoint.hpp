@@ -24,6 +24,7 @@
 
 #include "hyperpush/app/checkpoint_file.hpp"
 #include "hyperpush/app/config.hpp"
+#include "hyperpush/app/settings.hpp"
 #include "hyperpush/comm/agent_map.hpp"
 #include "hyperpush/error.hpp"
 
@@ -37,9 +38,10 @@ class Preempted : public Error {
 
 class Checkpoints {
  public:
-  // checkpoint.every and checkpoint.dir ("" = out_dir + ".checkpoint").
-  Checkpoints(const Config& config, const std::string& out_dir, MPI_Comm comm,
-              const comm::AgentMap& map);
+  // checkpoint.every and checkpoint.dir ("" = out_dir + ".checkpoint") from `settings`; `config`
+  // (the same run's) for the keys a resumed run must share.
+  Checkpoints(const Config& config, const Settings& settings, const std::string& out_dir,
+              MPI_Comm comm, const comm::AgentMap& map);
 
   bool enabled() const { return every_ > 0; }
   const std::string& dir() const { return dir_; }

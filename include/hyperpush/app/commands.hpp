@@ -18,9 +18,6 @@ namespace hyperpush::app {
 // rank 0 prints it once). Collective: for set-up steps, never inside a round.
 void on_all_ranks(MPI_Comm comm, const std::function<void()>& step);
 
-// The [topology] section of a config as a generator spec (paths resolved).
-graph::TopologySpec topology_spec(const Config& config);
-
 // `hyperpush run CONFIG [--set key=value]... [--out DIR] [--resume]` (under mpirun or alone).
 int run_command(const std::string& config_path, const std::vector<std::string>& overrides,
                 const std::string& out_dir, bool resume = false);

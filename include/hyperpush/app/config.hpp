@@ -3,6 +3,7 @@
 // declared keys (config_keys.cpp). Every key has a type, a default, a valid range or set of choices
 // and a one-line doc; the README's config reference and every error message come from that table.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -10,6 +11,9 @@
 #include <vector>
 
 namespace hyperpush::app {
+
+class Config;
+struct Settings;
 
 enum class KeyType { integer, real, string, boolean };
 
@@ -23,6 +27,8 @@ struct KeyDecl {
   bool min_exclusive = false;        // (min, max]
   std::vector<std::string> choices;  // strings: the valid values, when restricted
   std::string doc;
+  // Puts the key's value in its field of Settings (settings.hpp).
+  std::function<void(const Config&, Settings&)> store;
 };
 
 // The table of every key, in the order the reference lists them.
@@ -58,9 +64,6 @@ class Config {
   // A path from the config, resolved against the config file's folder when relative (against the
   // working directory when it came from --set).
   std::string path(const std::string& key) const;
-  // A text key holding positive integers separated by commas ("64,32": network widths); throws
-  // hyperpush::Error naming the key otherwise.
-  std::vector<int> widths(const std::string& key) const;
   const std::string& base_dir() const { return base_dir_; }
   const std::string& source() const { return source_; }
 

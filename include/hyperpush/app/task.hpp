@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "hyperpush/app/checkpoint.hpp"
-#include "hyperpush/app/config.hpp"
 #include "hyperpush/app/progress.hpp"
 #include "hyperpush/app/results.hpp"
+#include "hyperpush/app/settings.hpp"
 #include "hyperpush/comm/exchange.hpp"
 #include "hyperpush/comm/mpi_communicator.hpp"
 #include "hyperpush/graph/analysis.hpp"
@@ -19,7 +19,7 @@
 namespace hyperpush::app {
 
 struct RunContext {
-  const Config& config;
+  const Settings& settings;  // the config, read typed
   MPI_Comm comm;
   int rank;
   int ranks;

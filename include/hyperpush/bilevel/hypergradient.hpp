@@ -23,8 +23,8 @@ namespace hyperpush::bilevel {
 
 enum class HypergradientMethod { hgp, exact, server_neumann, hessian_exchange, local };
 
-// The method named in configs ("hgp", "exact", ...); throws hyperpush::Error when unknown.
-HypergradientMethod hypergradient_method(const std::string& name);
+// The methods' names in configs and messages, indexed by the enum ("hgp", "exact", ...;
+// method_names.cpp).
 const std::vector<std::string>& hypergradient_method_names();
 
 struct HypergradientOptions {

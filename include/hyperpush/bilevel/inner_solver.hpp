@@ -39,7 +39,8 @@ enum class InnerMethod { exact, sgp, gradient_push, push_diging };
 // Gradient (or Newton) steps per solve when InnerOptions::rounds is 0.
 constexpr std::int64_t kDefaultSteps = 20000;
 
-InnerMethod inner_method(const std::string& name);
+// The solvers' names in configs and messages, indexed by the enum ("exact", "sgp", ...;
+// method_names.cpp).
 const std::vector<std::string>& inner_method_names();
 
 struct InnerReport;

@@ -149,6 +149,12 @@ class Exchange {
   [[noreturn]] void fail_silent_peers();
   double* running_sum(std::unordered_map<std::int64_t, std::size_t>& index,
                       std::vector<double>& pool, int from, int to);
+  // The stages of a robust round (run_robust_round).
+  bool is_local(int agent) const;
+  void add_to_running_sums(const graph::Digraph& g, const double* send);
+  void post_running_sum_receives(const graph::Digraph& g);
+  void send_running_sums();
+  void take_running_sums(const graph::Digraph& g, const double* send, double* recv);
   void count_traffic(const graph::Digraph& g);
 
   Communicator comm_;  // a duplicate, freed by the destructor
