@@ -8,28 +8,20 @@
 namespace hyperpush::graph::topologies {
 namespace {
 
-class Complete final : public Topology {
+class Complete final : public StaticTopology {
  public:
-  explicit Complete(int agents) : agents_(agents) {}
+  using StaticTopology::StaticTopology;
   void edges(std::int64_t, EdgeList& out) const override {
     for (int u = 0; u < agents_; ++u)
       for (int v = 0; v < agents_; ++v)
         if (u != v) out.emplace_back(u, v);
   }
-  std::int64_t period() const override { return 1; }
-
- private:
-  int agents_;
 };
-
-std::unique_ptr<Topology> make(const TopologySpec&, int agents, std::uint64_t) {
-  return std::make_unique<Complete>(agents);
-}
 
 }  // namespace
 
-const TopologyKind complete = {"complete",
-                               "every agent pushes to every other agent (n(n-1) edges per round)",
-                               /*time_varying=*/false, /*scalable=*/false, make};
+const TopologyKind complete = {
+    "complete", "every agent pushes to every other agent (n(n-1) edges per round)",
+    /*time_varying=*/false, /*scalable=*/false, make_from_agents<Complete>};
 
 }  // namespace hyperpush::graph::topologies

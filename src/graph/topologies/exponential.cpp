@@ -8,28 +8,20 @@
 namespace hyperpush::graph::topologies {
 namespace {
 
-class Exponential final : public Topology {
+class Exponential final : public StaticTopology {
  public:
-  explicit Exponential(int agents) : agents_(agents) {}
+  using StaticTopology::StaticTopology;
   void edges(std::int64_t, EdgeList& out) const override {
     for (int i = 0; i < agents_; ++i)
       for (long long d = 1; d < agents_; d *= 2)
         out.emplace_back(i, static_cast<int>((i + d) % agents_));
   }
-  std::int64_t period() const override { return 1; }
-
- private:
-  int agents_;
 };
-
-std::unique_ptr<Topology> make(const TopologySpec&, int agents, std::uint64_t) {
-  return std::make_unique<Exponential>(agents);
-}
 
 }  // namespace
 
 const TopologyKind exponential = {
     "exponential", "i -> i+2^k mod n for every 2^k < n: log2(n) peers, diameter log2(n)",
-    /*time_varying=*/false, /*scalable=*/true, make};
+    /*time_varying=*/false, /*scalable=*/true, make_from_agents<Exponential>};
 
 }  // namespace hyperpush::graph::topologies

@@ -28,15 +28,11 @@ class OnePeerExponential final : public Topology {
   int distances_ = 0;  // L
 };
 
-std::unique_ptr<Topology> make(const TopologySpec&, int agents, std::uint64_t) {
-  return std::make_unique<OnePeerExponential>(agents);
-}
-
 }  // namespace
 
 const TopologyKind one_peer_exponential = {
     "one-peer-exponential",
     "round t: i -> i+2^(t mod L), L = #{k : 2^k < n}: one peer per round, period L",
-    /*time_varying=*/true, /*scalable=*/true, make};
+    /*time_varying=*/true, /*scalable=*/true, make_from_agents<OnePeerExponential>};
 
 }  // namespace hyperpush::graph::topologies

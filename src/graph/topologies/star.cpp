@@ -8,30 +8,22 @@
 namespace hyperpush::graph::topologies {
 namespace {
 
-class Star final : public Topology {
+class Star final : public StaticTopology {
  public:
-  explicit Star(int agents) : agents_(agents) {}
+  using StaticTopology::StaticTopology;
   void edges(std::int64_t, EdgeList& out) const override {
     for (int i = 1; i < agents_; ++i) {
       out.emplace_back(0, i);
       out.emplace_back(i, 0);
     }
   }
-  std::int64_t period() const override { return 1; }
-
- private:
-  int agents_;
 };
-
-std::unique_ptr<Topology> make(const TopologySpec&, int agents, std::uint64_t) {
-  return std::make_unique<Star>(agents);
-}
 
 }  // namespace
 
 const TopologyKind star = {
     "star",
     "agent 0 <-> every other agent: diameter 2, but the hub carries 2(n-1) messages a round",
-    /*time_varying=*/false, /*scalable=*/false, make};
+    /*time_varying=*/false, /*scalable=*/false, make_from_agents<Star>};
 
 }  // namespace hyperpush::graph::topologies

@@ -10,9 +10,9 @@
 namespace hyperpush::graph::topologies {
 namespace {
 
-class Torus final : public Topology {
+class Torus final : public StaticTopology {
  public:
-  explicit Torus(int agents) : agents_(agents) {
+  explicit Torus(int agents) : StaticTopology(agents) {
     for (int r = 1; static_cast<long long>(r) * r <= agents; ++r)
       if (agents % r == 0) rows_ = r;
     cols_ = agents / rows_;
@@ -28,21 +28,15 @@ class Torus final : public Topology {
         if (j != i) out.emplace_back(i, j);
     }
   }
-  std::int64_t period() const override { return 1; }
 
  private:
-  int agents_;
   int rows_ = 1, cols_ = 1;
 };
-
-std::unique_ptr<Topology> make(const TopologySpec&, int agents, std::uint64_t) {
-  return std::make_unique<Torus>(agents);
-}
 
 }  // namespace
 
 const TopologyKind torus = {
     "torus", "2-D wrapping grid r x c (r the largest divisor <= sqrt(n)), 4 peers; prime n: a ring",
-    /*time_varying=*/false, /*scalable=*/true, make};
+    /*time_varying=*/false, /*scalable=*/true, make_from_agents<Torus>};
 
 }  // namespace hyperpush::graph::topologies
