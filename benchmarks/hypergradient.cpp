@@ -5,12 +5,18 @@
 // and law (features N(0, 1/784), labels from a logistic teacher with slope 3), drawn with
 // hyperpush's generator. Inner problem solved exactly (Newton) first, as the peer does; timed: the
 // HGP call, with α given (as the peer computes it densely) and with α from the push-sum power
-// iteration. Target: ≥ 5× faster than numpy in one process, within 2× of that on 4 ranks. Run:
-// scripts/mpirun.sh 1 build/bin/bench_hypergradient [peer script] ; then with 4.
+// iteration. Also timed, in the same process: the floor of that hyper-gradient, its arithmetic and
+// nothing else, with kernels built for this CPU (hgp_floor.cpp, -march=native): per agent and
+// Neumann step one Hessian-vector product Aᵀ(c ⊙ A w) with the agent's design matrix, A read once,
+// and per push-sum round one mixing pass (every local agent's row of d + 1 numbers as Σ p_ji x_i
+// over its in-edges of G(t)).
+// Run: scripts/mpirun.sh 1 build/bin/bench_hypergradient [--json FILE] [peer script]; then with 4.
+// --json FILE writes {"ranks", "hgp_seconds", "floor_seconds", "numpy_seconds", "numpy_blas"}.
 #include "hyperpush/bilevel/hypergradient.hpp"
 
 #include <mpi.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -18,7 +24,10 @@
 #include <fstream>
 #include <functional>
 #include <string>
+#include <thread>
+#include <vector>
 
+#include "hgp_floor.hpp"
 #include "hyperpush/bilevel/inner_solver.hpp"
 #include "hyperpush/model/linear_problem.hpp"
 #include "hyperpush/random.hpp"
@@ -28,6 +37,29 @@ namespace {
 using namespace hyperpush;
 
 constexpr int kAgents = 16, kFeatures = 784, kSamples = 200, kDepth = 100, kRounds = 10;
+constexpr int kRepeats = 7, kPeerRepeats = 3;
+
+// Seconds of repeated runs: the median and the spread.
+class Timings {
+ public:
+  void add(double seconds) { runs_.push_back(seconds); }
+  bool empty() const { return runs_.empty(); }
+  double median() const {
+    std::vector<double> sorted = runs_;
+    std::sort(sorted.begin(), sorted.end());
+    return sorted[sorted.size() / 2];
+  }
+  std::string text() const {
+    char out[64];
+    std::snprintf(out, sizeof out, "%8.4f s [%.4f, %.4f]", median(),
+                  *std::min_element(runs_.begin(), runs_.end()),
+                  *std::max_element(runs_.begin(), runs_.end()));
+    return out;
+  }
+
+ private:
+  std::vector<double> runs_;
+};
 
 model::LabelledData draw(int agent, int part, const model::Vector& teacher) {
   model::LabelledData d;
@@ -57,12 +89,67 @@ double seconds_of(const std::function<void()>& f) {
   return all;
 }
 
+// A design matrix [features, 1] as the linear problems hold it (row-major, one sample per row).
+using Design = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+Design design_of(const model::LabelledData& d) {
+  Design a(d.features.rows(), d.features.cols() + 1);
+  a.leftCols(d.features.cols()) = d.features;
+  a.col(d.features.cols()).setOnes();
+  return a;
+}
+
+// The floor (hgp_floor.hpp) on this rank's agents, with the in-edges of the HGP's M·S rounds.
+double floor_seconds(const std::vector<Design>& designs, graph::Schedule& schedule, int first) {
+  bench::InEdges in_edges(kDepth * kRounds,
+                          std::vector<std::vector<std::pair<int, double>>>(kAgents));
+  for (std::size_t t = 0; t < in_edges.size(); ++t) {
+    const graph::Digraph& g = schedule.round(static_cast<std::int64_t>(t));
+    for (int j = 0; j < kAgents; ++j)
+      for (const int* s = g.in_begin(j); s != g.in_end(j); ++s)
+        in_edges[t][j].emplace_back(*s, 1.0 / g.out_degree(*s));
+  }
+  std::vector<bench::FloorDesign> raw;
+  for (const Design& a : designs)
+    raw.push_back({a.data(), static_cast<int>(a.rows()), static_cast<int>(a.cols())});
+  return seconds_of([&] { bench::hgp_floor(raw, kDepth, kRounds, in_edges, kAgents, first); });
+}
+
+// The numpy peer's seconds and the BLAS it reports, a JSON object ("null" when it did not run).
+// `threads` BLAS threads: one per rank of the hyperpush run it is compared with. The peer may use
+// every core (taskset): mpirun binds this rank to one, and OpenBLAS would inherit that binding.
+std::pair<double, std::string> run_numpy_peer(const std::string& peer, int threads) {
+  if (!std::ifstream(peer).good()) return {-1, "null"};
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const std::string command = "taskset -c 0-" + std::to_string(cores - 1) + " /usr/bin/python3 " +
+                              peer + " --agents 16 --dim 784 --samples 200 --M 100 --S 10 " +
+                              "--threads " + std::to_string(threads);
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return {-1, "null"};
+  char line[2048] = {};
+  std::string out;
+  while (std::fgets(line, sizeof line, pipe)) out += line;
+  pclose(pipe);
+  double seconds = -1;
+  std::string blas = "null";
+  if (const auto at = out.find("\"seconds\": "); at != std::string::npos)
+    seconds = std::atof(out.c_str() + at + 11);
+  if (const auto at = out.find("\"blas\": {"); at != std::string::npos)
+    blas = out.substr(at + 8, out.find('}', at) - at - 7);
+  return {seconds, blas};
+}
+
 void run(int argc, char** argv) {
   int rank = 0, ranks = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-  const std::string peer =
-      argc > 1 ? argv[1] : std::string(HYPERPUSH_SOURCE_DIR) + "/../shared/peers/numpy_hgp.py";
+  std::string peer = std::string(HYPERPUSH_SOURCE_DIR) + "/../shared/peers/numpy_hgp.py", json;
+  for (int k = 1; k < argc; ++k) {
+    if (std::string(argv[k]) == "--json" && k + 1 < argc)
+      json = argv[++k];
+    else
+      peer = argv[k];
+  }
 
   graph::TopologySpec spec;  // random-directed, U(0.4, 0.8)
   graph::Schedule schedule(spec, kAgents, 0);
@@ -74,11 +161,14 @@ void run(int argc, char** argv) {
   model::Vector teacher(kFeatures + 1);
   for (int k = 0; k <= kFeatures; ++k)
     teacher[k] = random_normal(7, Purpose::data_partition, 99, k, 0);
+  std::vector<Design> designs;
   for (int i = agents.first; i < agents.first + gossip.local_count(); ++i) {
     model::LinearSpec linear;
     linear.initial_log_decay =
         std::log(0.05 + 0.15 * random_uniform(7, Purpose::data_partition, 98, i, 0));
-    agents.problems.push_back(model::make_linear_problem(linear, draw(i, 0, teacher),
+    auto train = draw(i, 0, teacher);
+    designs.push_back(design_of(train));
+    agents.problems.push_back(model::make_linear_problem(linear, std::move(train),
                                                          draw(i, 1, teacher), draw(i, 1, teacher)));
     agents.lambda.push_back(agents.problems.back()->initial_lambda());
   }
@@ -96,8 +186,14 @@ void run(int argc, char** argv) {
   const double t_power = seconds_of(
       [&] { with_power = bilevel::compute_hypergradient(gossip, agents, inner.z(), options); });
   options.alpha = with_power.alpha;
-  const double t_given = seconds_of(
-      [&] { given = bilevel::compute_hypergradient(gossip, agents, inner.z(), options); });
+  // The HGP and its floor alternate kRepeats times: the medians and the spread of each.
+  graph::Schedule floor_schedule(spec, kAgents, 0);
+  Timings t_given, t_floor;
+  for (int r = 0; r < kRepeats; ++r) {
+    t_given.add(seconds_of(
+        [&] { given = bilevel::compute_hypergradient(gossip, agents, inner.z(), options); }));
+    t_floor.add(floor_seconds(designs, floor_schedule, agents.first));
+  }
   double diff = 0, scale = 0;
   for (int i = 0; i < agents.local_count(); ++i) {
     diff = std::max(diff, (given.v[i] - exact[i]).cwiseAbs().maxCoeff());
@@ -109,29 +205,33 @@ void run(int argc, char** argv) {
   if (rank == 0) {
     std::printf("one hyper-gradient: %d agents, d = %d, M = %d, S = %d, %d rank%s\n", kAgents,
                 kFeatures + 1, kDepth, kRounds, ranks, ranks == 1 ? "" : "s");
-    std::printf("  hyperpush HGP, alpha given:           %8.4f s  (rel. error vs exact %.1e)\n",
-                t_given, diff / scale);
-    std::printf("  hyperpush HGP, alpha by power iter.:  %8.4f s\n", t_power);
-    double numpy = -1;
-    if (std::ifstream(peer).good()) {
-      const std::string command =
-          "/usr/bin/python3 " + peer + " --agents 16 --dim 784 --samples 200 --M 100 --S 10";
-      if (FILE* pipe = popen(command.c_str(), "r")) {
-        char line[1024] = {};
-        if (std::fgets(line, sizeof line, pipe)) {
-          const char* at = std::strstr(line, "\"seconds\": ");
-          if (at) numpy = std::atof(at + 11);
-        }
-        pclose(pipe);
-      }
+    std::printf("  (median of %d runs, [min, max])\n", kRepeats);
+    std::printf("  hyperpush HGP, alpha given:           %s  (rel. error vs exact %.1e)\n",
+                t_given.text().c_str(), diff / scale);
+    std::printf("  hyperpush HGP, alpha by power iter.:  %8.4f s  (one run)\n", t_power);
+    std::printf("  floor (HVPs + mixing, native ISA):    %s  -> HGP / floor = %.2f\n",
+                t_floor.text().c_str(), t_given.median() / t_floor.median());
+    Timings numpy;
+    std::string blas = "null";
+    for (int r = 0; r < kPeerRepeats; ++r) {
+      const auto [seconds, reported] = run_numpy_peer(peer, ranks);
+      if (seconds > 0) numpy.add(seconds);
+      blas = reported;
     }
-    if (numpy > 0)
+    if (!numpy.empty())
       std::printf(
-          "  numpy HGP (peer, same run):           %8.4f s  -> hyperpush %.1fx faster (target >= "
-          "5x)\n",
-          numpy, numpy / t_given);
+          "  numpy HGP (peer, same run, %d runs):   %s  -> hyperpush %.2fx faster\n"
+          "  numpy's BLAS: %s\n",
+          kPeerRepeats, numpy.text().c_str(), numpy.median() / t_given.median(), blas.c_str());
     else
-      std::printf("  numpy peer not run (%s not found)\n", peer.c_str());
+      std::printf("  numpy peer not run (%s: not found or no time reported)\n", peer.c_str());
+    if (!json.empty()) {
+      std::ofstream file(json);
+      file << "{\"ranks\": " << ranks << ", \"hgp_seconds\": " << t_given.median()
+           << ", \"floor_seconds\": " << t_floor.median()
+           << ", \"numpy_seconds\": " << (numpy.empty() ? "null" : std::to_string(numpy.median()))
+           << ", \"numpy_blas\": " << blas << "}\n";
+    }
   }
 }
 
