@@ -48,34 +48,34 @@ KeyDecl integer(const char* key, Field field, std::int64_t value, double min, do
       max > static_cast<double>(std::numeric_limits<T>::max()))
     throw std::logic_error(std::string("config_keys: the range of ") + key +
                            " does not fit its field");
-  KeyDecl decl{key, KeyType::integer, value, min, max, false, {}, doc};
+  KeyDecl decl{key, KeyType::integer, value, min, max, false, {}, doc, {}};
   decl.store = [=](const Config& c, Settings& s) { field(s) = static_cast<T>(c.integer(key)); };
   return decl;
 }
 template <class Field>
 KeyDecl real(const char* key, Field field, double value, double min, double max, bool min_exclusive,
              const char* doc) {
-  KeyDecl decl{key, KeyType::real, value, min, max, min_exclusive, {}, doc};
+  KeyDecl decl{key, KeyType::real, value, min, max, min_exclusive, {}, doc, {}};
   decl.store = [=](const Config& c, Settings& s) { field(s) = c.real(key); };
   return decl;
 }
 template <class Field>
 KeyDecl flag(const char* key, Field field, bool value, const char* doc) {
-  KeyDecl decl{key, KeyType::boolean, value, 0, 0, false, {}, doc};
+  KeyDecl decl{key, KeyType::boolean, value, 0, 0, false, {}, doc, {}};
   decl.store = [=](const Config& c, Settings& s) { field(s) = c.boolean(key); };
   return decl;
 }
 template <class Field>
 KeyDecl text(const char* key, Field field, const char* value, std::vector<std::string> choices,
              const char* doc) {
-  KeyDecl decl{key, KeyType::string, std::string(value), 0, 0, false, std::move(choices), doc};
+  KeyDecl decl{key, KeyType::string, std::string(value), 0, 0, false, std::move(choices), doc, {}};
   decl.store = [=](const Config& c, Settings& s) { field(s) = c.string(key); };
   return decl;
 }
 // A key naming a file (empty by default): a FileName, or the resolved path alone.
 template <class Field>
 KeyDecl file(const char* key, Field field, const char* doc) {
-  KeyDecl decl{key, KeyType::string, std::string(), 0, 0, false, {}, doc};
+  KeyDecl decl{key, KeyType::string, std::string(), 0, 0, false, {}, doc, {}};
   decl.store = [=](const Config& c, Settings& s) {
     if constexpr (std::is_same_v<FieldType<Field>, FileName>)
       field(s) = FileName{c.string(key), c.path(key)};
@@ -86,7 +86,7 @@ KeyDecl file(const char* key, Field field, const char* doc) {
 }
 template <class Field>
 KeyDecl widths(const char* key, Field field, const char* value, const char* doc) {
-  KeyDecl decl{key, KeyType::string, std::string(value), 0, 0, false, {}, doc};
+  KeyDecl decl{key, KeyType::string, std::string(value), 0, 0, false, {}, doc, {}};
   decl.store = [=](const Config& c, Settings& s) { field(s) = Widths{key, c.string(key)}; };
   return decl;
 }
@@ -97,7 +97,7 @@ KeyDecl choice(const char* key, Field field, E value, const char* doc, std::vect
   for (const Choice<E>& c : choices<E>())
     if (only.empty() || std::find(only.begin(), only.end(), c.value) != only.end())
       names.emplace_back(c.name);
-  KeyDecl decl{key, KeyType::string, std::string(name_of(value)), 0, 0, false, names, doc};
+  KeyDecl decl{key, KeyType::string, std::string(name_of(value)), 0, 0, false, names, doc, {}};
   decl.store = [=](const Config& c, Settings& s) {
     for (const Choice<E>& option : choices<E>())
       if (c.string(key) == option.name) field(s) = option.value;
