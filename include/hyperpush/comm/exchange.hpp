@@ -73,7 +73,7 @@ struct ExchangeOptions {
   // shared-memory window and receivers mix straight from their peers' segments (no message, no
   // receive buffer); the sums are the same, in the same order, so the bits are too. Robust rounds
   // keep sending messages (their running sums are per edge).
-  Transport transport = Transport::automatic;
+  Transport transport = Transport::messages;
   // consensus.robust: push-sum by running sums (Hadjicostis, Domínguez-García, Vaidya, IEEE TAC
   // 2016). Along each edge i → j the sender keeps σ_ji = Σ_{rounds with j ∈ O_i} p_ji x_i and sends
   // it; the receiver keeps ρ_ji, the last σ_ji it got, and adds σ_ji − ρ_ji. A lost message's mass
