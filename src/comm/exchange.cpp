@@ -110,6 +110,7 @@ Exchange::Exchange(const Communicator& comm, int agents, int width, const Exchan
     std::vector<int> rows(ranks);
     for (int q = 0; q < ranks; ++q) rows[q] = map_.count(q);
     shared_ = SharedRows::open(own, rows, width);
+    oversubscribed_ = shared_ && static_cast<unsigned>(ranks) > std::thread::hardware_concurrency();
     if (!shared_ && options.transport == Transport::shared)
       throw Error(
           "comm.transport = \"shared\": the ranks are not all on one node, or MPI could not "
@@ -270,7 +271,8 @@ void Exchange::poll(const std::function<bool()>& ready, const std::function<void
   const auto start = Clock::now();
   for (std::int64_t polls = 1;; ++polls) {
     if (ready()) return;
-    if (polls % 16 != 0) continue;  // the clock is read every 16 polls
+    if (polls % 16 != 0) continue;                   // the clock is read every 16 polls
+    if (oversubscribed_) std::this_thread::yield();  // the awaited rank may need this core
     const double waited = std::chrono::duration<double>(Clock::now() - start).count();
     if (waited >= options_.timeout) on_timeout();
     if (waited >= kYieldSeconds)

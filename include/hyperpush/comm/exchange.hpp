@@ -216,6 +216,9 @@ class Exchange {
   // this rank's rows the last time the slot was used.
   std::unique_ptr<SharedRows> shared_;
   std::vector<int> readers_[2];
+  // More ranks than cores: a shared-memory wait yields the core at once (the rank it waits for
+  // may be the one it keeps from running); MPI's own progress does the same for messages.
+  bool oversubscribed_ = false;
 
   std::vector<AgentTraffic> traffic_;
   WireTraffic wire_;
