@@ -8,6 +8,8 @@
 // The last columns compare with one local pass of the mixing arithmetic itself (out = a·x + b·y
 // over d + 1 numbers), after the ring and alone: the floor for any push-sum that moves the same
 // bytes by messages, and the memory-traffic floor of a round that reads its peer's row in place.
+// The last three columns are the same push-sum over a shared-memory window (comm.transport =
+// shared; the ranks must share a node).
 #include <mpi.h>
 
 #include <algorithm>
@@ -50,8 +52,8 @@ int main(int argc, char** argv) {
         "push-sum round vs raw MPI_Isend/Irecv ring round: %d ranks, one agent per rank, "
         "one-peer-exponential; median of %d blocks\n",
         ranks, blocks);
-    std::printf("%10s %12s %15s %8s %16s %8s\n", "d", "ring (ms)", "push-sum (ms)", "ratio",
-                "vs ring + mix", "vs mix");
+    std::printf("%10s %10s %14s %8s %14s %8s %14s %8s %8s\n", "d", "ring (ms)", "messages (ms)",
+                "ratio", "vs ring + mix", "vs mix", "shared (ms)", "ratio", "vs mix");
   }
   for (const int d : {10000, 100000, 1000000}) {
     const int rounds = std::max(4, 20000000 / d / 8);
@@ -68,11 +70,19 @@ int main(int argc, char** argv) {
     hyperpush::graph::TopologySpec spec;
     spec.kind = "one-peer-exponential";
     hyperpush::graph::Schedule schedule(spec, ranks, 0);
-    hyperpush::comm::Exchange exchange(hyperpush::comm::Communicator::world(), ranks, d + 1);
-    hyperpush::consensus::PushSumAverage push_sum(exchange);
+    // The same push-sum over messages and over a shared-memory window (comm.transport).
+    hyperpush::comm::ExchangeOptions by_messages, by_window;
+    by_window.transport = hyperpush::comm::Transport::shared;
+    hyperpush::comm::Exchange exchange(hyperpush::comm::Communicator::world(), ranks, d + 1,
+                                       by_messages);
+    hyperpush::comm::Exchange window(hyperpush::comm::Communicator::world(), ranks, d + 1,
+                                     by_window);
+    hyperpush::consensus::PushSumAverage push_sum(exchange), shared_sum(window);
     std::fill(push_sum.value(0), push_sum.value(0) + d, 1.0 + rank);
-    std::int64_t t = 0;
+    std::fill(shared_sum.value(0), shared_sum.value(0) + d, 1.0 + rank);
+    std::int64_t t = 0, u = 0;
     const auto push_round = [&](int) { push_sum.round(schedule.round(t++)); };
+    const auto shared_round = [&](int) { shared_sum.round(schedule.round(u++)); };
     // The mixing arithmetic alone, on buffers of the same size.
     std::vector<double> x(d + 1, 1.0), y(d + 1, 2.0), mixed(d + 1);
     const auto mix = [&](int r) {
@@ -83,18 +93,25 @@ int main(int argc, char** argv) {
 
     time_rounds(rounds, ring_round);  // warm up both paths (first-touch, MPI buffers)
     time_rounds(rounds, push_round);
-    std::vector<double> ring, push, ratio, floor_ratio, mix_ratio;
+    time_rounds(rounds, shared_round);
+    std::vector<double> ring, push, shared, ratio, floor_ratio, mix_ratio, shared_ratio,
+        shared_mix_ratio;
     for (int b = 0; b < blocks; ++b) {
       ring.push_back(time_rounds(rounds, ring_round));
       push.push_back(time_rounds(rounds, push_round));
+      shared.push_back(time_rounds(rounds, shared_round));
       const double mixing = time_rounds(rounds, mix);
       ratio.push_back(push.back() / ring.back());
       floor_ratio.push_back(push.back() / (ring.back() + mixing));
       mix_ratio.push_back(push.back() / mixing);
+      shared_ratio.push_back(shared.back() / ring.back());
+      shared_mix_ratio.push_back(shared.back() / mixing);
     }
     if (rank == 0)
-      std::printf("%10d %12.4f %15.4f %8.2f %16.2f %8.2f\n", d, median(ring) * 1e3,
-                  median(push) * 1e3, median(ratio), median(floor_ratio), median(mix_ratio));
+      std::printf("%10d %10.4f %14.4f %8.2f %14.2f %8.2f %14.4f %8.2f %8.2f\n", d,
+                  median(ring) * 1e3, median(push) * 1e3, median(ratio), median(floor_ratio),
+                  median(mix_ratio), median(shared) * 1e3, median(shared_ratio),
+                  median(shared_mix_ratio));
   }
   MPI_Finalize();
   return 0;

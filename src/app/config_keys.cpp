@@ -393,6 +393,12 @@ const std::vector<KeyDecl>& config_keys() {
            "Seconds a rank waits for a peer's push-sum message before it ends the job (exit 4) "
            "with one line naming itself, the silent rank(s), the round and the phase. Covers the "
            "point-to-point waits of every round; not the collectives (gathers, checks)."),
+      choice("comm.transport", field(&Settings::exchange, &comm::ExchangeOptions::transport),
+             comm::Transport::messages,
+             "How a round's rows reach other ranks: `messages` (one nonblocking message per pair "
+             "of ranks), `shared` (an MPI shared-memory window, receivers mix their peers' rows "
+             "in place; the ranks must share one node), `auto` (shared when they do). The same "
+             "bits whichever; robust rounds always send messages."),
       flag("consensus.robust", field(&Settings::exchange, &comm::ExchangeOptions::robust), false,
            "Push-sum by running sums (robust push-sum): exact under message loss (faults.drop), "
            "for every user of the exchange (average, HGP, inner solvers, standardization)."),

@@ -108,6 +108,13 @@ const std::vector<Choice<tree::LearnerKind>>& choices() {
       {{tree::LearnerKind::stable, "stable"}, {tree::LearnerKind::cart, "cart"}});
 }
 
+template <>
+const std::vector<Choice<comm::Transport>>& choices() {
+  return table<comm::Transport>({{comm::Transport::automatic, "auto"},
+                                 {comm::Transport::shared, "shared"},
+                                 {comm::Transport::messages, "messages"}});
+}
+
 std::vector<int> Widths::values() const {
   std::vector<int> widths;
   std::size_t start = 0;

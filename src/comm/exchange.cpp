@@ -10,6 +10,7 @@
 #include "hyperpush/comm/mpi_communicator.hpp"
 #include "hyperpush/error.hpp"
 #include "hyperpush/random.hpp"
+#include "shared_rows.hpp"
 
 namespace hyperpush::comm {
 
@@ -105,9 +106,21 @@ Exchange::Exchange(const Communicator& comm, int agents, int width, const Exchan
   agent_stamp_.assign(agents, -1);
   recv_offset_.assign(agents, 0);
   traffic_.resize(local_count());
+  if (options.transport != Transport::messages) {
+    std::vector<int> rows(ranks);
+    for (int q = 0; q < ranks; ++q) rows[q] = map_.count(q);
+    shared_ = SharedRows::open(own, rows, width);
+    oversubscribed_ = shared_ && static_cast<unsigned>(ranks) > std::thread::hardware_concurrency();
+    if (!shared_ && options.transport == Transport::shared)
+      throw Error(
+          "comm.transport = \"shared\": the ranks are not all on one node, or MPI could not "
+          "allocate a shared-memory window (/dev/shm too small?); valid here: auto or messages",
+          kExitBadInput, true);
+  }
 }
 
 Exchange::~Exchange() {
+  shared_.reset();  // its window before the communicator
   MPI_Comm own = to_mpi(comm_);
   MPI_Comm_free(&own);
 }
@@ -252,24 +265,32 @@ void Exchange::post_send(int q, const double* rows, std::size_t count) {
   wire_.bytes += static_cast<std::int64_t>(numbers) * sizeof(double);
 }
 
-void Exchange::wait_all() {
-  const int count = static_cast<int>(requests_->list.size());
-  int done = 0;
-  MPI_Testall(count, requests_->list.data(), &done, MPI_STATUSES_IGNORE);
-  if (done) return;
+void Exchange::poll(const std::function<bool()>& ready, const std::function<void()>& on_timeout) {
+  if (ready()) return;
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
   for (std::int64_t polls = 1;; ++polls) {
-    MPI_Testall(count, requests_->list.data(), &done, MPI_STATUSES_IGNORE);
-    if (done) return;
-    if (polls % 16 != 0) continue;  // the clock is read every 16 polls
+    if (ready()) return;
+    if (polls % 16 != 0) continue;                   // the clock is read every 16 polls
+    if (oversubscribed_) std::this_thread::yield();  // the awaited rank may need this core
     const double waited = std::chrono::duration<double>(Clock::now() - start).count();
-    if (waited >= options_.timeout) fail_silent_peers();
+    if (waited >= options_.timeout) on_timeout();
     if (waited >= kYieldSeconds)
       std::this_thread::sleep_for(kSleep);
     else if (waited >= kSpinSeconds)
       std::this_thread::yield();
   }
+}
+
+void Exchange::wait_all() {
+  const int count = static_cast<int>(requests_->list.size());
+  poll(
+      [&] {
+        int done = 0;
+        MPI_Testall(count, requests_->list.data(), &done, MPI_STATUSES_IGNORE);
+        return done != 0;
+      },
+      [&] { fail_silent_peers(); });
 }
 
 void Exchange::fail_silent_peers() {
@@ -289,6 +310,10 @@ void Exchange::fail_silent_peers() {
     }
     MPI_Request_free(&requests_->list[k]);
   }
+  fail(silent, unreached);
+}
+
+void Exchange::fail(const std::vector<int>& silent, const std::vector<int>& unreached) {
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%g", options_.timeout);
   const std::string where = " for " + std::string(seconds) + " s at round " +
@@ -315,7 +340,53 @@ void Exchange::run_round(const graph::Digraph& g, const double* send, double* re
                          const Reduce* custom) {
   begin_round(g);
   const int lo = first_local(), hi = lo + local_count();
-  // The sender packs its rows in ascending agent order; the receiver expects the same order.
+  if (shared_)
+    share_rows(send);
+  else
+    post_messages(send);
+
+  // recv[j] = Σ_{s ∈ in(j)} p_js send[s] (or the max); receivers fed only by local agents go while
+  // the peers' rows arrive. A lost message (faults.drop) is left out of the sum: its mass is gone.
+  const bool lossy = options_.drop > 0 && custom == nullptr && combine == Combine::push_sum;
+  const auto reduce = [&](int j, bool remote_ready) {
+    rows_.clear();
+    weights_.clear();
+    for (const int* s = g.in_begin(j); s != g.in_end(j); ++s) {
+      if (lossy && *s != j && lost(*s, j)) continue;
+      if (*s >= lo && *s < hi) {
+        rows_.push_back(send + static_cast<std::size_t>(*s - lo) * width_);
+      } else {
+        if (!remote_ready) return false;
+        rows_.push_back(remote_row(*s));
+      }
+      weights_.push_back(1.0 / g.out_degree(*s));
+    }
+    double* out = recv + static_cast<std::size_t>(j - lo) * width_;
+    if (custom != nullptr)
+      (*custom)(rows_.data(), rows_.size(), width_, out);
+    else if (combine == Combine::max)
+      elementwise_max(rows_.data(), rows_.size(), width_, out);
+    else
+      weighted_sum(rows_.data(), weights_.data(), rows_.size(), width_, out);
+    return true;
+  };
+  done_.assign(hi - lo, 0);
+  for (int j = lo; j < hi; ++j) done_[j - lo] = reduce(j, false);
+  if (shared_)
+    wait_for_shared_rows();
+  else
+    wait_all();
+  for (int j = lo; j < hi; ++j)
+    if (!done_[j - lo]) reduce(j, true);
+  if (shared_)
+    for (const int q : source_ranks_) shared_->done_reading(q, round_);
+  count_traffic(g);
+}
+
+// Messages: one per peer rank, the sender's rows packed in ascending agent order (the receiver
+// expects the same order).
+void Exchange::post_messages(const double* send) {
+  const int lo = first_local();
   std::int64_t rows = 0;
   for (const int q : source_ranks_) {
     auto& senders = recv_agents_[q];
@@ -324,8 +395,6 @@ void Exchange::run_round(const graph::Digraph& g, const double* send, double* re
   }
   if (recv_buffer_.size() < static_cast<std::size_t>(rows) * width_)
     recv_buffer_.resize(rows * width_);
-
-  // Post receives, then sends: one message per peer rank.
   for (const int q : source_ranks_)
     post_receive(q, recv_buffer_.data() + recv_offset_[recv_agents_[q].front()] * width_,
                  recv_agents_[q].size());
@@ -346,38 +415,53 @@ void Exchange::run_round(const graph::Digraph& g, const double* send, double* re
     }
     post_send(q, rows, senders.size());
   }
+}
 
-  // recv[j] = Σ_{s ∈ in(j)} p_js send[s] (or the max); receivers fed only by local agents go while
-  // messages fly. A lost message (faults.drop) is left out of the sum: its mass is gone.
-  const bool lossy = options_.drop > 0 && custom == nullptr && combine == Combine::push_sum;
-  const auto reduce = [&](int j, bool remote_ready) {
-    rows_.clear();
-    weights_.clear();
-    for (const int* s = g.in_begin(j); s != g.in_end(j); ++s) {
-      if (lossy && *s != j && lost(*s, j)) continue;
-      if (*s >= lo && *s < hi) {
-        rows_.push_back(send + static_cast<std::size_t>(*s - lo) * width_);
-      } else {
-        if (!remote_ready) return false;
-        rows_.push_back(recv_buffer_.data() + recv_offset_[*s] * width_);
-      }
-      weights_.push_back(1.0 / g.out_degree(*s));
-    }
-    double* out = recv + static_cast<std::size_t>(j - lo) * width_;
-    if (custom != nullptr)
-      (*custom)(rows_.data(), rows_.size(), width_, out);
-    else if (combine == Combine::max)
-      elementwise_max(rows_.data(), rows_.size(), width_, out);
-    else
-      weighted_sum(rows_.data(), weights_.data(), rows_.size(), width_, out);
-    return true;
-  };
-  done_.assign(hi - lo, 0);
-  for (int j = lo; j < hi; ++j) done_[j - lo] = reduce(j, false);
-  wait_all();
-  for (int j = lo; j < hi; ++j)
-    if (!done_[j - lo]) reduce(j, true);
-  count_traffic(g);
+// Shared memory: the rows go into this rank's slot of the round, once the readers of the round
+// that last used the slot are done with it, and are published; no message.
+void Exchange::share_rows(const double* send) {
+  const std::int64_t r = round_;
+  std::vector<int>& readers = readers_[r % 2];
+  if (!readers.empty()) {  // who read the slot two rounds ago
+    std::vector<int> waiting;
+    poll(
+        [&] {
+          return std::all_of(readers.begin(), readers.end(),
+                             [&](int q) { return shared_->read(q, r - 2); });
+        },
+        [&] {
+          for (const int q : readers)
+            if (!shared_->read(q, r - 2)) waiting.push_back(q);
+          fail({}, waiting);
+        });
+  }
+  if (!dest_ranks_.empty()) {
+    double* slot = shared_->own(r);
+    if (slot != send) std::copy_n(send, static_cast<std::size_t>(local_count()) * width_, slot);
+    shared_->publish(r);
+  }
+  readers = dest_ranks_;
+}
+
+void Exchange::wait_for_shared_rows() {
+  const std::int64_t r = round_;
+  poll(
+      [&] {
+        return std::all_of(source_ranks_.begin(), source_ranks_.end(),
+                           [&](int q) { return shared_->published(q, r); });
+      },
+      [&] {
+        std::vector<int> silent;
+        for (const int q : source_ranks_)
+          if (!shared_->published(q, r)) silent.push_back(q);
+        fail(silent, {});
+      });
+}
+
+const double* Exchange::remote_row(int sender) const {
+  if (!shared_) return recv_buffer_.data() + recv_offset_[sender] * width_;
+  const int q = map_.owner(sender);
+  return shared_->rows(q, round_) + static_cast<std::size_t>(sender - map_.first(q)) * width_;
 }
 
 double* Exchange::running_sum(std::unordered_map<std::int64_t, std::size_t>& index,

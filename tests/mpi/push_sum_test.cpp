@@ -285,6 +285,45 @@ TEST(PushSum, RobustExactUnderLossPlainBiased) {
 
 // A peer that never sends: every rank waiting on it gives up after the timeout with exit code 4
 // and a line naming itself, the silent rank, the round and the phase.
+// The shared-memory transport gives every round the bits of the messages transport: push-sum
+// (lossless and lossy), max and a caller's reduction, on several graphs and agent counts.
+TEST(Exchange, SharedMemoryRoundsEqualMessagesBitForBit) {
+  const auto run = [](comm::Transport transport, int n, const std::string& kind, int mode) {
+    comm::ExchangeOptions options;
+    options.transport = transport;
+    options.drop = mode == 1 ? 0.3 : 0.0;
+    options.seed = 3;
+    comm::Exchange exchange(comm::Communicator::world(), n, 7, options);
+    const int lo = exchange.first_local(), local = exchange.local_count();
+    std::vector<double> a(local * 7), b(local * 7);
+    for (int i = 0; i < local; ++i)
+      for (int k = 0; k < 7; ++k) a[i * 7 + k] = initial(lo + i, k);
+    const comm::Reduce first_row = [](const double* const* rows, std::size_t, int width,
+                                      double* out) { std::copy_n(rows[0], width, out); };
+    graph::Schedule schedule(spec_of(kind), n, 9);
+    for (int t = 0; t < 12; ++t) {
+      const graph::Digraph& g = schedule.round(t);
+      if (mode == 2)
+        exchange.push(g, a.data(), b.data(), comm::Combine::max);
+      else if (mode == 3)
+        exchange.push(g, a.data(), b.data(), first_row);
+      else
+        exchange.push(g, a.data(), b.data());
+      std::swap(a, b);
+    }
+    return a;
+  };
+  for (const int n : {4, 9, 16})
+    for (const std::string kind : {"random-directed", "one-peer-exponential", "directed-ring"})
+      for (int mode = 0; mode < 4; ++mode) {
+        const auto by_messages = run(comm::Transport::messages, n, kind, mode);
+        const auto shared = run(comm::Transport::shared, n, kind, mode);
+        ASSERT_EQ(
+            std::memcmp(by_messages.data(), shared.data(), by_messages.size() * sizeof(double)), 0)
+            << "n=" << n << " " << kind << " mode " << mode;
+      }
+}
+
 TEST(Exchange, SilentPeerEndsTheWaitWithExitCode4) {
   int ranks = 1;
   MPI_Comm_size(MPI_COMM_WORLD, &ranks);

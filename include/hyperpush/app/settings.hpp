@@ -40,7 +40,8 @@ struct Choice {
   const char* name;
 };
 // The choices of E in the order the reference lists them. Specialized for each enum above and for
-// model::HyperKind, bilevel::InnerMethod, bilevel::HypergradientMethod, tree::LearnerKind.
+// model::HyperKind, bilevel::InnerMethod, bilevel::HypergradientMethod, tree::LearnerKind,
+// comm::Transport.
 template <class E>
 const std::vector<Choice<E>>& choices();
 
@@ -68,6 +69,8 @@ template <>
 const std::vector<Choice<Optimizer>>& choices();
 template <>
 const std::vector<Choice<tree::LearnerKind>>& choices();
+template <>
+const std::vector<Choice<comm::Transport>>& choices();
 
 template <class E>
 const char* name_of(E value) {

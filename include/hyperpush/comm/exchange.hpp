@@ -58,10 +58,22 @@ enum class Combine {
 using Reduce =
     std::function<void(const double* const* rows, std::size_t count, int width, double* out)>;
 
-// The deadline, robust mixing and the fault hooks of every exchange of a run.
+// How a round's rows reach other ranks (comm.transport).
+enum class Transport {
+  automatic,  // a shared-memory window when every rank is on one node, else messages
+  shared,     // the window, or an error when it cannot be had
+  messages,   // one nonblocking message per pair of ranks
+};
+
+// The deadline, transport, robust mixing and the fault hooks of every exchange of a run.
 struct ExchangeOptions {
   // comm.timeout: longest wait (seconds) for a peer's message before the job is ended (exit 4).
   double timeout = 120;
+  // comm.transport. Shared memory: every rank writes its local rows into its segment of an MPI
+  // shared-memory window and receivers mix straight from their peers' segments (no message, no
+  // receive buffer); the sums are the same, in the same order, so the bits are too. Robust rounds
+  // keep sending messages (their running sums are per edge).
+  Transport transport = Transport::messages;
   // consensus.robust: push-sum by running sums (Hadjicostis, Domínguez-García, Vaidya, IEEE TAC
   // 2016). Along each edge i → j the sender keeps σ_ji = Σ_{rounds with j ∈ O_i} p_ji x_i and sends
   // it; the receiver keeps ρ_ji, the last σ_ji it got, and adds σ_ji − ρ_ji. A lost message's mass
@@ -85,6 +97,8 @@ struct Position {
   std::int64_t round = 0;
   const char* phase = "push-sum";
 };
+
+class SharedRows;  // exchange.cpp's shared-memory window (src/comm/shared_rows.hpp)
 
 class Exchange {
  public:
@@ -144,9 +158,19 @@ class Exchange {
   int row_count(std::size_t rows) const;
   void post_receive(int rank, double* rows, std::size_t count);
   void post_send(int rank, const double* rows, std::size_t count);
+  void post_messages(const double* send);
+  void share_rows(const double* send);
+  void wait_for_shared_rows();
+  // A remote sender's row of this round: in the receive buffer, or in its rank's window segment.
+  const double* remote_row(int sender) const;
+  // Calls `ready` until it holds: spins, then yields, then sleeps; `on_timeout` (which throws) once
+  // options().timeout has passed.
+  void poll(const std::function<bool()>& ready, const std::function<void()>& on_timeout);
   // Waits for every request of the round, polling, until options().timeout.
   void wait_all();
   [[noreturn]] void fail_silent_peers();
+  // hyperpush::Error (kExitDeadPeer) naming the silent ranks, or else the unreached ones.
+  [[noreturn]] void fail(const std::vector<int>& silent, const std::vector<int>& unreached);
   double* running_sum(std::unordered_map<std::int64_t, std::size_t>& index,
                       std::vector<double>& pool, int from, int to);
   // The stages of a robust round (run_robust_round).
@@ -187,6 +211,14 @@ class Exchange {
   std::vector<std::pair<int, int>> out_edges_;  // (to, from): local from, remote to
   std::vector<std::int64_t> in_rows_;    // per in-edge of a local receiver: its row, or -1 (local)
   std::vector<std::int64_t> rank_rows_;  // per peer rank: first row of its message
+
+  // Shared-memory transport: the window (null with messages) and, per slot, the ranks that read
+  // this rank's rows the last time the slot was used.
+  std::unique_ptr<SharedRows> shared_;
+  std::vector<int> readers_[2];
+  // More ranks than cores: a shared-memory wait yields the core at once (the rank it waits for
+  // may be the one it keeps from running); MPI's own progress does the same for messages.
+  bool oversubscribed_ = false;
 
   std::vector<AgentTraffic> traffic_;
   WireTraffic wire_;
