@@ -77,7 +77,7 @@ void write_atomically(const std::string& dir, const std::string& name, const std
 
 bool changes_no_result(const std::string& key) {
   return key == "output.dir" || key == "output.progress" || key.rfind("checkpoint.", 0) == 0 ||
-         key == "comm.timeout" || key.rfind("faults.stall_", 0) == 0;
+         key == "comm.timeout" || key == "comm.transport" || key.rfind("faults.stall_", 0) == 0;
 }
 
 Checkpoints::Checkpoints(const Config& config, const Settings& settings, const std::string& out_dir,

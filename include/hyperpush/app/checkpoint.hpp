@@ -81,8 +81,8 @@ class Checkpoints {
 };
 
 // The keys whose values change no result (where results go, progress lines, checkpoints, the
-// wait deadline, stall faults): left out of a checkpoint's fingerprint, so a run may resume with
-// other values of them.
+// wait deadline, the transport, stall faults): left out of a checkpoint's fingerprint, so a run may
+// resume with other values of them.
 bool changes_no_result(const std::string& key);
 
 }  // namespace hyperpush::app
