@@ -421,26 +421,23 @@ void Exchange::post_messages(const double* send) {
 // that last used the slot are done with it, and are published; no message.
 void Exchange::share_rows(const double* send) {
   const std::int64_t r = round_;
-  std::vector<int>& readers = readers_[r % 2];
-  if (!readers.empty()) {  // who read the slot two rounds ago
-    std::vector<int> waiting;
-    poll(
-        [&] {
-          return std::all_of(readers.begin(), readers.end(),
-                             [&](int q) { return shared_->read(q, r - 2); });
-        },
-        [&] {
-          for (const int q : readers)
-            if (!shared_->read(q, r - 2)) waiting.push_back(q);
-          fail({}, waiting);
-        });
+  SlotReaders& last = readers_[r % 2];  // who read the slot when it was last published
+  if (!last.ranks.empty()) {
+    const auto done = [&](int q) { return shared_->read(q, last.round); };
+    poll([&] { return std::all_of(last.ranks.begin(), last.ranks.end(), done); },
+         [&] {
+           std::vector<int> waiting;
+           for (const int q : last.ranks)
+             if (!done(q)) waiting.push_back(q);
+           fail({}, waiting);
+         });
   }
   if (!dest_ranks_.empty()) {
     double* slot = shared_->own(r);
     if (slot != send) std::copy_n(send, static_cast<std::size_t>(local_count()) * width_, slot);
     shared_->publish(r);
   }
-  readers = dest_ranks_;
+  last = {r, dest_ranks_};
 }
 
 void Exchange::wait_for_shared_rows() {

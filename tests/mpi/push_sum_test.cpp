@@ -286,12 +286,14 @@ TEST(PushSum, RobustExactUnderLossPlainBiased) {
 // A peer that never sends: every rank waiting on it gives up after the timeout with exit code 4
 // and a line naming itself, the silent rank, the round and the phase.
 // The shared-memory transport gives every round the bits of the messages transport: push-sum
-// (lossless and lossy), max and a caller's reduction, on several graphs and agent counts.
+// (lossless and lossy), max, a caller's reduction, and robust rounds (which send messages) between
+// max rounds on one exchange, on several graphs and agent counts.
 TEST(Exchange, SharedMemoryRoundsEqualMessagesBitForBit) {
   const auto run = [](comm::Transport transport, int n, const std::string& kind, int mode) {
     comm::ExchangeOptions options;
     options.transport = transport;
-    options.drop = mode == 1 ? 0.3 : 0.0;
+    options.drop = mode == 1 || mode == 4 ? 0.3 : 0.0;
+    options.robust = mode == 4;  // robust push-sum rounds (messages) between max rounds (window)
     options.seed = 3;
     comm::Exchange exchange(comm::Communicator::world(), n, 7, options);
     const int lo = exchange.first_local(), local = exchange.local_count();
@@ -303,7 +305,7 @@ TEST(Exchange, SharedMemoryRoundsEqualMessagesBitForBit) {
     graph::Schedule schedule(spec_of(kind), n, 9);
     for (int t = 0; t < 12; ++t) {
       const graph::Digraph& g = schedule.round(t);
-      if (mode == 2)
+      if (mode == 2 || (mode == 4 && t % 3 == 2))
         exchange.push(g, a.data(), b.data(), comm::Combine::max);
       else if (mode == 3)
         exchange.push(g, a.data(), b.data(), first_row);
@@ -315,7 +317,7 @@ TEST(Exchange, SharedMemoryRoundsEqualMessagesBitForBit) {
   };
   for (const int n : {4, 9, 16})
     for (const std::string kind : {"random-directed", "one-peer-exponential", "directed-ring"})
-      for (int mode = 0; mode < 4; ++mode) {
+      for (int mode = 0; mode < 5; ++mode) {
         const auto by_messages = run(comm::Transport::messages, n, kind, mode);
         const auto shared = run(comm::Transport::shared, n, kind, mode);
         ASSERT_EQ(

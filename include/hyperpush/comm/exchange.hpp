@@ -212,10 +212,14 @@ class Exchange {
   std::vector<std::int64_t> in_rows_;    // per in-edge of a local receiver: its row, or -1 (local)
   std::vector<std::int64_t> rank_rows_;  // per peer rank: first row of its message
 
-  // Shared-memory transport: the window (null with messages) and, per slot, the ranks that read
-  // this rank's rows the last time the slot was used.
+  // Shared-memory transport: the window (null with messages) and, per slot, who read this rank's
+  // rows the last time the slot was published.
   std::unique_ptr<SharedRows> shared_;
-  std::vector<int> readers_[2];
+  struct SlotReaders {
+    std::int64_t round = 0;  // when the slot was last published (rounds by messages in between)
+    std::vector<int> ranks;  // the ranks that read it then
+  };
+  SlotReaders readers_[2];
   // More ranks than cores: a shared-memory wait yields the core at once (the rank it waits for
   // may be the one it keeps from running); MPI's own progress does the same for messages.
   bool oversubscribed_ = false;
