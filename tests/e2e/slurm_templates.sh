@@ -47,7 +47,11 @@ for _ in $(seq 600); do
 done
 [[ $info == *" Restarts=1 "* ]] || fail "job $job not requeued after 60 s: $(job_result "$job")"
 # A requeued batch job becomes eligible only once its old credential has expired (the credential
-# lifetime, 120 s by default, plus 1 s): start it now instead.
+# lifetime, 120 s by default, plus 1 s): start it sooner. slurmd revokes the old credential when the
+# job is killed, and refuses every credential of the job issued up to that second ("Job credential
+# revoked"): wait until the node has let the job go and the clock has passed that second.
+wait_for_idle_node
+sleep 2
 log "job $job requeued, $(grep -oE '\<EligibleTime=[^ ]*' <<<"$info"); starting it now"
 scontrol update JobId="$job" StartTime=now
 wait_for_job "$job" 120

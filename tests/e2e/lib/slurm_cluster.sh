@@ -138,12 +138,15 @@ slurmctld -i
 slurmd -N localhost
 log "slurmctld (port $ctld_port) and slurmd (port $slurmd_port) started"
 
-state=""
-for _ in $(seq 300); do
-  state=$(sinfo -h -o %T 2>/dev/null || true)
-  [[ $state == idle ]] && break
-  sleep 0.1
-done
-[[ $state == idle ]] || fail "node not idle after 30 s (sinfo says '$state')"
+wait_for_idle_node() {  # wait_for_idle_node: until sinfo says idle, at most 30 s
+  local state=""
+  for _ in $(seq 300); do
+    state=$(sinfo -h -o %T 2>/dev/null || true)
+    [[ $state == idle ]] && return
+    sleep 0.1
+  done
+  fail "node not idle after 30 s (sinfo says '$state')"
+}
+wait_for_idle_node
 log "node localhost idle"
 cd "$tmp/job" || exit 1
