@@ -402,6 +402,13 @@ const std::vector<KeyDecl>& config_keys() {
       flag("consensus.robust", field(&Settings::exchange, &comm::ExchangeOptions::robust), false,
            "Push-sum by running sums (robust push-sum): exact under message loss (faults.drop), "
            "for every user of the exchange (average, HGP, inner solvers, standardization)."),
+      choice("consensus.mode", field(&Settings::exchange, &comm::ExchangeOptions::mode),
+             comm::ConsensusMode::sync,
+             "`sync`: every push-sum round waits for its in-neighbours' rows (results are the "
+             "same bits on any rank count). `async` (task average): no rank ever waits; each "
+             "mixes whatever has reached its one-sided inboxes, so a straggler slows only the "
+             "agents it feeds; mass is conserved (the average stays exact) but the bits depend "
+             "on timing. No checkpoints, consensus.robust or faults.drop with async."),
       real("faults.drop", field(&Settings::exchange, &comm::ExchangeOptions::drop), 0.0, 0, 0.999,
            false,
            "Test fault: each cross-agent message of every push-sum round is lost with this "
@@ -413,6 +420,13 @@ const std::vector<KeyDecl>& config_keys() {
               "(a hung node, for testing comm.timeout); -1 = none."),
       integer("faults.stall_round", field(&Settings::exchange, &comm::ExchangeOptions::stall_round),
               0, 0, kMaxInt, "Test fault: the round at which faults.stall_rank stalls."),
+      integer("faults.slow_rank", field(&Settings::exchange, &comm::ExchangeOptions::slow_rank), -1,
+              -1, 1e7,
+              "Test fault: this rank is a straggler: after each of its push-sum rounds it sleeps "
+              "(faults.slow_factor - 1) times the round's time; -1 = none."),
+      real("faults.slow_factor", field(&Settings::exchange, &comm::ExchangeOptions::slow_factor),
+           1.0, 1, 1e3, false,
+           "Test fault: how many times as long faults.slow_rank takes for each round."),
 
       text("output.dir", field(&Settings::output, &OutputConfig::dir), "results", {},
            "Folder for the results (`--out` overrides); relative to the working directory."),

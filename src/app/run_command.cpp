@@ -60,6 +60,23 @@ void check_checkpointing(const Checkpoints& checkpoints, const std::string& task
   if (checkpoints.enabled()) preempt_on_signals();
 }
 
+// consensus.mode = async: a task that runs it, and nothing that needs every round's messages.
+void check_consensus_mode(const Settings& settings, const Checkpoints& checkpoints, bool resume) {
+  if (settings.exchange.mode != comm::ConsensusMode::async) return;
+  const auto refuse = [](const std::string& why) {
+    throw Error("consensus.mode = \"async\": " + why + "; valid: sync");
+  };
+  if (!find_task(settings.task).asynchronous)
+    refuse("task '" + settings.task + "' runs synchronous rounds only (async: task average)");
+  if (checkpoints.enabled() || resume)
+    refuse(
+        "an asynchronous run has no round all ranks pass together, so no checkpoints "
+        "(checkpoint.every = 0, no --resume)");
+  if (settings.exchange.robust) refuse("consensus.robust keeps running sums per round's message");
+  if (settings.exchange.drop > 0)
+    refuse("faults.drop loses a round's messages, and async has none");
+}
+
 }  // namespace
 
 void on_all_ranks(MPI_Comm comm, const std::function<void()>& step) {
@@ -109,6 +126,7 @@ int run_command(const std::string& config_path, const std::vector<std::string>& 
     checkpoints = std::make_unique<Checkpoints>(*config, settings, out, comm,
                                                 comm::AgentMap(settings.agents, ranks));
     check_checkpointing(*checkpoints, settings.task, resume);
+    check_consensus_mode(settings, *checkpoints, resume);
     if (rank == 0) {
       results = std::make_unique<ResultWriter>(out);
       on_interruption_remove(results->dir(), results->staging());

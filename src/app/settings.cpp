@@ -115,6 +115,12 @@ const std::vector<Choice<comm::Transport>>& choices() {
                                  {comm::Transport::messages, "messages"}});
 }
 
+template <>
+const std::vector<Choice<comm::ConsensusMode>>& choices() {
+  return table<comm::ConsensusMode>(
+      {{comm::ConsensusMode::sync, "sync"}, {comm::ConsensusMode::async, "async"}});
+}
+
 std::vector<int> Widths::values() const {
   std::vector<int> widths;
   std::size_t start = 0;

@@ -1,4 +1,5 @@
 #include <string>
+#include <utility>
 
 #include "hyperpush/app/task.hpp"
 #include "hyperpush/error.hpp"
@@ -8,17 +9,20 @@ namespace hyperpush::app {
 comm::ExchangeOptions exchange_options(const RunContext& c) {
   comm::ExchangeOptions options = c.settings.exchange;
   options.seed = c.settings.seed;
-  if (options.stall_rank >= c.ranks)
-    throw Error("faults.stall_rank = " + std::to_string(options.stall_rank) + ", but the run has " +
-                    std::to_string(c.ranks) + " rank" + (c.ranks == 1 ? "" : "s") +
-                    "; valid: -1 (none) to " + std::to_string(c.ranks - 1),
-                kExitBadInput, true);
+  for (const auto& [key, rank] : {std::pair<const char*, int>{"stall_rank", options.stall_rank},
+                                  {"slow_rank", options.slow_rank}})
+    if (rank >= c.ranks)
+      throw Error(std::string("faults.") + key + " = " + std::to_string(rank) +
+                      ", but the run has " + std::to_string(c.ranks) + " rank" +
+                      (c.ranks == 1 ? "" : "s") + "; valid: -1 (none) to " +
+                      std::to_string(c.ranks - 1),
+                  kExitBadInput, true);
   return options;
 }
 
 const std::vector<TaskKind>& task_kinds() {
   static const std::vector<TaskKind> kinds = {
-      {"average", "push-sum averaging of per-agent random vectors", run_average, "rounds"},
+      {"average", "push-sum averaging of per-agent random vectors", run_average, "rounds", true},
       {"hypergradient", "one hyper-gradient per agent, against the exact formula",
        run_hypergradient, "Neumann steps"},
       {"hpo", "decentralized hyperparameter optimization: inner solve, hyper-gradient, update",

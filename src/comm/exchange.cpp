@@ -78,6 +78,10 @@ std::string rank_list(const std::vector<int>& ranks) {
 constexpr double kSpinSeconds = 0.02, kYieldSeconds = 1.0;
 constexpr auto kSleep = std::chrono::milliseconds(1);
 
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 }  // namespace
 
 Exchange::Exchange(const Communicator& comm, int agents, int width, const ExchangeOptions& options,
@@ -164,16 +168,26 @@ void Exchange::plan(const graph::Digraph& g) {
   std::sort(source_ranks_.begin(), source_ranks_.end());
 }
 
+void straggle(const ExchangeOptions& options, int rank, double round_seconds) {
+  if (rank == options.slow_rank && options.slow_factor > 1)
+    std::this_thread::sleep_for(
+        std::chrono::duration<double>((options.slow_factor - 1) * round_seconds));
+}
+
 void Exchange::push(const graph::Digraph& g, const double* send, double* recv, Combine combine) {
+  const auto start = std::chrono::steady_clock::now();
   if (options_.robust && combine == Combine::push_sum)
     run_robust_round(g, send, recv);
   else
     run_round(g, send, recv, combine, nullptr);
+  straggle(options_, rank_, seconds_since(start));
 }
 
 void Exchange::push(const graph::Digraph& g, const double* send, double* recv,
                     const Reduce& reduce) {
+  const auto start = std::chrono::steady_clock::now();
   run_round(g, send, recv, Combine::max, &reduce);
+  straggle(options_, rank_, seconds_since(start));
 }
 
 void Exchange::restart() {

@@ -36,3 +36,38 @@ code=0
 ((code == 2)) && grep -q "faults.stall_rank = 2, but the run has 2 ranks" "$tmp/bad.err" \
   || { echo "FAIL: faults.stall_rank = 2 on 2 ranks: exit $code"; cat "$tmp/bad.err"; exit 1; }
 echo "faults.stall_rank beyond the ranks: exit 2"
+
+# A straggler under consensus.mode = async: rank 3 slowed 3×, the others never wait for it; the
+# average is still exact and the summary says the bits are not reproducible.
+"$src/scripts/mpirun.sh" 4 "$bin" run "$src/experiments/average.toml" --set consensus.mode=async \
+  --set faults.slow_rank=3 --set faults.slow_factor=3 --set average.rounds=300 \
+  --set output.progress=false --out "$tmp/async" >"$tmp/async.out" 2>&1 \
+  || { echo "FAIL: async average: exit $?"; cat "$tmp/async.out"; exit 1; }
+/usr/bin/python3 - "$tmp/async" <<'PY' || exit 1
+import json, sys
+out = sys.argv[1]
+summary = json.load(open(out + "/summary.json"))
+timings = json.load(open(out + "/timings.json"))
+assert summary["consensus_mode"] == "async" and summary["reproducible"] is False, summary
+assert summary["consensus_error"] <= 1e-10, summary["consensus_error"]
+rounds = timings["rank_rounds"]
+assert len(rounds) == 4 and min(rounds) == 300, rounds
+print(f"async, rank 3 slowed 3x: consensus error {summary['consensus_error']:.1e}, "
+      f"rounds per rank {rounds}")
+PY
+
+# What async cannot do is refused before any work, naming the key.
+refused() {  # refused EXPECTED_TEXT OVERRIDES...
+  local expected=$1 code=0
+  shift
+  "$src/scripts/mpirun.sh" 2 "$bin" run "$src/experiments/average.toml" --set consensus.mode=async \
+    --set output.progress=false --out "$tmp/refused" "$@" >/dev/null 2>"$tmp/refused.err" || code=$?
+  ((code == 2)) && grep -qF "hyperpush: error: consensus.mode = \"async\": $expected; valid: sync" \
+    "$tmp/refused.err" || { echo "FAIL: async with $*: exit $code"; cat "$tmp/refused.err"; exit 1; }
+  [[ ! -e $tmp/refused ]] || { echo "FAIL: async with $*: a result folder was left"; exit 1; }
+}
+refused "task 'hypergradient' runs synchronous rounds only (async: task average)" --set task=hypergradient
+refused "an asynchronous run has no round all ranks pass together, so no checkpoints (checkpoint.every = 0, no --resume)" --set checkpoint.every=10
+refused "consensus.robust keeps running sums per round's message" --set consensus.robust=true
+refused "faults.drop loses a round's messages, and async has none" --set faults.drop=0.1
+echo "async: hypergradient, checkpoints, robust and drop refused with exit 2"

@@ -41,7 +41,7 @@ struct Choice {
 };
 // The choices of E in the order the reference lists them. Specialized for each enum above and for
 // model::HyperKind, bilevel::InnerMethod, bilevel::HypergradientMethod, tree::LearnerKind,
-// comm::Transport.
+// comm::Transport, comm::ConsensusMode.
 template <class E>
 const std::vector<Choice<E>>& choices();
 
@@ -71,6 +71,8 @@ template <>
 const std::vector<Choice<tree::LearnerKind>>& choices();
 template <>
 const std::vector<Choice<comm::Transport>>& choices();
+template <>
+const std::vector<Choice<comm::ConsensusMode>>& choices();
 
 template <class E>
 const char* name_of(E value) {

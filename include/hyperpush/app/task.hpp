@@ -47,7 +47,8 @@ struct TaskKind {
   const char* doc;
   TaskFn run;
   const char*
-      checkpoint_step;  // what checkpoint.every counts ("rounds", ...); null: no checkpoints
+      checkpoint_step;        // what checkpoint.every counts ("rounds", ...); null: no checkpoints
+  bool asynchronous = false;  // runs consensus.mode = async
 };
 
 const std::vector<TaskKind>& task_kinds();

@@ -65,6 +65,12 @@ enum class Transport {
   messages,   // one nonblocking message per pair of ranks
 };
 
+// consensus.mode: whether a push-sum round waits for its in-neighbours' messages.
+enum class ConsensusMode {
+  sync,   // every round receives exactly its in-neighbours' rows of that round (Exchange)
+  async,  // a rank never waits: it mixes whatever has reached its inboxes (comm/mailbox.hpp)
+};
+
 // The deadline, transport, robust mixing and the fault hooks of every exchange of a run.
 struct ExchangeOptions {
   // comm.timeout: longest wait (seconds) for a peer's message before the job is ended (exit 4).
@@ -88,7 +94,15 @@ struct ExchangeOptions {
   // stall_round (what a hung node looks like to its peers).
   int stall_rank = -1;
   std::int64_t stall_round = 0;
+  // faults.slow_rank / slow_factor: that rank takes slow_factor times as long for every round (a
+  // straggler): after each of its rounds it sleeps (slow_factor − 1) × the round's time.
+  int slow_rank = -1;
+  double slow_factor = 1;
+  ConsensusMode mode = ConsensusMode::sync;
 };
+
+// The straggler hook: on options.slow_rank, sleeps (slow_factor − 1) × `round_seconds`.
+void straggle(const ExchangeOptions& options, int rank, double round_seconds);
 
 // Where the run is, for the deadline's message and the fault draws: the schedule round of the next
 // push and a label of the phase it belongs to ("inner solve", "average", ...). Kept by whoever
