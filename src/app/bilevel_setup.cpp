@@ -105,7 +105,7 @@ AgentData agent_data(const DataConfig& config, std::uint64_t seed, int agents, i
 void standardize_by_push_sum(std::vector<data::AgentSplit>& parts, consensus::Gossip& gossip,
                              std::int64_t rounds, std::size_t features) {
   const int width = static_cast<int>(2 * features + 1);
-  gossip.set_phase("standardize");
+  const consensus::Gossip::Phase phase(gossip, "standardize");
   consensus::PushSumAverage push_sum(gossip.exchange(width + 1));
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const auto v = data::moments_to_vector(data::moments(parts[i].train));
@@ -247,9 +247,7 @@ bilevel::InnerOptions with_progress(bilevel::InnerOptions options, Progress& pro
 }
 
 InnerConvergence::InnerConvergence(const InnerConfig& config)
-    : solver_(name_of(config.method)),
-      tolerance_(config.tolerance),
-      required_(config.require_convergence) {}
+    : method_(config.method), tolerance_(config.tolerance), required_(config.require_convergence) {}
 
 std::string InnerConvergence::describe(const bilevel::InnerReport& report) const {
   char text[200];
@@ -257,12 +255,15 @@ std::string InnerConvergence::describe(const bilevel::InnerReport& report) const
                 "‖Σ∇g(z̄)‖ = %.3g, consensus error %.3g after %lld rounds of %s; inner.tolerance "
                 "= %.3g",
                 report.gradient_norm, report.consensus_error, static_cast<long long>(report.rounds),
-                solver_.c_str(), tolerance_);
+                name_of(method_), tolerance_);
   return text;
 }
 
 std::string InnerConvergence::remedy() const {
-  return solver_ == "push-diging"
+  if (stalled_ > 0)
+    return "the figures stopped falling (their floating-point floor with this many agents lies "
+           "above the tolerance): raise inner.tolerance above them";
+  return method_ == bilevel::InnerMethod::push_diging
              ? "raise inner.rounds, or choose a better-connected topology.kind"
              : "raise inner.rounds, or use inner.solver = \"push-diging\" (linear convergence)";
 }
@@ -274,6 +275,7 @@ void InnerConvergence::record(const bilevel::InnerReport& report, const std::str
   most_rounds_ = std::max(most_rounds_, report.rounds);
   if (report.converged) return;
   ++unconverged_;
+  if (report.stalled) ++stalled_;
   if (required_)
     throw Divergence(where + ": the inner problem was not solved (" + describe(report) + "); " +
                      remedy());
@@ -288,11 +290,11 @@ void InnerConvergence::finish(int rank, const std::string& whose) const {
                "true makes this an error)\n",
                whose.empty() ? "" : (whose + ": ").c_str(), unconverged_, solves_, tolerance_,
                worst_residual_, worst_consensus_, static_cast<long long>(most_rounds_),
-               solver_.c_str(), remedy().c_str());
+               name_of(method_), remedy().c_str());
 }
 
 nlohmann::json InnerConvergence::state() const {
-  return {solves_, unconverged_, worst_residual_, worst_consensus_, most_rounds_};
+  return {solves_, unconverged_, worst_residual_, worst_consensus_, most_rounds_, stalled_};
 }
 
 void InnerConvergence::restore(const nlohmann::json& state) {
@@ -301,6 +303,7 @@ void InnerConvergence::restore(const nlohmann::json& state) {
   worst_residual_ = state.at(2);
   worst_consensus_ = state.at(3);
   most_rounds_ = state.at(4);
+  stalled_ = state.size() > 5 ? state.at(5).get<int>() : 0;  // checkpoints before the stall check
 }
 
 bilevel::HypergradientOptions hypergradient_options(const Settings& settings, std::int64_t b) {

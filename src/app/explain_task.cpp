@@ -348,10 +348,9 @@ class MetricScoring {
         d_(d),
         m_(m),
         gossip_(communicator(c), c.schedule, exchange_options(c)),
+        retrieval_(gossip_, "top-k retrieval"),
         shards_{c.agents, d.train.x.rows()},
-        rounds_(consensus::flooding_rounds(c.agents, c.schedule_check.b)) {
-    gossip_.set_phase("top-k retrieval");
-  }
+        rounds_(consensus::flooding_rounds(c.agents, c.schedule_check.b)) {}
   std::int64_t rounds() const { return rounds_; }
 
   // Collective; the result is rank 0's.
@@ -457,6 +456,7 @@ class MetricScoring {
   const ExplainData& d_;
   const ExplainModels& m_;
   consensus::Gossip gossip_;
+  consensus::Gossip::Phase retrieval_;  // every round of this gossip
   Shards shards_;
   std::int64_t rounds_;
 };

@@ -189,7 +189,10 @@ class OuterLoop {
         before_(before),
         convergence_(convergence),
         gossip_(communicator(c), c.schedule, exchange_options(c)) {
-    on_all_ranks(c.comm, [&] { agents_ = build_agents(c.settings, gossip_, &parts_); });
+    {
+      const consensus::Gossip::Phase data(gossip_, "data");
+      on_all_ranks(c.comm, [&] { agents_ = build_agents(c.settings, gossip_, &parts_); });
+    }
     inner_ = std::make_unique<bilevel::InnerSolver>(
         gossip_, agents_, with_progress(inner_settings, c.progress, solving_));
     options_ = hypergradient_options(c.settings, c.schedule_check.b);
@@ -302,18 +305,25 @@ class OuterLoop {
   std::vector<StepMetrics> history_;
 };
 
-// One phase from its start or from `from`; adds the phase's MPI traffic to `wire`.
+// What the phases of a run cost: MPI traffic and time per phase of the gossip.
+struct RunCost {
+  comm::WireTraffic wire;
+  PhaseTimes times;
+};
+
+// One phase from its start or from `from`; adds the phase's costs to `cost`.
 std::vector<StepMetrics> optimize(RunContext& c, const std::string& phase,
                                   bilevel::HypergradientMethod method,
                                   const bilevel::InnerOptions& inner_settings,
                                   std::ostream* metrics, InnerConvergence& convergence,
-                                  comm::WireTraffic& wire, json* surrogates, const Checkpoint* from,
+                                  RunCost& cost, json* surrogates, const Checkpoint* from,
                                   const json& before) {
   OuterLoop loop(c, phase, method, inner_settings, convergence, before);
   if (from) loop.restore(*from);
   auto history = loop.run(metrics, surrogates);
-  wire.messages += loop.gossip().wire().messages;
-  wire.bytes += loop.gossip().wire().bytes;
+  cost.wire.messages += loop.gossip().wire().messages;
+  cost.wire.bytes += loop.gossip().wire().bytes;
+  add_phase_times(cost.times, loop.gossip());
   return history;
 }
 
@@ -416,7 +426,7 @@ void run_hpo(RunContext& c) {
   const bilevel::InnerOptions inner = inner_options(c.settings.inner, c.schedule);  // measured once
   InnerConvergence convergence(c.settings.inner), baseline_convergence(c.settings.inner);
   HpoOutcome o{{}, {}, convergence, baseline_convergence, bilevel::mixing_rounds(inner), {}};
-  comm::WireTraffic sent;
+  RunCost cost;
   Checkpoint from;
   if (c.resume) on_all_ranks(c.comm, [&] { from = c.checkpoints.load(); });
   if (c.resume && metrics) *metrics << from.shared.at("metrics").get<std::string>();
@@ -428,7 +438,7 @@ void run_hpo(RunContext& c) {
     o.surrogates = main.at("surrogates");
   } else {
     o.history =
-        optimize(c, "main", c.settings.hypergradient.method, inner, metrics, convergence, sent,
+        optimize(c, "main", c.settings.hypergradient.method, inner, metrics, convergence, cost,
                  surrogate ? &o.surrogates : nullptr, c.resume ? &from : nullptr, nullptr);
   }
   if (c.settings.outer.baseline_local) {
@@ -436,16 +446,18 @@ void run_hpo(RunContext& c) {
                        {"convergence", convergence.state()},
                        {"surrogates", o.surrogates}};
     o.local = optimize(c, "baseline", bilevel::HypergradientMethod::local, inner, nullptr,
-                       baseline_convergence, sent, nullptr, in_baseline ? &from : nullptr, main);
+                       baseline_convergence, cost, nullptr, in_baseline ? &from : nullptr, main);
   }
   convergence.finish(c.rank);
   baseline_convergence.finish(c.rank, "local-only baseline");
-  const json wire = wire_facts(c, sent);
+  const json wire = wire_facts(c, cost.wire);
+  const json phases = phase_facts(c, cost.times);
   if (c.rank != 0) return;
 
   c.results->write("summary.json", hpo_summary(c, o).dump(2) + "\n");
   json timings = run_facts(c);
   timings.update(wire);
+  timings.update(phases);
   timings["seconds_total"] =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (c.checkpoints.enabled()) timings["checkpoints"] = c.checkpoints.facts();

@@ -236,7 +236,10 @@ void run_hypergradient(RunContext& c) {
   const auto start = std::chrono::steady_clock::now();
   consensus::Gossip gossip(communicator(c), c.schedule, exchange_options(c));
   bilevel::AgentSet agents;
-  on_all_ranks(c.comm, [&] { agents = build_agents(c.settings, gossip); });
+  {
+    const consensus::Gossip::Phase data(gossip, "data");
+    on_all_ranks(c.comm, [&] { agents = build_agents(c.settings, gossip); });
+  }
   const bilevel::InnerOptions inner_settings = inner_options(c.settings.inner, c.schedule);
   const auto options = hypergradient_options(c.settings, c.schedule_check.b);
   InnerConvergence convergence(c.settings.inner);
@@ -255,9 +258,15 @@ void run_hypergradient(RunContext& c) {
     r.traffic[2 * i + 1] += static_cast<double>(gossip.traffic(i).bytes);
   }
   const auto traffic = comm::gather_agents(communicator(c), gossip.map(), r.traffic, 2);
-  const Gathered gathered = gather_with_exact(c, gossip, agents, r.z, result.v);
+  const Gathered gathered = [&] {
+    const consensus::Gossip::Phase exact(gossip, "exact formula");
+    return gather_with_exact(c, gossip, agents, r.z, result.v);
+  }();
   convergence.finish(c.rank);
   const json wire = wire_facts(c, gossip.wire());
+  PhaseTimes times;
+  add_phase_times(times, gossip);
+  const json phases = phase_facts(c, times);
   if (c.rank != 0) return;
 
   std::int64_t messages = 0, bytes = 0;
@@ -271,6 +280,7 @@ void run_hypergradient(RunContext& c) {
          gathered);
   json timings = run_facts(c);
   timings.update(wire);
+  timings.update(phases);
   timings["seconds_total"] =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   c.results->write("timings.json", timings.dump(2) + "\n");

@@ -1,6 +1,10 @@
 #include "run_facts.hpp"
 
+#include <mpi.h>
+#include <sys/resource.h>
 #include <unistd.h>
+
+#include <vector>
 
 #include "hyperpush/app/library_threads.hpp"
 
@@ -25,6 +29,35 @@ nlohmann::json wire_facts(const RunContext& context, const comm::WireTraffic& wi
   MPI_Reduce(local, total, 2, MPI_INT64_T, MPI_SUM, 0, context.comm);
   if (context.rank != 0) return {};
   return {{"mpi_messages", total[0]}, {"mpi_bytes", total[1]}};
+}
+
+void add_phase_times(PhaseTimes& into, const consensus::Gossip& gossip) {
+  for (const auto& [label, time] : gossip.phase_times()) {
+    into[label].seconds += time.seconds;
+    into[label].push_seconds += time.push_seconds;
+  }
+}
+
+nlohmann::json phase_facts(const RunContext& context, const PhaseTimes& times) {
+  std::vector<double> mine;
+  for (const auto& [label, time] : times)
+    mine.insert(mine.end(), {time.seconds, time.push_seconds});
+  std::vector<double> slowest(mine.size());
+  MPI_Reduce(mine.data(), slowest.data(), static_cast<int>(mine.size()), MPI_DOUBLE, MPI_MAX, 0,
+             context.comm);
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const double rss_mb = static_cast<double>(usage.ru_maxrss) / 1024;  // ru_maxrss: KiB on Linux
+  std::vector<double> rss(static_cast<std::size_t>(context.ranks));
+  MPI_Gather(&rss_mb, 1, MPI_DOUBLE, rss.data(), 1, MPI_DOUBLE, 0, context.comm);
+  if (context.rank != 0) return {};
+  nlohmann::json phases = nlohmann::json::object();
+  std::size_t at = 0;
+  for (const auto& [label, time] : times) {
+    phases[label] = {{"seconds", slowest[at]}, {"push_seconds", slowest[at + 1]}};
+    at += 2;
+  }
+  return {{"phases", phases}, {"max_rss_mb", rss}};
 }
 
 }  // namespace hyperpush::app

@@ -17,7 +17,8 @@ std::vector<model::Vector> exact_hypergradient(const comm::Communicator& comm,
   const int d = agents.dim, local = agents.local_count(), n = agents.agents;
   if (static_cast<double>(n) * d * d > 5e7)
     throw Error("hypergradient.method = \"exact\": " + std::to_string(n) + " agents × d² = " +
-                std::to_string(d) + "² is too large to gather (limit 5e7 numbers); use hgp");
+                    std::to_string(d) + "² is too large to gather (limit 5e7 numbers); use hgp",
+                kExitBadInput, true);  // the same on every rank: one line
   const int width = d * d + d;
   std::vector<double> rows(static_cast<std::size_t>(local) * width);
   for (int i = 0; i < local; ++i) {

@@ -14,7 +14,7 @@ namespace hyperpush::bilevel {
 HypergradientResult hessian_exchange(consensus::Gossip& gossip, const AgentSet& agents,
                                      const std::vector<model::Vector>& z, int push_rounds) {
   const int d = agents.dim, local = agents.local_count(), n = agents.agents;
-  gossip.set_phase("hessian exchange");
+  const consensus::Gossip::Phase phase(gossip, "hessian exchange");
   consensus::MessageLayout message;  // vec H_i | (1/n) ∇_x f_i | ω: d² + d + 1 numbers
   const consensus::Block hessian = message.add(d * d), outer = message.add(d);
   consensus::PushSumAverage push_sum(gossip.exchange(message.width()));

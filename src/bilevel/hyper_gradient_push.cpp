@@ -18,7 +18,7 @@ HypergradientResult hyper_gradient_push(consensus::Gossip& gossip, const AgentSe
                                         int push_rounds, const std::vector<double>& alpha,
                                         const NeumannCheckpoints& checkpoints) {
   const int d = agents.dim;
-  gossip.set_phase("hypergradient push-sum");
+  const consensus::Gossip::Phase phase(gossip, "hypergradient push-sum");
   consensus::PushSumAverage push_sum(gossip.exchange(d + 1));
   const Averager average = [&](std::vector<model::Vector>& u) {
     for (int i = 0; i < agents.local_count(); ++i)

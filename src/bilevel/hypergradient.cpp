@@ -26,6 +26,7 @@ HypergradientResult compute_hypergradient(consensus::Gossip& gossip, const Agent
     if (checkpoints.from) return checkpoints.from->alpha;
     std::vector<double> alpha(agents.local_count(), options.alpha);
     if (options.alpha <= 0) {
+      const consensus::Gossip::Phase phase(gossip, "power iteration");  // and the agreement on α
       auto top = push_sum_power_iteration(gossip, agents, z, options.power_iterations,
                                           options.power_push_rounds);
       // One α for all: the Neumann identity Σ_m (I − αH̄)^m = (αH̄)⁻¹ needs the same α everywhere.

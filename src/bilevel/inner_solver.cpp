@@ -41,6 +41,11 @@ constexpr int kInnerChannel = 1;
 // Growth of the residual over its smallest value in a solve that counts as divergence: gradient
 // tracking overshoots by a few times at most before it contracts.
 constexpr double kInnerGrowth = 1e3;
+// A solve stops as stalled once max(‖Σ∇g(z̄)‖, consensus error) has not fallen by 1% in this many
+// checks: with many agents its floating-point floor can lie above inner.tolerance (10,000 agents,
+// d = 101: 3.3e-10, where it would otherwise run all its 120,000 rounds for nothing). A sublinear
+// solver (sgp) still gains 1% within a few checks.
+constexpr int kStallChecks = 20;
 
 std::vector<double> rows_of(const std::vector<model::Vector>& vectors, int width) {
   std::vector<double> rows(vectors.size() * width);
@@ -175,8 +180,16 @@ bool InnerSolver::converged(std::int64_t t, bool last, InnerReport& report) {
     throw Divergence(what);
   }
   smallest_residual_ = std::min(smallest_residual_, now.gradient_norm);
+  const double progress = std::max(now.gradient_norm, now.consensus_error);
+  if (progress < 0.99 * stall_mark_) {
+    stall_mark_ = progress;
+    checks_since_mark_ = 0;
+  } else {
+    ++checks_since_mark_;
+  }
+  report.stalled = !report.converged && checks_since_mark_ >= kStallChecks;
   if (options_.on_check) options_.on_check(report, steps_ * mixing_rounds_);
-  return report.converged;
+  return report.converged || report.stalled;
 }
 
 double InnerSolver::automatic_step() {
@@ -206,8 +219,10 @@ void InnerSolver::mix() {
 }
 
 InnerReport InnerSolver::solve() {
-  gossip_.set_phase("inner solve");
+  const consensus::Gossip::Phase phase(gossip_, "inner solve");
   smallest_residual_ = INFINITY;
+  stall_mark_ = INFINITY;
+  checks_since_mark_ = 0;
   next_check_ = options_.check_every;
   if (options_.method == InnerMethod::exact) return newton();
   // L_i moves with λ_i, so the automatic step is taken anew at every solve (a warm start stays
@@ -221,8 +236,10 @@ InnerReport InnerSolver::newton() {
   // x ← x − [Σ_i H_i(x)]⁻¹ Σ_i ∇g_i(x), sums gathered in agent order (every rank the same x).
   const int d = agents_.dim, n = agents_.agents, local = agents_.local_count();
   if (static_cast<double>(n) * d * d > 5e7)
-    throw Error("inner.solver = \"exact\": " + std::to_string(n) + " agents × d² = " +
-                std::to_string(d) + "² is too large to gather; use push-diging");
+    throw Error("inner.solver = \"exact\": " + std::to_string(n) +
+                    " agents × d² = " + std::to_string(d) +
+                    "² is too large to gather (limit 5e7 numbers); use " + "push-diging",
+                kExitBadInput, true);  // the same on every rank: one line
   // A rank without agents still takes part in the gathers (with no rows).
   model::Vector x = z_.empty() ? model::Vector::Zero(d) : model::Vector(z_.front());
   const int width = d * d + d;

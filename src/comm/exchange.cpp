@@ -85,7 +85,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 Exchange::Exchange(const Communicator& comm, int agents, int width, const ExchangeOptions& options,
-                   const Position* position)
+                   Position* position)
     : comm_(comm),
       rank_(comm.rank()),
       map_(agents, comm.size()),
@@ -180,14 +180,20 @@ void Exchange::push(const graph::Digraph& g, const double* send, double* recv, C
     run_robust_round(g, send, recv);
   else
     run_round(g, send, recv, combine, nullptr);
-  straggle(options_, rank_, seconds_since(start));
+  end_push(start);
 }
 
 void Exchange::push(const graph::Digraph& g, const double* send, double* recv,
                     const Reduce& reduce) {
   const auto start = std::chrono::steady_clock::now();
   run_round(g, send, recv, Combine::max, &reduce);
-  straggle(options_, rank_, seconds_since(start));
+  end_push(start);
+}
+
+void Exchange::end_push(std::chrono::steady_clock::time_point start) {
+  const double seconds = seconds_since(start);
+  straggle(options_, rank_, seconds);
+  position_->push_seconds += seconds;
 }
 
 void Exchange::restart() {

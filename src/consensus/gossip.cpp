@@ -15,6 +15,27 @@ comm::Exchange& Gossip::exchange(int width, int channel) {
   return *slot;
 }
 
+const char* Gossip::switch_to(const char* label) {
+  const auto now = std::chrono::steady_clock::now();
+  PhaseTime& time = phase_times_[position_.phase];
+  time.seconds += std::chrono::duration<double>(now - segment_start_).count();
+  time.push_seconds += position_.push_seconds;
+  position_.push_seconds = 0;
+  segment_start_ = now;
+  const char* ended = position_.phase;
+  position_.phase = label;
+  return ended;
+}
+
+std::map<std::string, Gossip::PhaseTime> Gossip::phase_times() const {
+  auto times = phase_times_;  // and the segment still open
+  PhaseTime& open = times[position_.phase];
+  open.seconds +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - segment_start_).count();
+  open.push_seconds += position_.push_seconds;
+  return times;
+}
+
 comm::AgentTraffic Gossip::traffic(int local) const {
   comm::AgentTraffic total;
   for (const auto& [key, exchange] : exchanges_) {

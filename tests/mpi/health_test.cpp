@@ -102,6 +102,30 @@ TEST(Health, AnInnerStepFarTooLargeStopsTheSolve) {
   }
 }
 
+// A tolerance below the floating-point floor (0: unreachable) ends the solve as stalled, long
+// before its round limit, at a residual at that floor; a reachable one still converges, unstalled.
+TEST(Health, AnInnerSolveAtItsFloatingPointFloorStopsAsStalled) {
+  ThreeAgents s;
+  bilevel::InnerOptions options;
+  options.tolerance = 0;
+  options.rounds = 100000;
+  bilevel::InnerSolver inner(s.gossip, s.agents, options);
+  const bilevel::InnerReport floor = inner.solve();
+  EXPECT_TRUE(floor.stalled);
+  EXPECT_FALSE(floor.converged);
+  EXPECT_LT(floor.rounds, 5000);  // 20 checks of 50 rounds without a 1% gain, after the floor
+  EXPECT_LT(floor.gradient_norm, 1e-13);
+  EXPECT_LT(floor.consensus_error, 1e-13);
+
+  ThreeAgents fresh;
+  options.tolerance = 1e-10;
+  bilevel::InnerSolver reachable(fresh.gossip, fresh.agents, options);
+  const bilevel::InnerReport done = reachable.solve();
+  EXPECT_TRUE(done.converged);
+  EXPECT_FALSE(done.stalled);
+  EXPECT_LT(done.rounds, floor.rounds);
+}
+
 // K, the rounds a gradient step mixes with: 1 where the schedule is symmetric or mixes fast; on a
 // directed ring (ρ = cos(π/n)) about the fewest rounds that halve the error, ⌈ln ½ / ln ρ⌉, where
 // f(ρ^K) reaches its 0.5 cap (or one fewer, where ρ^K just above ½ costs less); between, the

@@ -333,7 +333,7 @@ TEST(Exchange, SilentPeerEndsTheWaitWithExitCode4) {
   const int me = world_rank(), silent = ranks - 1;
   comm::ExchangeOptions options;
   options.timeout = 0.2;
-  const comm::Position position{7, "test phase"};
+  comm::Position position{7, "test phase"};
   {
     comm::Exchange exchange(comm::Communicator::world(), ranks, 2, options, &position);
     graph::Schedule schedule(spec_of("complete"), ranks, 0);

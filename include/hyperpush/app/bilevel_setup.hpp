@@ -58,10 +58,10 @@ class InnerConvergence {
   std::string describe(const bilevel::InnerReport& report) const;
   std::string remedy() const;  // what to change, for the messages
 
-  std::string solver_;
+  bilevel::InnerMethod method_;
   double tolerance_;
   bool required_;
-  int solves_ = 0, unconverged_ = 0;
+  int solves_ = 0, unconverged_ = 0, stalled_ = 0;
   double worst_residual_ = 0, worst_consensus_ = 0;
   std::int64_t most_rounds_ = 0;
 };

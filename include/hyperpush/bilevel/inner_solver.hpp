@@ -69,6 +69,9 @@ struct InnerReport {
   double consensus_error = 0.0;  // max_i ‖z_i − z̄‖, z̄ the mean in agent order
   double gradient_norm = 0.0;    // ‖Σ_i ∇_x g_i(z̄, λ_i)‖
   bool converged = false;        // both figures ≤ the tolerance at the end of the solve
+  // Ended early, unconverged: the larger of the two figures fell by less than 1% over the last
+  // kStallChecks checks (it sits at its floating-point floor, above the tolerance).
+  bool stalled = false;
 };
 
 class InnerSolver {
@@ -112,8 +115,10 @@ class InnerSolver {
   std::int64_t steps_ = 1;  // gradient (Newton) steps per solve, at most
   double step_ = 0.0;
   double smallest_residual_ = 0.0;  // over this solve's checks
-  std::int64_t next_check_ = 0;     // the round of this solve's next check
-  std::int64_t clock_ = 0;          // gradient steps done over all solves (for η_t)
+  double stall_mark_ = 0.0;         // max(residual, consensus error) when it last fell by 1%
+  int checks_since_mark_ = 0;
+  std::int64_t next_check_ = 0;  // the round of this solve's next check
+  std::int64_t clock_ = 0;       // gradient steps done over all solves (for η_t)
   std::vector<model::Vector> z_;
   // The push-sum state of the local agents, kept for warm starts (made by the first solve).
   std::optional<consensus::PushSumAverage> mixing_;

@@ -19,6 +19,7 @@
 // RNG (random.hpp, Purpose::fault) so that a lossy run is the same bits on any rank count, and a
 // rank that stalls forever at a given round. Robust mode replaces push-sum's messages by running
 // sums, which lose no mass when a message is lost (see ExchangeOptions::robust).
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -106,10 +107,12 @@ void straggle(const ExchangeOptions& options, int rank, double round_seconds);
 
 // Where the run is, for the deadline's message and the fault draws: the schedule round of the next
 // push and a label of the phase it belongs to ("inner solve", "average", ...). Kept by whoever
-// hands out the rounds (consensus::Gossip, a task) and read by its exchanges at every push.
+// hands out the rounds (consensus::Gossip, a task) and read by its exchanges at every push; they
+// add the seconds of each push to push_seconds (the owner resets it when it likes).
 struct Position {
   std::int64_t round = 0;
   const char* phase = "push-sum";
+  double push_seconds = 0;
 };
 
 class SharedRows;  // exchange.cpp's shared-memory window (src/comm/shared_rows.hpp)
@@ -120,7 +123,7 @@ class Exchange {
   // (collective), so the exchange's messages never match anything else. Without a `position` the
   // exchange counts its own pushes (0, 1, ...) as rounds.
   Exchange(const Communicator& comm, int agents, int width, const ExchangeOptions& options = {},
-           const Position* position = nullptr);
+           Position* position = nullptr);
   ~Exchange();
   Exchange(const Exchange&) = delete;
   Exchange& operator=(const Exchange&) = delete;
@@ -164,6 +167,8 @@ class Exchange {
 
  private:
   void plan(const graph::Digraph& g);
+  // After a push: the straggler hook, and the push's seconds into the position.
+  void end_push(std::chrono::steady_clock::time_point start);
   void begin_round(const graph::Digraph& g);
   void run_round(const graph::Digraph& g, const double* send, double* recv, Combine combine,
                  const Reduce* custom);
@@ -201,7 +206,7 @@ class Exchange {
   int width_;
   ExchangeOptions options_;
   Position own_position_;
-  const Position* position_;
+  Position* position_;
 
   // Per-round plan (rebuilt each round into reused storage).
   std::vector<int> dest_ranks_, source_ranks_;          // peer ranks this round, ascending

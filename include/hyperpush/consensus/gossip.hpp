@@ -5,9 +5,11 @@
 // exchanges (each duplicates the communicator: collective) are created in the same order
 // everywhere. Its exchanges share the run's ExchangeOptions and read the round and phase label from
 // the Gossip.
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -45,9 +47,28 @@ class Gossip {
   // Continue at round t (a resumed run: the schedule is a pure function of t).
   void resume_at(std::int64_t t) { round_ = t; }
 
-  // Names the phase the next rounds belong to in a deadline error ("inner solve", ...); `phase`
-  // must outlive its use (a string literal).
-  void set_phase(const char* phase) { position_.phase = phase; }
+  // A phase of the run, for as long as the object lives: it names the rounds in it in a deadline
+  // error ("inner solve", ...) and its time goes to phase_times(). Phases nest: an inner phase's
+  // time is its own, not the enclosing one's, and the enclosing label comes back at its end.
+  // `label` must outlive the Gossip (a string literal).
+  class Phase {
+   public:
+    Phase(Gossip& gossip, const char* label) : gossip_(gossip), outer_(gossip.switch_to(label)) {}
+    ~Phase() { gossip_.switch_to(outer_); }
+    Phase(const Phase&) = delete;
+    Phase& operator=(const Phase&) = delete;
+
+   private:
+    Gossip& gossip_;
+    const char* outer_;
+  };
+  // Per phase label: wall seconds spent in it (compute and communication) and the part of them in
+  // push-sum rounds. Time outside every phase since the Gossip was made is under "other".
+  struct PhaseTime {
+    double seconds = 0;
+    double push_seconds = 0;
+  };
+  std::map<std::string, PhaseTime> phase_times() const;
 
   // Logical agent-to-agent traffic of local agent `local`, over every exchange.
   comm::AgentTraffic traffic(int local) const;
@@ -69,7 +90,11 @@ class Gossip {
   comm::AgentMap map_;
   std::int64_t round_ = 0;
   comm::ExchangeOptions options_;
-  comm::Position position_;
+  comm::Position position_{0, "other"};
+  // Ends the current phase's segment and starts `label`'s; returns the label it ended.
+  const char* switch_to(const char* label);
+  std::map<std::string, PhaseTime> phase_times_;
+  std::chrono::steady_clock::time_point segment_start_ = std::chrono::steady_clock::now();
   std::map<std::pair<int, int>, std::unique_ptr<comm::Exchange>> exchanges_;  // (channel, width)
 };
 
