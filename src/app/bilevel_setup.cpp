@@ -59,15 +59,15 @@ AgentData agent_data(const DataConfig& config, std::uint64_t seed, int agents, i
     spec.dim = config.mixture_dim;
     spec.components = config.mixture_components;
     spec.dirichlet_alpha = config.alpha;
-    const auto train =
-        data::synthetic_mixture(agents, m, seed, spec, data::MixtureSampleSet::train);
-    const auto valid =
-        data::synthetic_mixture(agents, m, seed, spec, data::MixtureSampleSet::validation);
-    const auto held = data::synthetic_mixture(agents, m, seed, spec, data::MixtureSampleSet::test);
-    for (int i = 0; i < count; ++i)
-      parts[i] = {train[first + i], valid[first + i], held[first + i]};
+    const auto local = [&](data::MixtureSampleSet set) {  // this rank's agents only
+      return data::synthetic_mixture(agents, m, seed, spec, set, first, count);
+    };
+    const auto train = local(data::MixtureSampleSet::train);
+    const auto valid = local(data::MixtureSampleSet::validation);
+    const auto held = local(data::MixtureSampleSet::test);
+    for (int i = 0; i < count; ++i) parts[i] = {train[i], valid[i], held[i]};
     out.classes = 2;
-    out.features = train.front().cols;
+    out.features = static_cast<std::size_t>(spec.dim);
     return out;
   }
   if (validation == 0)

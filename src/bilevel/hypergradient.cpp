@@ -30,7 +30,7 @@ HypergradientResult compute_hypergradient(consensus::Gossip& gossip, const Agent
       auto top = push_sum_power_iteration(gossip, agents, z, options.power_iterations,
                                           options.power_push_rounds);
       // One α for all: the Neumann identity Σ_m (I − αH̄)^m = (αH̄)⁻¹ needs the same α everywhere.
-      consensus::max_consensus(gossip, top, 1, options.agreement_rounds);
+      consensus::max_consensus(gossip, top, 1, gossip.flooding_rounds(options.agreement_rounds));
       for (std::size_t i = 0; i < alpha.size(); ++i) alpha[i] = 1.0 / (kAlphaSafety * top[i]);
     }
     return alpha;

@@ -51,15 +51,19 @@ SyntheticMixtureTask synthetic_mixture_task(int agents, std::uint64_t seed,
 
 std::vector<Dataset> synthetic_mixture(int agents, std::size_t samples_per_agent,
                                        std::uint64_t seed, const SyntheticMixtureSpec& spec,
-                                       MixtureSampleSet set) {
+                                       MixtureSampleSet set, int first, int count) {
   check(agents, spec);
   if (samples_per_agent == 0) invalid("samples_per_agent", "0", "at least 1");
   const SyntheticMixtureTask task = synthetic_mixture_task(agents, seed, spec);
   const double width = spec.high - spec.low;
   const auto dim = static_cast<std::size_t>(spec.dim);
-  std::vector<Dataset> out(static_cast<std::size_t>(agents));
-  for (int i = 0; i < agents; ++i) {
-    Dataset& d = out[i];
+  if (count < 0) count = agents - first;
+  if (first < 0 || first + count > agents)
+    throw Error("synthetic-mixture: agents [" + std::to_string(first) + ", " +
+                std::to_string(first + count) + ") outside [0, " + std::to_string(agents) + ")");
+  std::vector<Dataset> out(static_cast<std::size_t>(count));
+  for (int i = first; i < first + count; ++i) {
+    Dataset& d = out[i - first];
     d.source = "synthetic-mixture agent " + std::to_string(i);
     d.rows = samples_per_agent;
     d.cols = dim;

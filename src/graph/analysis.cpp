@@ -6,6 +6,7 @@
 #include <boost/graph/strong_components.hpp>
 #include <boost/graph/visitors.hpp>
 #include <cmath>
+#include <cstdint>
 #include <iomanip>
 #include <iterator>
 #include <limits>
@@ -181,7 +182,6 @@ std::string remedy(const ScheduleAnalysis& a, const TopologySpec& spec, std::int
   return parameter + " or " + rounds_hint;
 }
 
-
 // Pass 1, round by round: degrees, single-round strong connectivity (`alone`), the union (`all`)
 // and the probes' push-sum error after each round (`error`, when probing).
 void round_pass(Schedule& s, const AnalysisOptions& options, ScheduleAnalysis& a, EdgeUnion& all,
@@ -347,6 +347,40 @@ std::string describe(const ScheduleAnalysis& a) {
     out << "\n";
   }
   return out.str();
+}
+
+std::int64_t flooding_time(Schedule& schedule, std::int64_t t0, std::int64_t limit) {
+  const int n = schedule.agents();
+  if (n > kMaxFloodingAgents) return 0;
+  const std::size_t words = (static_cast<std::size_t>(n) + 63) / 64;
+  // heard[j]: the agents j has heard from (bit i of row j), itself at first.
+  std::vector<std::uint64_t> heard(words * n, 0), next(words * n);
+  for (int j = 0; j < n; ++j) heard[j * words + j / 64] |= std::uint64_t{1} << (j % 64);
+  const std::uint64_t last_word =
+      n % 64 == 0 ? ~std::uint64_t{0} : (std::uint64_t{1} << (n % 64)) - 1;
+  const auto everyone = [&] {
+    for (int j = 0; j < n; ++j) {
+      const std::uint64_t* row = &heard[j * words];
+      for (std::size_t w = 0; w + 1 < words; ++w)
+        if (row[w] != ~std::uint64_t{0}) return false;
+      if (row[words - 1] != last_word) return false;
+    }
+    return true;
+  };
+  for (std::int64_t r = 0; r < limit; ++r) {
+    if (everyone()) return r;
+    const Digraph& g = schedule.round(t0 + r);
+    for (int j = 0; j < n; ++j) {  // j hears what its in-neighbours (itself included) had heard
+      std::uint64_t* out = &next[j * words];
+      std::fill(out, out + words, 0);
+      for (const int* i = g.in_begin(j); i != g.in_end(j); ++i) {
+        const std::uint64_t* in = &heard[static_cast<std::size_t>(*i) * words];
+        for (std::size_t w = 0; w < words; ++w) out[w] |= in[w];
+      }
+    }
+    heard.swap(next);
+  }
+  return everyone() ? limit : 0;
 }
 
 }  // namespace hyperpush::graph

@@ -67,6 +67,20 @@ TEST(SyntheticMixture, DeterministicInTheSeed) {
   EXPECT_NE(task_a.weights, task_c.weights);
 }
 
+// A rank generates only its own agents, and they are the same bits as in the whole set.
+TEST(SyntheticMixture, ARangeOfAgentsIsThatPartOfTheWholeSet) {
+  const auto all = synthetic_mixture(6, 50, 3, {}, MixtureSampleSet::test);
+  const auto part = synthetic_mixture(6, 50, 3, {}, MixtureSampleSet::test, 2, 3);
+  ASSERT_EQ(part.size(), 3u);
+  for (std::size_t i = 0; i < part.size(); ++i) {
+    EXPECT_EQ(part[i].features, all[2 + i].features);
+    EXPECT_EQ(part[i].labels, all[2 + i].labels);
+    EXPECT_EQ(part[i].source, all[2 + i].source);
+  }
+  EXPECT_TRUE(synthetic_mixture(6, 50, 3, {}, MixtureSampleSet::test, 6, 0).empty());
+  EXPECT_THROW(synthetic_mixture(6, 50, 3, {}, MixtureSampleSet::test, 4, 3), Error);
+}
+
 TEST(SyntheticMixture, MoreAgentsOrSamplesExtendRatherThanRedraw) {
   const auto small = synthetic_mixture(3, 100, 5), large = synthetic_mixture(5, 250, 5);
   for (std::size_t i = 0; i < 3; ++i) {

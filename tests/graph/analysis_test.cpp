@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <deque>
@@ -77,6 +78,42 @@ TEST(Analysis, DirectedRingOfFive) {
   EXPECT_GT(a.contraction_rate, 0.5);
   EXPECT_LT(a.contraction_rate, 0.95);
   EXPECT_EQ(a.exact_after_rounds, -1);
+}
+
+// Flooding time, against closed forms (a directed ring of n: n − 1; complete: 1; one-peer
+// exponential on 2^k agents: k, each round doubling what an agent has heard) and, on random
+// schedules, against one breadth-first search per source through the time-expanded graph.
+TEST(Analysis, FloodingTimeIsTheLastSourceReachingEveryone) {
+  Schedule ring(spec_of("directed-ring"), 5, 0);
+  EXPECT_EQ(flooding_time(ring, 0, 100), 4);
+  EXPECT_EQ(flooding_time(ring, 0, 3), 0);  // past the limit
+  Schedule complete(spec_of("complete"), 7, 0);
+  EXPECT_EQ(flooding_time(complete, 3, 100), 1);
+  Schedule exponential(spec_of("one-peer-exponential"), 1024, 0);
+  EXPECT_EQ(flooding_time(exponential, 0, 100000), 10);
+  EXPECT_EQ(flooding_time(exponential, 4, 100000), 10);
+  Schedule huge(spec_of("one-peer-exponential"), kMaxFloodingAgents + 1, 0);
+  EXPECT_EQ(flooding_time(huge, 0, 100000), 0);  // not computed
+
+  for (const std::int64_t t0 : {0, 7}) {
+    Schedule s(spec_of("random-directed"), 30, 5);
+    std::int64_t slowest = 0;
+    for (int source = 0; source < 30; ++source) {
+      std::vector<bool> reached(30, false);
+      reached[source] = true;
+      std::int64_t r = 0;
+      while (std::find(reached.begin(), reached.end(), false) != reached.end()) {
+        const Digraph& g = s.round(t0 + r++);
+        std::vector<bool> next = reached;
+        for (int u = 0; u < 30; ++u)
+          if (reached[u])
+            for (const int* v = g.out_begin(u); v != g.out_end(u); ++v) next[*v] = true;
+        reached = next;
+      }
+      slowest = std::max(slowest, r);
+    }
+    EXPECT_EQ(flooding_time(s, t0, 1000), slowest) << "t0 = " << t0;
+  }
 }
 
 TEST(Analysis, StarHasDiameterTwo) {

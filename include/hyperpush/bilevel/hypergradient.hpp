@@ -37,7 +37,9 @@ struct HypergradientOptions {
   // of λ_max, and so their α, differ, and a Neumann recursion with unequal α is biased.
   int power_push_rounds = 20;
   // Max-consensus rounds after the power iteration, so that every agent uses the same α (the
-  // largest estimate): (n − 1)·B makes the agreement exact (max_consensus.hpp); 0 skips it.
+  // largest estimate): (n − 1)·B makes the agreement exact (max_consensus.hpp); 0 skips it. The
+  // rounds run are the schedule's own flooding time when it is known and shorter
+  // (Gossip::flooding_rounds).
   std::int64_t agreement_rounds = 0;
   // Method local: conjugate gradients on H_i q = ∇_x f_i to ‖r‖ ≤ cg_tolerance ‖∇_x f_i‖, at most
   // cg_iterations Hessian-vector products (0: 10 d), stopped at non-positive curvature.

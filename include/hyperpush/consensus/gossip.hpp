@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "hyperpush/comm/exchange.hpp"
+#include "hyperpush/graph/analysis.hpp"
 #include "hyperpush/graph/schedule.hpp"
 
 namespace hyperpush::consensus {
@@ -44,6 +45,13 @@ class Gossip {
     return schedule_.round(round_++);
   }
   std::int64_t rounds_used() const { return round_; }
+  // The rounds of flooding (max-consensus) from the next unused round after which every agent holds
+  // the exact result: the schedule's own figure (graph::flooding_time), or `bound`, (n − 1)·B,
+  // where that is not computed. The same on every rank.
+  std::int64_t flooding_rounds(std::int64_t bound) {
+    const std::int64_t exact = graph::flooding_time(schedule_, round_, bound);
+    return exact > 0 ? exact : bound;
+  }
   // Continue at round t (a resumed run: the schedule is a pure function of t).
   void resume_at(std::int64_t t) { round_ = t; }
 

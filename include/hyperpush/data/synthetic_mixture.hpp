@@ -75,9 +75,11 @@ SyntheticMixtureTask synthetic_mixture_task(int agents, std::uint64_t seed,
 
 // One data set per agent, `samples_per_agent` rows each, `spec.dim` features, 2 classes (labels 0
 // and 1), source "synthetic-mixture agent <i>". Throws hyperpush::Error as synthetic_mixture_task,
-// and when samples_per_agent is 0.
+// and when samples_per_agent is 0. Only agents [first, first + count) when count >= 0 (a rank's
+// own: every sample is a pure function of (seed, agent, sample), so they are the same bits).
 std::vector<Dataset> synthetic_mixture(int agents, std::size_t samples_per_agent,
                                        std::uint64_t seed, const SyntheticMixtureSpec& spec = {},
-                                       MixtureSampleSet set = MixtureSampleSet::train);
+                                       MixtureSampleSet set = MixtureSampleSet::train,
+                                       int first = 0, int count = -1);
 
 }  // namespace hyperpush::data

@@ -74,4 +74,13 @@ void require_b_strongly_connected(const ScheduleAnalysis& a);
 // A few human-readable lines for `hyperpush topology` and logs.
 std::string describe(const ScheduleAnalysis& a);
 
+// The rounds from t0 until every agent has heard from every agent, directly or through others:
+// after that many rounds of flooding (max-consensus) from round t0 every agent holds the exact
+// result. (n − 1)·B is the bound for any B-strongly-connected schedule; this is the schedule's own
+// figure (one-peer exponential on 10,000 agents: 14, against 140,000). Simulated with n bits per
+// agent, O(rounds · edges · n / 64); 0 when n > kMaxFloodingAgents (n² bits) or past `limit`
+// rounds.
+constexpr int kMaxFloodingAgents = 16384;
+std::int64_t flooding_time(Schedule& schedule, std::int64_t t0, std::int64_t limit);
+
 }  // namespace hyperpush::graph
