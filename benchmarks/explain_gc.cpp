@@ -3,12 +3,14 @@
 // loop (the authors' reference code's formulation: one cached row at a time) vs Eigen's dense
 // 1024 × 1024 product measured in the same run; absolute GFLOP/s (2·N·P·M flops per scoring;
 // normalisation and top-k not counted in the flops but in the time of the GEMM path).
-// Usage: bench_explain_gc [N P M]   (default 20000 650 500: digits-sized gradients, 500 queries)
+// Usage: bench_explain_gc [N P M] [--quick] [--json FILE]   (default 20000 650 500: digits-sized
+// gradients, 500 queries; --quick: 2000 650 50, bench_args.hpp)
 #include <Eigen/Core>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 
+#include "bench_args.hpp"
 #include "hyperpush/explain/similarity_index.hpp"
 #include "hyperpush/random.hpp"
 
@@ -38,9 +40,12 @@ Eigen::MatrixXd random_matrix(Eigen::Index rows, Eigen::Index cols, std::uint64_
 }  // namespace
 
 int main(int argc, char** argv) {
-  const Eigen::Index n = argc > 1 ? std::atol(argv[1]) : 20000;
-  const Eigen::Index p = argc > 2 ? std::atol(argv[2]) : 650;
-  const Eigen::Index m = argc > 3 ? std::atol(argv[3]) : 500;
+  const auto args = hyperpush::bench::parse_args(argc, argv);
+  const auto n =
+      static_cast<Eigen::Index>(hyperpush::bench::arg_or(args, 0, args.quick ? 2000 : 20000));
+  const auto p = static_cast<Eigen::Index>(hyperpush::bench::arg_or(args, 1, 650));
+  const auto m =
+      static_cast<Eigen::Index>(hyperpush::bench::arg_or(args, 2, args.quick ? 50 : 500));
   const Eigen::MatrixXd g = random_matrix(n, p, 1), t = random_matrix(m, p, 2);
   const double flops = 2.0 * n * p * m;
 
@@ -85,5 +90,13 @@ int main(int argc, char** argv) {
   std::printf("  %-34s %10.4f %10.2f %11.1f%%\n", "row-by-row loop", t_loop, flops / t_loop / 1e9,
               100.0 * flops / t_loop / 1e9 / gemm_rate);
   std::printf("  speed-up of GEMM over the loop: %.1fx\n", t_loop / t_index);
+  hyperpush::bench::write_json(args, {{"n", n},
+                                      {"p", p},
+                                      {"m", m},
+                                      {"dgemm_gflops", gemm_rate},
+                                      {"gemm_seconds", t_index},
+                                      {"gemm_gflops", flops / t_index / 1e9},
+                                      {"loop_seconds", t_loop},
+                                      {"gemm_vs_loop", t_loop / t_index}});
   return 0;
 }

@@ -10,8 +10,10 @@
 // Neumann step one Hessian-vector product Aᵀ(c ⊙ A w) with the agent's design matrix, A read once,
 // and per push-sum round one mixing pass (every local agent's row of d + 1 numbers as Σ p_ji x_i
 // over its in-edges of G(t)).
-// Run: scripts/mpirun.sh 1 build/bin/bench_hypergradient [--json FILE] [peer script]; then with 4.
-// --json FILE writes {"ranks", "hgp_seconds", "floor_seconds", "numpy_seconds", "numpy_blas"}.
+// Run: scripts/mpirun.sh 1 build/bin/bench_hypergradient [--quick] [--json FILE] [peer script];
+// then with 4. --json FILE writes {"ranks", "hgp_seconds", "floor_seconds", "numpy_seconds",
+// "numpy_blas"} (medians) and "hgp", "floor", "numpy": {"median", "min", "max", "runs"}. --quick:
+// one run of each (bench_args.hpp).
 #include "hyperpush/bilevel/hypergradient.hpp"
 
 #include <mpi.h>
@@ -27,6 +29,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_args.hpp"
 #include "hgp_floor.hpp"
 #include "hyperpush/bilevel/inner_solver.hpp"
 #include "hyperpush/model/linear_problem.hpp"
@@ -37,7 +40,7 @@ namespace {
 using namespace hyperpush;
 
 constexpr int kAgents = 16, kFeatures = 784, kSamples = 200, kDepth = 100, kRounds = 10;
-constexpr int kRepeats = 7, kPeerRepeats = 3;
+constexpr int kRepeats = 7, kPeerRepeats = 3;  // 1 each with --quick
 
 // Seconds of repeated runs: the median and the spread.
 class Timings {
@@ -48,6 +51,13 @@ class Timings {
     std::vector<double> sorted = runs_;
     std::sort(sorted.begin(), sorted.end());
     return sorted[sorted.size() / 2];
+  }
+  nlohmann::json figures() const {
+    if (runs_.empty()) return nullptr;
+    return {{"median", median()},
+            {"min", *std::min_element(runs_.begin(), runs_.end())},
+            {"max", *std::max_element(runs_.begin(), runs_.end())},
+            {"runs", runs_.size()}};
   }
   std::string text() const {
     char out[64];
@@ -143,13 +153,11 @@ void run(int argc, char** argv) {
   int rank = 0, ranks = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-  std::string peer = std::string(HYPERPUSH_SOURCE_DIR) + "/../shared/peers/numpy_hgp.py", json;
-  for (int k = 1; k < argc; ++k) {
-    if (std::string(argv[k]) == "--json" && k + 1 < argc)
-      json = argv[++k];
-    else
-      peer = argv[k];
-  }
+  const auto args = bench::parse_args(argc, argv);
+  const std::string peer = args.rest.empty()
+                               ? std::string(HYPERPUSH_SOURCE_DIR) + "/../shared/peers/numpy_hgp.py"
+                               : args.rest.front();
+  const int repeats = args.quick ? 1 : kRepeats, peer_repeats = args.quick ? 1 : kPeerRepeats;
 
   graph::TopologySpec spec;  // random-directed, U(0.4, 0.8)
   graph::Schedule schedule(spec, kAgents, 0);
@@ -189,7 +197,7 @@ void run(int argc, char** argv) {
   // The HGP and its floor alternate kRepeats times: the medians and the spread of each.
   graph::Schedule floor_schedule(spec, kAgents, 0);
   Timings t_given, t_floor;
-  for (int r = 0; r < kRepeats; ++r) {
+  for (int r = 0; r < repeats; ++r) {
     t_given.add(seconds_of(
         [&] { given = bilevel::compute_hypergradient(gossip, agents, inner.z(), options); }));
     t_floor.add(floor_seconds(designs, floor_schedule, agents.first));
@@ -205,7 +213,7 @@ void run(int argc, char** argv) {
   if (rank == 0) {
     std::printf("one hyper-gradient: %d agents, d = %d, M = %d, S = %d, %d rank%s\n", kAgents,
                 kFeatures + 1, kDepth, kRounds, ranks, ranks == 1 ? "" : "s");
-    std::printf("  (median of %d runs, [min, max])\n", kRepeats);
+    std::printf("  (median of %d runs, [min, max])\n", repeats);
     std::printf("  hyperpush HGP, alpha given:           %s  (rel. error vs exact %.1e)\n",
                 t_given.text().c_str(), diff / scale);
     std::printf("  hyperpush HGP, alpha by power iter.:  %8.4f s  (one run)\n", t_power);
@@ -213,7 +221,7 @@ void run(int argc, char** argv) {
                 t_floor.text().c_str(), t_given.median() / t_floor.median());
     Timings numpy;
     std::string blas = "null";
-    for (int r = 0; r < kPeerRepeats; ++r) {
+    for (int r = 0; r < peer_repeats; ++r) {
       const auto [seconds, reported] = run_numpy_peer(peer, ranks);
       if (seconds > 0) numpy.add(seconds);
       blas = reported;
@@ -222,16 +230,20 @@ void run(int argc, char** argv) {
       std::printf(
           "  numpy HGP (peer, same run, %d runs):   %s  -> hyperpush %.2fx faster\n"
           "  numpy's BLAS: %s\n",
-          kPeerRepeats, numpy.text().c_str(), numpy.median() / t_given.median(), blas.c_str());
+          peer_repeats, numpy.text().c_str(), numpy.median() / t_given.median(), blas.c_str());
     else
       std::printf("  numpy peer not run (%s: not found or no time reported)\n", peer.c_str());
-    if (!json.empty()) {
-      std::ofstream file(json);
-      file << "{\"ranks\": " << ranks << ", \"hgp_seconds\": " << t_given.median()
-           << ", \"floor_seconds\": " << t_floor.median()
-           << ", \"numpy_seconds\": " << (numpy.empty() ? "null" : std::to_string(numpy.median()))
-           << ", \"numpy_blas\": " << blas << "}\n";
-    }
+    const auto reported_blas = nlohmann::json::parse(blas, nullptr, false);  // as the peer says
+    bench::write_json(
+        args, {{"ranks", ranks},
+               {"hgp_seconds", t_given.median()},
+               {"floor_seconds", t_floor.median()},
+               {"numpy_seconds", numpy.empty() ? nlohmann::json() : nlohmann::json(numpy.median())},
+               {"numpy_blas", reported_blas.is_discarded() ? nlohmann::json(blas) : reported_blas},
+               {"hgp", t_given.figures()},
+               {"floor", t_floor.figures()},
+               {"numpy", numpy.figures()},
+               {"relative_error_vs_exact", diff / scale}});
   }
 }
 

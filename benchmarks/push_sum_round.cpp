@@ -9,7 +9,7 @@
 // over d + 1 numbers), after the ring and alone: the floor for any push-sum that moves the same
 // bytes by messages, and the memory-traffic floor of a round that reads its peer's row in place.
 // The last three columns are the same push-sum over a shared-memory window (comm.transport =
-// shared; the ranks must share a node).
+// shared; the ranks must share a node). [blocks] [--quick] [--json FILE] (bench_args.hpp).
 #include <mpi.h>
 
 #include <algorithm>
@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "bench_args.hpp"
 #include "hyperpush/comm/exchange.hpp"
 #include "hyperpush/consensus/push_sum.hpp"
 #include "hyperpush/graph/schedule.hpp"
@@ -46,7 +47,11 @@ int main(int argc, char** argv) {
   int rank = 0, ranks = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-  const int blocks = argc > 1 ? std::atoi(argv[1]) : 15;
+  const auto args = hyperpush::bench::parse_args(argc, argv);
+  const int blocks = static_cast<int>(hyperpush::bench::arg_or(args, 0, args.quick ? 2 : 15));
+  const std::vector<int> sizes =
+      args.quick ? std::vector<int>{10000} : std::vector<int>{10000, 100000, 1000000};
+  nlohmann::json rows = nlohmann::json::array();
   if (rank == 0) {
     std::printf(
         "push-sum round vs raw MPI_Isend/Irecv ring round: %d ranks, one agent per rank, "
@@ -55,8 +60,8 @@ int main(int argc, char** argv) {
     std::printf("%10s %10s %14s %8s %14s %8s %14s %8s %8s\n", "d", "ring (ms)", "messages (ms)",
                 "ratio", "vs ring + mix", "vs mix", "shared (ms)", "ratio", "vs mix");
   }
-  for (const int d : {10000, 100000, 1000000}) {
-    const int rounds = std::max(4, 20000000 / d / 8);
+  for (const int d : sizes) {
+    const int rounds = args.quick ? 4 : std::max(4, 20000000 / d / 8);
     // Raw ring: send d numbers to rank + 1, receive d from rank - 1.
     std::vector<double> out(d, 1.0), in(d, 0.0);
     const int next = (rank + 1) % ranks, prev = (rank + ranks - 1) % ranks;
@@ -85,6 +90,11 @@ int main(int argc, char** argv) {
     const auto shared_round = [&](int) { shared_sum.round(schedule.round(u++)); };
     // The mixing arithmetic alone, on buffers of the same size.
     std::vector<double> x(d + 1, 1.0), y(d + 1, 2.0), mixed(d + 1);
+    // Averaging by the collective itself, as a central baseline: MPI_Allreduce of the d + 1 numbers.
+    std::vector<double> reduced(d + 1, 1.0);
+    const auto allreduce = [&](int) {
+      MPI_Allreduce(MPI_IN_PLACE, reduced.data(), d + 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+    };
     const auto mix = [&](int r) {
       const double a = 0.5, b = 0.5 + 1e-9 * r;
       for (int k = 0; k <= d; ++k) mixed[k] = a * x[k] + b * y[k];
@@ -94,13 +104,14 @@ int main(int argc, char** argv) {
     time_rounds(rounds, ring_round);  // warm up both paths (first-touch, MPI buffers)
     time_rounds(rounds, push_round);
     time_rounds(rounds, shared_round);
-    std::vector<double> ring, push, shared, ratio, floor_ratio, mix_ratio, shared_ratio,
+    std::vector<double> ring, push, shared, collective, ratio, floor_ratio, mix_ratio, shared_ratio,
         shared_mix_ratio;
     for (int b = 0; b < blocks; ++b) {
       ring.push_back(time_rounds(rounds, ring_round));
       push.push_back(time_rounds(rounds, push_round));
       shared.push_back(time_rounds(rounds, shared_round));
       const double mixing = time_rounds(rounds, mix);
+      collective.push_back(time_rounds(rounds, allreduce));
       ratio.push_back(push.back() / ring.back());
       floor_ratio.push_back(push.back() / (ring.back() + mixing));
       mix_ratio.push_back(push.back() / mixing);
@@ -112,7 +123,19 @@ int main(int argc, char** argv) {
                   median(ring) * 1e3, median(push) * 1e3, median(ratio), median(floor_ratio),
                   median(mix_ratio), median(shared) * 1e3, median(shared_ratio),
                   median(shared_mix_ratio));
+    rows.push_back({{"d", d},
+                    {"ring_ms", median(ring) * 1e3},
+                    {"messages_ms", median(push) * 1e3},
+                    {"messages_vs_ring", median(ratio)},
+                    {"messages_vs_ring_plus_mix", median(floor_ratio)},
+                    {"messages_vs_mix", median(mix_ratio)},
+                    {"shared_ms", median(shared) * 1e3},
+                    {"shared_vs_ring", median(shared_ratio)},
+                    {"shared_vs_mix", median(shared_mix_ratio)},
+                    {"allreduce_ms", median(collective) * 1e3}});
   }
+  if (rank == 0)
+    hyperpush::bench::write_json(args, {{"ranks", ranks}, {"blocks", blocks}, {"rows", rows}});
   MPI_Finalize();
   return 0;
 }

@@ -4,7 +4,7 @@
 // stable tree (500 thresholds per feature) against the same scikit-learn times. Medians of
 // repeated fits; `ratio` is hyperpush / scikit-learn (target for CART: <= 1).
 //
-// Usage: bench_tree [repeats]   (default 200)
+// Usage: bench_tree [repeats] [--quick] [--json FILE]   (default 200; --quick: 3, bench_args.hpp)
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_args.hpp"
 #include "hyperpush/data/builtin.hpp"
 #include "hyperpush/data/split.hpp"
 #include "hyperpush/tree/cart.hpp"
@@ -75,7 +76,9 @@ std::map<int, double> sklearn_times(const data::Dataset& train, int repeats,
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int repeats = argc > 1 ? std::atoi(argv[1]) : 200;
+  const auto args = bench::parse_args(argc, argv);
+  const int repeats = static_cast<int>(bench::arg_or(args, 0, args.quick ? 3 : 200));
+  nlohmann::json cart = nlohmann::json::array(), stable = nlohmann::json::array();
   const auto split = data::train_test_split(data::read_builtin("breast-cancer", "all"), 0.2, 0);
   const data::Dataset& train = split.train;
   const std::vector<int> depths = {1, 2, 3, 5, 7, 10};
@@ -90,6 +93,9 @@ int main(int argc, char** argv) {
     const double ours = median_seconds(repeats, [&] { tree::fit_cart(train, {d, 2}); });
     std::printf("  %5d  %14.4f  %14.4f  %7.3f\n", d, ours * 1e3, sk(d) * 1e3,
                 sk(d) > 0 ? ours / sk(d) : 0.0);
+    cart.push_back({{"depth", d},
+                    {"hyperpush_ms", ours * 1e3},
+                    {"sklearn_ms", sklearn.count(d) ? nlohmann::json(sk(d) * 1e3) : nullptr}});
   }
 
   std::printf(
@@ -106,6 +112,10 @@ int main(int argc, char** argv) {
       std::printf("  %5d  %10s  %14.4f  %14.4f  %7.3f\n", d,
                   epsilon < 0 ? "greedy" : std::to_string(epsilon).substr(0, 3).c_str(), ours * 1e3,
                   sk(d) * 1e3, sk(d) > 0 ? ours / sk(d) : 0.0);
+      stable.push_back(
+          {{"depth", d},
+           {"epsilon", epsilon < 0 ? nlohmann::json("greedy") : nlohmann::json(epsilon)},
+           {"hyperpush_ms", ours * 1e3}});
     }
   // A sensitivity trial refits on D \ S with the candidates already made.
   const auto candidates = tree::split_candidates(train, 500);
@@ -119,5 +129,8 @@ int main(int argc, char** argv) {
       "\nstable tree refit (candidates reused, as in a sensitivity trial), depth 5, "
       "epsilon 1: %.4f ms\n",
       refit * 1e3);
+  bench::write_json(
+      args,
+      {{"repeats", repeats}, {"cart", cart}, {"stable", stable}, {"stable_refit_ms", refit * 1e3}});
   return 0;
 }
