@@ -270,7 +270,7 @@ void run_average(RunContext& c) {
   if (c.settings.average.estimates) a.write_estimates();
   const auto [messages, bytes] = a.traffic();
   const json wire = wire_facts(c, a.wire());
-  const json memory = phase_facts(c, {});  // no phases: the rounds are all there is
+  const json memory = memory_facts(c);
   // Per rank: the rounds it ran and its rounds per second (async: they differ).
   const double mine[2] = {static_cast<double>(a.own_rounds()), a.own_rounds() / loop_seconds};
   std::vector<double> per_rank(2 * static_cast<std::size_t>(c.ranks));
@@ -299,7 +299,7 @@ void run_average(RunContext& c) {
   };
   json timings = run_facts(c);
   timings.update(wire);
-  timings["max_rss_mb"] = memory["max_rss_mb"];
+  timings.update(memory);
   timings.update({
       {"seconds_total", seconds_since(start)},
       {"seconds_rounds", loop_seconds},

@@ -451,6 +451,7 @@ void run_hpo(RunContext& c) {
   convergence.finish(c.rank);
   baseline_convergence.finish(c.rank, "local-only baseline");
   const json wire = wire_facts(c, cost.wire);
+  const json memory = memory_facts(c);
   const json phases = phase_facts(c, cost.times);
   if (c.rank != 0) return;
 
@@ -458,6 +459,7 @@ void run_hpo(RunContext& c) {
   json timings = run_facts(c);
   timings.update(wire);
   timings.update(phases);
+  timings.update(memory);
   timings["seconds_total"] =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (c.checkpoints.enabled()) timings["checkpoints"] = c.checkpoints.facts();

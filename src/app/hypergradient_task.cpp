@@ -266,6 +266,7 @@ void run_hypergradient(RunContext& c) {
   const json wire = wire_facts(c, gossip.wire());
   PhaseTimes times;
   add_phase_times(times, gossip);
+  const json memory = memory_facts(c);
   const json phases = phase_facts(c, times);
   if (c.rank != 0) return;
 
@@ -281,6 +282,7 @@ void run_hypergradient(RunContext& c) {
   json timings = run_facts(c);
   timings.update(wire);
   timings.update(phases);
+  timings.update(memory);
   timings["seconds_total"] =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   c.results->write("timings.json", timings.dump(2) + "\n");

@@ -45,11 +45,6 @@ nlohmann::json phase_facts(const RunContext& context, const PhaseTimes& times) {
   std::vector<double> slowest(mine.size());
   MPI_Reduce(mine.data(), slowest.data(), static_cast<int>(mine.size()), MPI_DOUBLE, MPI_MAX, 0,
              context.comm);
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  const double rss_mb = static_cast<double>(usage.ru_maxrss) / 1024;  // ru_maxrss: KiB on Linux
-  std::vector<double> rss(static_cast<std::size_t>(context.ranks));
-  MPI_Gather(&rss_mb, 1, MPI_DOUBLE, rss.data(), 1, MPI_DOUBLE, 0, context.comm);
   if (context.rank != 0) return {};
   nlohmann::json phases = nlohmann::json::object();
   std::size_t at = 0;
@@ -57,7 +52,17 @@ nlohmann::json phase_facts(const RunContext& context, const PhaseTimes& times) {
     phases[label] = {{"seconds", slowest[at]}, {"push_seconds", slowest[at + 1]}};
     at += 2;
   }
-  return {{"phases", phases}, {"max_rss_mb", rss}};
+  return {{"phases", phases}};
+}
+
+nlohmann::json memory_facts(const RunContext& context) {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const double rss_mb = static_cast<double>(usage.ru_maxrss) / 1024;  // ru_maxrss: KiB on Linux
+  std::vector<double> rss(static_cast<std::size_t>(context.ranks));
+  MPI_Gather(&rss_mb, 1, MPI_DOUBLE, rss.data(), 1, MPI_DOUBLE, 0, context.comm);
+  if (context.rank != 0) return {};
+  return {{"max_rss_mb", rss}};
 }
 
 }  // namespace hyperpush::app

@@ -23,9 +23,12 @@ nlohmann::json wire_facts(const RunContext& context, const comm::WireTraffic& wi
 using PhaseTimes = std::map<std::string, consensus::Gossip::PhaseTime>;
 void add_phase_times(PhaseTimes& into, const consensus::Gossip& gossip);
 
-// {"phases": {label: {"seconds", "push_seconds"}}, "max_rss_mb": [one per rank]}: the slowest
-// rank's seconds per phase (every rank runs the same phases) and each rank's peak resident memory,
-// on rank 0 (empty elsewhere). Collective.
+// {"phases": {label: {"seconds", "push_seconds"}}}: the slowest rank's seconds per phase (every
+// rank runs the same phases), on rank 0 (empty elsewhere). Collective.
 nlohmann::json phase_facts(const RunContext& context, const PhaseTimes& times);
+
+// {"max_rss_mb": [one per rank]}: each rank's peak resident memory so far, on rank 0 (empty
+// elsewhere). Collective.
+nlohmann::json memory_facts(const RunContext& context);
 
 }  // namespace hyperpush::app

@@ -60,27 +60,30 @@ void check_hypergradient(const comm::Communicator& comm, const HypergradientResu
   for (const auto& v : result.v) largest_v = nan_max(largest_v, v.norm());
   const NeumannDivergence& d = result.divergence;
   const bool tripped = d.step > 0;
-  // The earliest step any agent tripped (as the max of −step) and the figures there (the largest
-  // over ranks): the same numbers, so the same message, on every rank.
-  const auto all =
-      comm::max_over_ranks(comm, {tripped ? -static_cast<double>(d.step) : -INFINITY,
-                                  tripped ? d.w_norm : -INFINITY, tripped ? d.v_norm : -INFINITY,
-                                  tripped ? d.rate : -INFINITY, largest_v, result.alpha});
+  // The earliest step any agent tripped (as the max of −step), then the largest figures of the
+  // agents that tripped at that step, whichever ranks host them: the same numbers, so the same
+  // message, on every rank and every rank count.
+  const auto first = comm::max_over_ranks(
+      comm, {tripped ? -static_cast<double>(d.step) : -INFINITY, largest_v, result.alpha});
   const std::string method = hypergradient_method_names()[static_cast<int>(options.method)];
-  if (std::isinf(all[0]) && std::isfinite(all[4])) return;
-  if (std::isinf(all[0]))  // no recursion tripped, yet a v_i is not finite
+  if (std::isinf(first[0]) && std::isfinite(first[1])) return;
+  if (std::isinf(first[0]))  // no recursion tripped, yet a v_i is not finite
     throw Divergence(method + " gave a hyper-gradient that is not finite (max ‖v_i‖ = " +
-                     std::to_string(all[4]) + ")");
+                     std::to_string(first[1]) + ")");
+  const bool at_first = tripped && -static_cast<double>(d.step) == first[0];
+  const auto there =
+      comm::max_over_ranks(comm, {at_first ? d.w_norm : -INFINITY, at_first ? d.v_norm : -INFINITY,
+                                  at_first ? d.rate : -INFINITY});
   char what[400];
   char growth[160] = "";
-  if (std::isfinite(all[3]))
+  if (std::isfinite(there[2]))
     std::snprintf(growth, sizeof growth, "; ‖ŵ‖ grows ×%.3g a step, so α·λ_max(H̄) ≈ %.3g ≥ 2",
-                  all[3], 1 + all[3]);
+                  there[2], 1 + there[2]);
   std::snprintf(what, sizeof what,
                 "%s diverged at Neumann step %d of %d (max ‖ŵ_i‖ = %.3g, max ‖v_i‖ = %.3g%s for "
                 "α = %.3g); ",
-                method.c_str(), static_cast<int>(-all[0]), options.depth, all[1], all[2], growth,
-                all[5]);
+                method.c_str(), static_cast<int>(-first[0]), options.depth, there[0], there[1],
+                growth, first[2]);
   const std::string fix =
       options.alpha > 0
           ? "lower hypergradient.alpha or leave it 0 (estimated)"

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "hyperpush/error.hpp"
+#include "hyperpush/numeric.hpp"
 
 namespace hyperpush::bilevel {
 namespace {
@@ -133,9 +134,18 @@ HypergradientResult neumann_recursion(const AgentSet& agents, const std::vector<
   HypergradientResult out;
   for (int i = 0; i < local; ++i) {
     watch[i].finish(s.v[i]);
-    const NeumannDivergence& trip = watch[i].tripped();  // the earliest over the local agents
-    if (trip.step > 0 && (out.divergence.step == 0 || trip.step < out.divergence.step))
-      out.divergence = trip;
+    // The earliest step over the local agents, and the largest figures of the agents that tripped
+    // at it (whichever agent comes first, so the report does not depend on the rank count).
+    const NeumannDivergence& trip = watch[i].tripped();
+    NeumannDivergence& first = out.divergence;
+    if (trip.step == 0) continue;
+    if (first.step == 0 || trip.step < first.step) {
+      first = trip;
+    } else if (trip.step == first.step) {
+      first.w_norm = nan_max(first.w_norm, trip.w_norm);
+      first.v_norm = nan_max(first.v_norm, trip.v_norm);
+      first.rate = nan_max(first.rate, trip.rate);
+    }
   }
   out.v = std::move(s.v);
   out.alpha = s.alpha.empty() ? 0.0 : s.alpha.front();

@@ -46,8 +46,10 @@ echo "lossy robust average (13 agents) and hypergradient: identical on 1, 2 and 
 
 # 3. HGP under loss with robust push-sum: on the static exponential graph, 2·S rounds (S = 10)
 #    bring the error within 2x of the lossless one; on the quickstart's time-varying random graph
-#    (S = 5) it takes 3·S: a lost message's mass waits for its edge to be active again (the table
-#    in docs/faults.md).
+#    (S = 5) it takes 3·S to 4·S: a lost message's mass waits for its edge to be active again (the
+#    table in docs/faults.md). Which rounds the run uses moves the figure: since the lossless run's
+#    α agreement floods for the schedule's own time and the lossy one's for (n − 1)·B, 3·S gives
+#    2.25× and 4·S 0.52× the lossless error.
 run 2 "$q" "$tmp/hx" --set task=hypergradient --set topology.kind=exponential \
   --set hypergradient.push_rounds=10
 base=$(field "$tmp/hx/summary.json" hypergradient_error)
@@ -60,11 +62,11 @@ echo "hypergradient, exponential: lossless S = 10 error $base; p = 0.3 robust S 
 run 2 "$q" "$tmp/hg" --set task=hypergradient
 base=$(field "$tmp/hg/summary.json" hypergradient_error)
 run 2 "$q" "$tmp/hgr" --set task=hypergradient --set faults.drop=0.3 --set consensus.robust=true \
-  --set hypergradient.push_rounds=15
+  --set hypergradient.push_rounds=20
 lossy_err=$(field "$tmp/hgr/summary.json" hypergradient_error)
 less "$lossy_err" "$(/usr/bin/python3 -c "print(2*$base)")" \
-  || { echo "FAIL: HGP under loss, robust, S = 15: error $lossy_err, lossless S = 5: $base"; exit 1; }
-echo "hypergradient: lossless S = 5 error $base; p = 0.3 robust S = 15 error $lossy_err"
+  || { echo "FAIL: HGP under loss, robust, S = 20: error $lossy_err, lossless S = 5: $base"; exit 1; }
+echo "hypergradient: lossless S = 5 error $base; p = 0.3 robust S = 20 error $lossy_err"
 # Plain push-sum under loss: the inner solver (push-DIGing) diverges and the health check stops it
 # (exit 5, the cause named); with the exact inner solver HGP runs but is biased.
 code=0

@@ -33,7 +33,7 @@ expect() {
 expect alpha "1 3" 5 "hyperpush: error: hgp diverged at Neumann step 2 of 50 (max ‖ŵ_i‖ = 1.12e+05, max ‖v_i‖ = 2.15e+04; ‖ŵ‖ grows ×1.92e+06 a step, so α·λ_max(H̄) ≈ 1.92e+06 ≥ 2 for α = 1e+06); lower hypergradient.alpha or leave it 0 (estimated)" \
   "$q" --set task=hypergradient --set hypergradient.alpha=1e6
 # 3. A one-iteration power iteration: α·λ_max just above 2 flipped the hyper-gradient's sign.
-expect power "1 3" 5 "hyperpush: error: outer step 0: hgp diverged at Neumann step 50 of 50 (max ‖ŵ_i‖ = 0.0986, max ‖v_i‖ = 0.00655; ‖ŵ‖ grows ×1.02 a step, so α·λ_max(H̄) ≈ 2.02 ≥ 2 for α = 0.835); the power iteration underestimated λ_max: raise hypergradient.power_iterations (now 1) or hypergradient.power_push_rounds (now 1)" \
+expect power "1 3" 5 "hyperpush: error: outer step 0: hgp diverged at Neumann step 50 of 50 (max ‖ŵ_i‖ = 0.0986, max ‖v_i‖ = 0.00663; ‖ŵ‖ grows ×1.02 a step, so α·λ_max(H̄) ≈ 2.02 ≥ 2 for α = 0.835); the power iteration underestimated λ_max: raise hypergradient.power_iterations (now 1) or hypergradient.power_push_rounds (now 1)" \
   "$q" --set outer.steps=4 --set hypergradient.power_iterations=1 --set hypergradient.power_push_rounds=1
 # 4. An inner step far too large: divergence, not "Σ_j H_j is not positive definite".
 expect inner_step "1 3" 5 "hyperpush: error: outer step 0: inner solver push-diging diverged at round 50 of 20000 (‖Σ∇g(z̄)‖ = inf, consensus error inf): its step 1e+06 is too large for this schedule; lower inner.step" \

@@ -47,8 +47,10 @@ class Gossip {
   std::int64_t rounds_used() const { return round_; }
   // The rounds of flooding (max-consensus) from the next unused round after which every agent holds
   // the exact result: the schedule's own figure (graph::flooding_time), or `bound`, (n − 1)·B,
-  // where that is not computed. The same on every rank.
+  // where that is not computed or messages may be lost (faults.drop: a lost message delays the
+  // flood past the schedule's own time). The same on every rank.
   std::int64_t flooding_rounds(std::int64_t bound) {
+    if (options_.drop > 0) return bound;
     const std::int64_t exact = graph::flooding_time(schedule_, round_, bound);
     return exact > 0 ? exact : bound;
   }
