@@ -26,17 +26,13 @@
 #include "hyperpush/consensus/async_push_sum.hpp"
 #include "hyperpush/consensus/push_sum.hpp"
 #include "hyperpush/random.hpp"
+#include "hyperpush/stopwatch.hpp"
 #include "run_facts.hpp"
 
 namespace hyperpush::app {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using nlohmann::json;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 // One run of the task: the agents' push-sum state, the true mean, and what is recorded.
 class Averaging {

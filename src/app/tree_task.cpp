@@ -25,6 +25,7 @@
 #include "hyperpush/app/tree_grid.hpp"
 #include "hyperpush/error.hpp"
 #include "hyperpush/explain/randomization_test.hpp"
+#include "hyperpush/stopwatch.hpp"
 #include "hyperpush/tree/learner.hpp"
 #include "hyperpush/tree/sensitivity.hpp"
 #include "hyperpush/tree/tree_dot.hpp"
@@ -42,12 +43,7 @@ tree::LearnerOptions tree_learner_options(const TreeConfig& config) {
 }
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using nlohmann::json;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 // Every rank's strings, on rank 0 in rank order (two collectives; after the work, never inside it).
 std::vector<std::string> gather_strings(MPI_Comm comm, int rank, int ranks,

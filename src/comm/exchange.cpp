@@ -10,6 +10,7 @@
 #include "hyperpush/comm/mpi_communicator.hpp"
 #include "hyperpush/error.hpp"
 #include "hyperpush/random.hpp"
+#include "hyperpush/stopwatch.hpp"
 #include "shared_rows.hpp"
 
 namespace hyperpush::comm {
@@ -77,10 +78,6 @@ std::string rank_list(const std::vector<int>& ranks) {
 // long wait for a slow peer costs next to no CPU.
 constexpr double kSpinSeconds = 0.02, kYieldSeconds = 1.0;
 constexpr auto kSleep = std::chrono::milliseconds(1);
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 }  // namespace
 
@@ -175,7 +172,7 @@ void straggle(const ExchangeOptions& options, int rank, double round_seconds) {
 }
 
 void Exchange::push(const graph::Digraph& g, const double* send, double* recv, Combine combine) {
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = Clock::now();
   if (options_.robust && combine == Combine::push_sum)
     run_robust_round(g, send, recv);
   else
@@ -185,7 +182,7 @@ void Exchange::push(const graph::Digraph& g, const double* send, double* recv, C
 
 void Exchange::push(const graph::Digraph& g, const double* send, double* recv,
                     const Reduce& reduce) {
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = Clock::now();
   run_round(g, send, recv, Combine::max, &reduce);
   end_push(start);
 }
@@ -287,13 +284,12 @@ void Exchange::post_send(int q, const double* rows, std::size_t count) {
 
 void Exchange::poll(const std::function<bool()>& ready, const std::function<void()>& on_timeout) {
   if (ready()) return;
-  using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
   for (std::int64_t polls = 1;; ++polls) {
     if (ready()) return;
     if (polls % 16 != 0) continue;                   // the clock is read every 16 polls
     if (oversubscribed_) std::this_thread::yield();  // the awaited rank may need this core
-    const double waited = std::chrono::duration<double>(Clock::now() - start).count();
+    const double waited = seconds_since(start);
     if (waited >= options_.timeout) on_timeout();
     if (waited >= kYieldSeconds)
       std::this_thread::sleep_for(kSleep);

@@ -1,8 +1,9 @@
 #include "hyperpush/consensus/async_push_sum.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <thread>
+
+#include "hyperpush/stopwatch.hpp"
 
 namespace hyperpush::consensus {
 
@@ -22,7 +23,7 @@ void AsyncPushSum::estimate(int local, double* out) const {
 }
 
 void AsyncPushSum::round(const graph::Digraph& g) {
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = Clock::now();
   const int lo = mailbox_.first_local(), hi = lo + local_count(), width = dim_ + 1;
   mailbox_.flush();  // the previous round's shares have left: shares_ may be rewritten
   for (int i = lo; i < hi; ++i) {
@@ -49,8 +50,7 @@ void AsyncPushSum::round(const graph::Digraph& g) {
     }
   }
   mailbox_.take(state_.data());
-  comm::straggle(mailbox_.options(), mailbox_.rank(),
-                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  comm::straggle(mailbox_.options(), mailbox_.rank(), seconds_since(start));
 }
 
 void AsyncPushSum::drain() {

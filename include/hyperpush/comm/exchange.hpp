@@ -19,7 +19,6 @@
 // RNG (random.hpp, Purpose::fault) so that a lossy run is the same bits on any rank count, and a
 // rank that stalls forever at a given round. Robust mode replaces push-sum's messages by running
 // sums, which lose no mass when a message is lost (see ExchangeOptions::robust).
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -31,6 +30,7 @@
 #include "hyperpush/comm/agent_map.hpp"
 #include "hyperpush/comm/communicator.hpp"
 #include "hyperpush/graph/digraph.hpp"
+#include "hyperpush/stopwatch.hpp"
 
 namespace hyperpush::comm {
 
@@ -168,7 +168,7 @@ class Exchange {
  private:
   void plan(const graph::Digraph& g);
   // After a push: the straggler hook, and the push's seconds into the position.
-  void end_push(std::chrono::steady_clock::time_point start);
+  void end_push(Clock::time_point start);
   void begin_round(const graph::Digraph& g);
   void run_round(const graph::Digraph& g, const double* send, double* recv, Combine combine,
                  const Reduce* custom);
