@@ -9,6 +9,7 @@
 
 #include "hyperpush/comm/mpi_communicator.hpp"
 #include "hyperpush/error.hpp"
+#include "hyperpush/kernel_clones.hpp"
 #include "hyperpush/random.hpp"
 #include "hyperpush/stopwatch.hpp"
 #include "shared_rows.hpp"
@@ -23,7 +24,8 @@ namespace {
 
 // out = Σ_s w[s] · rows[s], added left to right in the given (sender-id) order. Blocked so the
 // accumulator stays in L1 while each input streams through once: one pass over the inputs and one
-// write of the output, whatever the in-degree.
+// write of the output, whatever the in-degree. Built per instruction set (kernel_clones.hpp).
+HYPERPUSH_KERNEL_CLONES
 void weighted_sum(const double* const* rows, const double* w, std::size_t k, int width,
                   double* __restrict out) {
   if (k == 2) {  // the common case (self + one peer), fused: same rounding as the blocked loop

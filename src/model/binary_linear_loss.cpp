@@ -5,19 +5,21 @@
 //   ∇ℓ_kᵀw = ℓ'_k (A w)_k
 // with ℓ, ℓ', ℓ'' of linear_math.hpp: logistic regression ℓ(z, y) = log(1 + e^z) − y z, the
 // least-squares classifier ℓ(z, y) = ½ (z − t)², t = 2y − 1.
+#include <algorithm>
 #include <memory>
 
 #include "eigen_sample_loss.hpp"
 #include "hyperpush/model/linear_math.hpp"
+#include "row_kernels.hpp"
 
 namespace hyperpush::model::detail {
 namespace {
 
 class BinaryLinearLoss final : public EigenSampleLoss {
  public:
-  // terms: ℓ, ℓ' and ℓ'' at logit z for label y ∈ {0, 1} (linear_math.hpp, shared with the cuda
-  // backend's kernels).
-  using Terms = linear_math::SampleTerms (*)(double z, int label);
+  // terms: ℓ' and ℓ'' (and ℓ when with_loss) at logit z for label y ∈ {0, 1} (linear_math.hpp,
+  // shared with the cuda backend's kernels).
+  using Terms = linear_math::SampleTerms (*)(double z, int label, bool with_loss);
   BinaryLinearLoss(DesignMatrix design, Eigen::VectorXi labels, Terms terms);
 
   int dim() const override { return static_cast<int>(design_.cols()); }
@@ -30,20 +32,29 @@ class BinaryLinearLoss final : public EigenSampleLoss {
   Eigen::VectorXi predictions(const VectorRef& x) const override;
 
  private:
-  // Makes the per-x cache hold x (recomputes z, ℓ, ℓ', ℓ'' when x differs from the cached copy).
+  // Makes the per-x cache hold x (recomputes z, ℓ', ℓ'' when x differs from the cached copy).
   void update(const VectorRef& x) const;
-  // z, ℓ, ℓ', ℓ'' of `count` samples from row k on, for the cache's x: the one place they are made,
+  // z, ℓ', ℓ'' of `count` samples from row k on, for the cache's x: the one place they are made,
   // so a cache filled by update() or by gradient() holds the same bits.
-  template <int count>
-  void fill(Eigen::Index k, const VectorRef& x) const;
+  void fill(Eigen::Index k, int count, const VectorRef& x) const;
+  // A_b v for the `count` rows from row k on (row_kernels.hpp).
+  void block_dots(Eigen::Index k, int count, const double* v, double* out) const {
+    kernels::row_dots(design_.row(k).data(), design_.cols(), count, dim(), v, out);
+  }
+  // out += A_bᵀ r for the same rows.
+  void add_block_transposed(Eigen::Index k, int count, const double* r, double* out) const {
+    kernels::add_transposed(design_.row(k).data(), design_.cols(), count, dim(), r, out);
+  }
 
   Terms terms_;
   mutable bool cached_ = false;
-  mutable Vector cached_x_;   // q: the x the cache below belongs to
-  mutable Vector logit_;      // m: z = A x
-  mutable Vector loss_;       // m: ℓ(z_k, y_k)
-  mutable Vector slope_;      // m: ℓ'(z_k, y_k)
-  mutable Vector curvature_;  // m: ℓ''(z_k, y_k)
+  mutable bool loss_cached_ = false;  // loss_ belongs to cached_x_ (made by value() only: the
+                                      // derivatives need no logarithm)
+  mutable Vector cached_x_;           // q: the x the cache below belongs to
+  mutable Vector logit_;              // m: z = A x
+  mutable Vector loss_;               // m: ℓ(z_k, y_k)
+  mutable Vector slope_;              // m: ℓ'(z_k, y_k)
+  mutable Vector curvature_;          // m: ℓ''(z_k, y_k)
 };
 
 BinaryLinearLoss::BinaryLinearLoss(DesignMatrix design, Eigen::VectorXi labels, Terms terms)
@@ -58,20 +69,11 @@ BinaryLinearLoss::BinaryLinearLoss(DesignMatrix design, Eigen::VectorXi labels, 
 
 // Rows of A per block: a block (16 × q doubles) stays in L1 between its two products.
 constexpr int kBlock = 16;
-// Features from which a block's logits are one GEMV rather than one dot product per row.
-constexpr Eigen::Index kGemvFeatures = 256;
 
-template <int count>
-void BinaryLinearLoss::fill(Eigen::Index k, const VectorRef& x) const {
-  // z = A x. Eigen's row-major GEMV costs ~2 µs a call on 16 × 101 rows, where 16 dot products
-  // take a third of that; from a few hundred features on, the GEMV is the faster (measured here).
-  if (design_.cols() < kGemvFeatures)
-    for (Eigen::Index j = k; j < k + count; ++j) logit_[j] = design_.row(j).dot(x);
-  else
-    logit_.segment<count>(k).noalias() = design_.middleRows<count>(k) * x;
+void BinaryLinearLoss::fill(Eigen::Index k, int count, const VectorRef& x) const {
+  block_dots(k, count, x.data(), logit_.data() + k);  // z = A x
   for (Eigen::Index j = k; j < k + count; ++j) {
-    const linear_math::SampleTerms t = terms_(logit_[j], labels_[j]);
-    loss_[j] = t.loss;
+    const linear_math::SampleTerms t = terms_(logit_[j], labels_[j], false);
     slope_[j] = t.slope;
     curvature_[j] = t.curvature;
   }
@@ -80,15 +82,20 @@ void BinaryLinearLoss::fill(Eigen::Index k, const VectorRef& x) const {
 void BinaryLinearLoss::update(const VectorRef& x) const {
   if (cached_ && x == cached_x_) return;
   cached_x_ = x;
+  loss_cached_ = false;
   const Eigen::Index m = design_.rows();
-  Eigen::Index k = 0;
-  for (; k + kBlock <= m; k += kBlock) fill<kBlock>(k, x);
-  for (; k < m; ++k) fill<1>(k, x);
+  for (Eigen::Index k = 0; k < m; k += kBlock)
+    fill(k, static_cast<int>(std::min<Eigen::Index>(kBlock, m - k)), x);
   cached_ = true;
 }
 
 double BinaryLinearLoss::value(const VectorRef& x) const {
   update(x);
+  if (!loss_cached_) {
+    for (Eigen::Index k = 0; k < design_.rows(); ++k)
+      loss_[k] = terms_(logit_[k], labels_[k], true).loss;
+    loss_cached_ = true;
+  }
   return weights_.dot(loss_);  // Σ_k s_k ℓ_k
 }
 
@@ -97,19 +104,18 @@ void BinaryLinearLoss::gradient(const VectorRef& x, VectorOut out) const {
   // terms are made first, while the block is in L1: a gradient reads A once, not twice (A x, then
   // Aᵀ r), which halves the memory traffic of the inner solvers. The sum is the same either way.
   const bool fresh = !(cached_ && x == cached_x_);
-  if (fresh) cached_x_ = x;
+  if (fresh) {
+    cached_x_ = x;
+    loss_cached_ = false;
+  }
   const Eigen::Index m = design_.rows();
   out.setZero();
-  Eigen::Index k = 0;
-  for (; k + kBlock <= m; k += kBlock) {
-    if (fresh) fill<kBlock>(k, x);
-    const Eigen::Matrix<double, kBlock, 1> r =
-        weights_.segment<kBlock>(k).cwiseProduct(slope_.segment<kBlock>(k));
-    out.noalias() += design_.middleRows<kBlock>(k).transpose() * r;
-  }
-  for (; k < m; ++k) {
-    if (fresh) fill<1>(k, x);
-    out += (weights_[k] * slope_[k]) * design_.row(k).transpose();
+  double r[kBlock];
+  for (Eigen::Index k = 0; k < m; k += kBlock) {
+    const int count = static_cast<int>(std::min<Eigen::Index>(kBlock, m - k));
+    if (fresh) fill(k, count, x);
+    for (int j = 0; j < count; ++j) r[j] = weights_[k + j] * slope_[k + j];
+    add_block_transposed(k, count, r, out.data());
   }
   cached_ = true;
 }
@@ -120,22 +126,15 @@ void BinaryLinearLoss::hessian_vector(const VectorRef& x, const VectorRef& w, Ve
   // (16 agents of m = 200, q = 785 hold 20 MB) this is ~20% faster than A w then Aᵀ (…); when it
   // does, it is as fast. Cost: 4 m q flops, m q doubles read.
   update(x);
-  const Vector& s = weights_;
   const Eigen::Index m = design_.rows();
   out.setZero();
-  Eigen::Index k = 0;
-  for (; k + kBlock <= m; k += kBlock) {
-    const auto rows = design_.middleRows<kBlock>(k);
-    Eigen::Matrix<double, kBlock, 1> t;  // A_b w, as the logits are made (fill)
-    if (design_.cols() < kGemvFeatures)
-      for (int j = 0; j < kBlock; ++j) t[j] = rows.row(j).dot(w);
-    else
-      t.noalias() = rows * w;
-    t.array() *= s.segment<kBlock>(k).array() * curvature_.segment<kBlock>(k).array();  // ⊙ s ⊙ ℓ''
-    out.noalias() += rows.transpose() * t;  // += A_bᵀ t
+  double t[kBlock];
+  for (Eigen::Index k = 0; k < m; k += kBlock) {
+    const int count = static_cast<int>(std::min<Eigen::Index>(kBlock, m - k));
+    block_dots(k, count, w.data(), t);                                            // A_b w
+    for (int j = 0; j < count; ++j) t[j] *= weights_[k + j] * curvature_[k + j];  // ⊙ s ⊙ ℓ''
+    add_block_transposed(k, count, t, out.data());                                // += A_bᵀ t
   }
-  for (; k < m; ++k)
-    out += (s[k] * curvature_[k] * design_.row(k).dot(w)) * design_.row(k).transpose();
 }
 
 std::optional<Matrix> BinaryLinearLoss::hessian(const VectorRef& x) const {
@@ -150,7 +149,7 @@ std::optional<Matrix> BinaryLinearLoss::hessian(const VectorRef& x) const {
 void BinaryLinearLoss::sample_gradient_dots(const VectorRef& x, const VectorRef& w,
                                             VectorOut out) const {
   update(x);
-  out.noalias() = design_ * w;    // (A w)_k
+  block_dots(0, static_cast<int>(design_.rows()), w.data(), out.data());  // (A w)_k
   out.array() *= slope_.array();  // ℓ'_k (A w)_k = ∇ℓ_kᵀ w
 }
 

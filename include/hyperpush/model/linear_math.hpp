@@ -49,11 +49,14 @@ HYPERPUSH_HOST_DEVICE inline double logistic_weight(double z) {
   return e / ((1.0 + e) * (1.0 + e));
 }
 
-HYPERPUSH_HOST_DEVICE inline SampleTerms logistic_terms(double z, int label) {
+// with_loss = false leaves ℓ at 0: the gradient and the Hessian need no logarithm.
+HYPERPUSH_HOST_DEVICE inline SampleTerms logistic_terms(double z, int label,
+                                                        bool with_loss = true) {
   const double e = exp(-fabs(z));
   const double y = label;
   const double sigma = z >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
-  return {fmax(z, 0.0) + log1p(e) - y * z, sigma - y, e / ((1.0 + e) * (1.0 + e))};
+  return {with_loss ? fmax(z, 0.0) + log1p(e) - y * z : 0.0, sigma - y,
+          e / ((1.0 + e) * (1.0 + e))};
 }
 
 // z − t, t = 2y − 1 ∈ {−1, +1}.
@@ -61,9 +64,9 @@ HYPERPUSH_HOST_DEVICE inline double ridge_residual(double z, int label) {
   return z - (2.0 * label - 1.0);
 }
 
-HYPERPUSH_HOST_DEVICE inline SampleTerms ridge_terms(double z, int label) {
+HYPERPUSH_HOST_DEVICE inline SampleTerms ridge_terms(double z, int label, bool with_loss = true) {
   const double r = ridge_residual(z, label);
-  return {0.5 * r * r, r, 1.0};
+  return {with_loss ? 0.5 * r * r : 0.0, r, 1.0};
 }
 
 // The predicted class of a binary linear model: 1 when z > 0.
