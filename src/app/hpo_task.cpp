@@ -254,9 +254,11 @@ class OuterLoop {
     // The exact hyper-gradient at each step, when the problem is small enough to gather.
     const int dim = agents_.dim;
     const bool small = static_cast<double>(c_.agents) * dim * dim <= 5e7 && dim <= 2000;
-    const auto exact =
-        small ? bilevel::exact_hypergradient(communicator(c_), gossip_.map(), agents_, z)
-              : std::vector<model::Vector>{};
+    std::vector<model::Vector> exact;
+    if (small) {
+      const consensus::Gossip::Phase timed(gossip_, "exact formula");
+      exact = bilevel::exact_hypergradient(communicator(c_), gossip_.map(), agents_, z);
+    }
     history_.push_back(measure(c_, gossip_, agents_, report, z, v, exact, k, metrics));
     for (int i = 0; i < agents_.local_count(); ++i) optimizers_[i].step(agents_.lambda[i], v[i]);
     if (c_.rank != 0) return;
