@@ -37,14 +37,12 @@ class BinaryLinearLoss final : public EigenSampleLoss {
   // z, ℓ', ℓ'' of `count` samples from row k on, for the cache's x: the one place they are made,
   // so a cache filled by update() or by gradient() holds the same bits.
   void fill(Eigen::Index k, int count, const VectorRef& x) const;
-  // A_b v for the `count` rows from row k on (row_kernels.hpp).
-  void block_dots(Eigen::Index k, int count, const double* v, double* out) const {
-    kernels::row_dots(design_.row(k).data(), design_.cols(), count, dim(), v, out);
-  }
-  // out += A_bᵀ r for the same rows.
-  void add_block_transposed(Eigen::Index k, int count, const double* r, double* out) const {
-    kernels::add_transposed(design_.row(k).data(), design_.cols(), count, dim(), r, out);
-  }
+  // A_b v for the `count` rows from row k on, and out += A_bᵀ r for the same rows: the per-ISA
+  // kernels (row_kernels.hpp) below kGemvFeatures features, Eigen's GEMV (four rows at a time, so
+  // more of A in flight from memory) from there on. Measured here: the kernels are ~20% faster on
+  // 16 × 101 blocks, the GEMVs ~15% faster on the 785-feature HGP bench.
+  void block_dots(Eigen::Index k, int count, const double* v, double* out) const;
+  void add_block_transposed(Eigen::Index k, int count, const double* r, double* out) const;
 
   Terms terms_;
   mutable bool cached_ = false;
@@ -69,6 +67,24 @@ BinaryLinearLoss::BinaryLinearLoss(DesignMatrix design, Eigen::VectorXi labels, 
 
 // Rows of A per block: a block (16 × q doubles) stays in L1 between its two products.
 constexpr int kBlock = 16;
+// Features from which a block's products are Eigen's GEMVs (see block_dots).
+constexpr Eigen::Index kGemvFeatures = 256;
+
+void BinaryLinearLoss::block_dots(Eigen::Index k, int count, const double* v, double* out) const {
+  const Eigen::Index q = design_.cols();
+  if (q < kGemvFeatures) return kernels::row_dots(design_.row(k).data(), q, count, dim(), v, out);
+  Eigen::Map<Vector>(out, count).noalias() =
+      design_.middleRows(k, count) * Eigen::Map<const Vector>(v, q);
+}
+
+void BinaryLinearLoss::add_block_transposed(Eigen::Index k, int count, const double* r,
+                                            double* out) const {
+  const Eigen::Index q = design_.cols();
+  if (q < kGemvFeatures)
+    return kernels::add_transposed(design_.row(k).data(), q, count, dim(), r, out);
+  Eigen::Map<Vector>(out, q).noalias() +=
+      design_.middleRows(k, count).transpose() * Eigen::Map<const Vector>(r, count);
+}
 
 void BinaryLinearLoss::fill(Eigen::Index k, int count, const VectorRef& x) const {
   block_dots(k, count, x.data(), logit_.data() + k);  // z = A x
