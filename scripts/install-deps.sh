@@ -18,6 +18,8 @@ packages=(
   libopenblas0-pthread libblas3 liblapack3
   # real data sets and the Python side (plots, numpy replays, scikit-learn comparisons)
   dataset-fashion-mnist python3-sklearn python3-numpy python3-matplotlib
+  # the Python module (python/: pybind11) and its tests (pytest; mpi4py started first)
+  pybind11-dev python3-dev python3-pytest python3-mpi4py
   # a real single-node SLURM for the tests (tests/e2e/slurm.sh)
   slurmctld slurmd slurm-client munge
 )

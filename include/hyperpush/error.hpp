@@ -25,6 +25,14 @@ class Error : public std::runtime_error {
   bool collective_;
 };
 
+// A config that cannot work: its file, a key or a value (exit code 2, like any bad input; the
+// Python module raises hyperpush.ConfigError for it and hyperpush.DataError for other bad input).
+class ConfigError : public Error {
+ public:
+  explicit ConfigError(const std::string& what, bool collective = false)
+      : Error(what, kExitBadInput, collective) {}
+};
+
 // Divergence, non-finite values or a required convergence not reached. Raised collectively: the
 // checks that raise it decide on figures every rank holds (reduced over ranks).
 class Divergence : public Error {

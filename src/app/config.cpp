@@ -123,9 +123,9 @@ std::string choices_text(const KeyDecl& d) {
     for (const auto& decl : config_keys())
       if (!section_of(decl.key).empty() && valid.find(section_of(decl.key)) == std::string::npos)
         valid += (valid.empty() ? "" : ", ") + ("[" + section_of(decl.key) + "]");
-    throw Error(where + ": unknown section [" + section + "]; valid sections: " + valid);
+    throw ConfigError(where + ": unknown section [" + section + "]; valid sections: " + valid);
   }
-  throw Error(where + ": unknown key '" + key + "'" +
+  throw ConfigError(where + ": unknown key '" + key + "'" +
               (nearest ? " (did you mean '" + nearest->key + "'?)" : "") +
               "; valid keys here: " + valid);
 }
@@ -150,7 +150,7 @@ Value from_toml(const KeyDecl& decl, const toml::node& node, const std::string& 
   std::ostringstream got;
   got << node.type() << " ";
   node.visit([&](const auto& value) { got << value; });
-  throw Error(where + ": key '" + decl.key + "' must be " + type_name(decl.type) + ", got " +
+  throw ConfigError(where + ": key '" + decl.key + "' must be " + type_name(decl.type) + ", got " +
               got.str());
 }
 
@@ -198,7 +198,7 @@ Value from_text(const KeyDecl& decl, const std::string& text, const std::string&
       const auto r = std::from_chars(first, last, v);
       if (r.ec == std::errc() && r.ptr == last && !text.empty()) return v;
       if (r.ec == std::errc::result_out_of_range && r.ptr == last)
-        throw Error(where + ": key '" + decl.key + "' = " + text +
+        throw ConfigError(where + ": key '" + decl.key + "' = " + text +
                     " is out of range; valid: " + range_text(decl));
       break;
     }
@@ -211,7 +211,7 @@ Value from_text(const KeyDecl& decl, const std::string& text, const std::string&
     case KeyType::string:
       // A TOML file is UTF-8, and so must config.resolved.toml be.
       if (const std::size_t bad = invalid_utf8_at(text); bad != std::string::npos)
-        throw Error(where + ": key '" + decl.key + "' must be UTF-8 text; byte " +
+        throw ConfigError(where + ": key '" + decl.key + "' must be UTF-8 text; byte " +
                     std::to_string(bad + 1) + " of the value is not");
       if (text.size() >= 2 && text.front() == '"' && text.back() == '"')
         return text.substr(1, text.size() - 2);
@@ -221,7 +221,7 @@ Value from_text(const KeyDecl& decl, const std::string& text, const std::string&
       if (text == "false") return false;
       break;
   }
-  throw Error(where + ": key '" + decl.key + "' must be " + type_name(decl.type) + ", got '" +
+  throw ConfigError(where + ": key '" + decl.key + "' must be " + type_name(decl.type) + ", got '" +
               text + "'");
 }
 
@@ -259,13 +259,13 @@ void Config::set(const KeyDecl& decl, const Value& value, const std::string& whe
     const bool high = integer ? std::get<std::int64_t>(value) > static_cast<std::int64_t>(decl.max)
                               : v > decl.max;
     if (!std::isfinite(v) || low || high)
-      throw Error(where + ": key '" + decl.key + "' = " + format_value(value) +
+      throw ConfigError(where + ": key '" + decl.key + "' = " + format_value(value) +
                   " is out of range; valid: " + range_text(decl));
   }
   if (!decl.choices.empty()) {
     const auto& s = std::get<std::string>(value);
     if (std::find(decl.choices.begin(), decl.choices.end(), s) == decl.choices.end())
-      throw Error(where + ": key '" + decl.key + "' = " + quote(s) +
+      throw ConfigError(where + ": key '" + decl.key + "' = " + quote(s) +
                   " is not valid; valid: " + choices_text(decl));
   }
   values_[decl.key] = value;
@@ -278,7 +278,7 @@ Config Config::defaults(const std::vector<std::string>& overrides) {
     const std::string where = "--set " + item;
     const auto eq = item.find('=');
     if (eq == std::string::npos || eq == 0)
-      throw Error(where + ": expected key=value, for example --set topology.kind=directed-ring");
+      throw ConfigError(where + ": expected key=value, for example --set topology.kind=directed-ring");
     const std::string key = item.substr(0, eq);
     const KeyDecl* decl = find_key(key);
     if (!decl) unknown_key(key, where);
@@ -289,11 +289,11 @@ Config Config::defaults(const std::vector<std::string>& overrides) {
 
 Config Config::load(const std::string& path, const std::vector<std::string>& overrides) {
   if (!std::filesystem::exists(path))
-    throw Error(path + ": cannot open config file (no such file)");
+    throw ConfigError(path + ": cannot open config file (no such file)");
   if (!std::filesystem::is_regular_file(path))
-    throw Error(path + ": cannot open config file (not a regular file)");
+    throw ConfigError(path + ": cannot open config file (not a regular file)");
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot open config file (" + std::strerror(errno) + ")");
+  if (!in) throw ConfigError(path + ": cannot open config file (" + std::strerror(errno) + ")");
   std::ostringstream text;
   text << in.rdbuf();
   return parse(text.str(), path, overrides);
@@ -305,7 +305,7 @@ Config Config::parse(std::string_view text, const std::string& path,
   try {
     doc = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
-    throw Error(path + ":" + std::to_string(e.source().begin.line) + ":" +
+    throw ConfigError(path + ":" + std::to_string(e.source().begin.line) + ":" +
                 std::to_string(e.source().begin.column) +
                 ": TOML syntax error: " + std::string(e.description()));
   }
@@ -344,7 +344,7 @@ Config Config::parse(std::string_view text, const std::string& path,
 const Value& Config::value(const std::string& key, KeyType type) const {
   const auto it = values_.find(key);  // Value's alternatives are in KeyType's order
   if (it == values_.end() || it->second.index() != static_cast<std::size_t>(type))
-    throw Error("config: no key '" + key + "' holding " + type_name(type) +
+    throw ConfigError("config: no key '" + key + "' holding " + type_name(type) +
                 " is declared (app/config_keys.cpp)");
   return it->second;
 }
@@ -364,7 +364,7 @@ bool Config::boolean(const std::string& key) const {
 
 void Config::set_integer(const std::string& key, std::int64_t value) {
   const KeyDecl* decl = find_key(key);
-  if (!decl || decl->type != KeyType::integer) throw Error("config: no integer key '" + key + "'");
+  if (!decl || decl->type != KeyType::integer) throw ConfigError("config: no integer key '" + key + "'");
   set(*decl, value, "config");
 }
 

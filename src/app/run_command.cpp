@@ -84,19 +84,22 @@ void on_all_ranks(MPI_Comm comm, const std::function<void()>& step) {
   MPI_Comm_rank(comm, &rank);
   std::string message;
   int code = 0;
+  bool config_error = false;
   try {
     step();
   } catch (const Error& e) {
     message = e.what();
     code = e.exit_code();
+    config_error = dynamic_cast<const ConfigError*>(&e) != nullptr;
   }
   int failed = code == 0 ? INT32_MAX : rank, first_failed = 0;
   MPI_Allreduce(&failed, &first_failed, 1, MPI_INT, MPI_MIN, comm);
   if (first_failed == INT32_MAX) return;
-  int header[2] = {static_cast<int>(message.size()), code};
-  MPI_Bcast(header, 2, MPI_INT, first_failed, comm);
+  int header[3] = {static_cast<int>(message.size()), code, config_error ? 1 : 0};
+  MPI_Bcast(header, 3, MPI_INT, first_failed, comm);
   message.resize(header[0]);
   MPI_Bcast(message.data(), header[0], MPI_CHAR, first_failed, comm);
+  if (header[2] != 0) throw ConfigError(message, true);
   throw Error(message, header[1], true);
 }
 

@@ -135,7 +135,7 @@ std::vector<int> Widths::values() const {
       used = 0;
     }
     if (used == 0 || item.find_first_not_of(" ", used) != std::string::npos || width < 1)
-      throw Error(key + ": \"" + text +
+      throw ConfigError(key + ": \"" + text +
                   "\" is invalid; expected widths >= 1 separated by commas, e.g. \"64,32\"");
     widths.push_back(width);
     start = comma + 1;
