@@ -1,9 +1,13 @@
 // The `hyperpush` executable: run a task under MPI, analyse a schedule, print the config reference.
 #include <mpi.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <string>
 #include <vector>
@@ -67,12 +71,13 @@ int fail(const char* what, bool collective, int code) {
 // The verbs and their options.
 struct CommandLine {
   CLI::App app{"hyperpush: decentralized bilevel optimization over time-varying directed graphs"};
-  std::string config_path, out_dir;
+  std::string config_path, out_dir, results_dir, plot_file;
   std::vector<std::string> overrides;
   bool resume = false;
   hyperpush::app::TopologyOptions topology_options;
   CLI::App* run = nullptr;
   CLI::App* topology = nullptr;
+  CLI::App* plot = nullptr;
 
   CommandLine() {
     app.set_version_flag("--version", std::string("hyperpush ") + HYPERPUSH_VERSION);
@@ -95,6 +100,11 @@ struct CommandLine {
     topology->add_option("--export", topo.export_file,
                          "Write the rounds in the edge-list schedule format (kind = \"file\")");
 
+    plot =
+        app.add_subcommand("plot", "Draw a results folder (matplotlib; python3 -m hyperpush.plot)");
+    plot->add_option("results", results_dir, "A run's results folder")->required();
+    plot->add_option("--out", plot_file, "The PNG to write (default RESULTS/plot.png)");
+
     app.add_subcommand("config-reference",
                        "Print the config key and topology reference (Markdown)");
   }
@@ -102,11 +112,11 @@ struct CommandLine {
   // Parses argv; the exit code when the process ends here (--help, --version, a usage error), or
   // -1 to go on.
   int parse(int argc, char** argv) {
-    const std::string verbs[] = {"run", "topology", "config-reference"};
+    const std::string verbs[] = {"run", "topology", "plot", "config-reference"};
     if (argc > 1 && argv[1][0] != '-' &&
         std::find(std::begin(verbs), std::end(verbs), argv[1]) == std::end(verbs)) {
       std::fprintf(stderr,
-                   "hyperpush: error: unknown command '%s'; valid: run, topology, "
+                   "hyperpush: error: unknown command '%s'; valid: run, topology, plot, "
                    "config-reference (hyperpush --help)\n",
                    argv[1]);
       return 2;
@@ -130,6 +140,30 @@ struct CommandLine {
   }
 };
 
+// `hyperpush plot RESULTS [--out FILE]`: Debian's Python runs the module's plot command
+// (python/hyperpush/plot.py), found where this build put it. Returns only when it cannot start.
+int plot_command(const std::string& results, const std::string& out) {
+#ifdef HYPERPUSH_PYTHON_DIR
+  const char* old = std::getenv("PYTHONPATH");
+  const std::string path =
+      std::string(HYPERPUSH_PYTHON_DIR) + (old && *old ? std::string(":") + old : "");
+  setenv("PYTHONPATH", path.c_str(), 1);
+  std::vector<const char*> args = {"python3", "-m", "hyperpush.plot", results.c_str()};
+  if (!out.empty()) args.insert(args.end(), {"--out", out.c_str()});
+  args.push_back(nullptr);
+  execv("/usr/bin/python3", const_cast<char* const*>(args.data()));
+  std::fprintf(stderr, "hyperpush: error: plot: cannot run /usr/bin/python3 (%s)\n",
+               std::strerror(errno));
+#else
+  (void)results;
+  (void)out;
+  std::fprintf(stderr,
+               "hyperpush: error: plot: this build has no Python module (install pybind11-dev "
+               "and python3-dev, then build again: scripts/install-deps.sh)\n");
+#endif
+  return 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -148,6 +182,7 @@ int main(int argc, char** argv) {
       MPI_Finalize();
       return code;
     }
+    if (cli.plot->parsed()) return plot_command(cli.results_dir, cli.plot_file);
     if (cli.topology->parsed())
       return hyperpush::app::topology_command(cli.config_path, cli.overrides, cli.topology_options);
     std::fputs(hyperpush::app::config_reference_markdown().c_str(), stdout);

@@ -25,3 +25,34 @@ e = hyperpush.push_sum(np.eye(4), rounds=20)
 assert np.abs(e - 0.25).max() < 1e-12, e
 if hyperpush.rank() == 0: print('mpi4py first: the same MPI, averages exact')
 "
+
+# `hyperpush plot` on a results folder of every task: a PNG each (one rank does it).
+((ranks == 1)) || exit 0
+quiet=(--set output.progress=false)
+"$bin" run "$src/experiments/quickstart.toml" "${quiet[@]}" --set outer.steps=2 \
+  --out "$work/cli-hpo" >/dev/null
+"$bin" run "$src/experiments/quickstart.toml" "${quiet[@]}" --set task=tree \
+  --set tree.epsilons="greedy, logspace(-3, 0, 4)" --set tree.remove=1 --set tree.trials=5 \
+  --out "$work/cli-tree" >/dev/null
+"$bin" run "$src/experiments/explain/explain.toml" "${quiet[@]}" --out "$work/cli-explain" >/dev/null
+for task in average hpo hypergradient tree explain; do
+  "$bin" plot "$work/cli-$task" --out "$work/$task.png" >/dev/null
+  size=$(stat -c %s "$work/$task.png")
+  [[ $(head -c 8 "$work/$task.png" | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]] &&
+    ((size > 10000)) || { echo "plot $task: not a PNG of some size ($size bytes)" >&2; exit 1; }
+  echo "plot $task: $size bytes"
+done
+expected="hyperpush: error: $work/nothing/summary.json: no such file (a hyperpush results folder has summary.json)"
+status=0; message=$("$bin" plot "$work/nothing" 2>&1) || status=$?
+[[ $status == 2 && $message == "$expected" ]] ||
+  { echo "plot of no folder: exit $status, '$message'" >&2; exit 1; }
+[[ ! -e "$work/nothing" ]] || { echo "plot of no folder wrote something" >&2; exit 1; }
+echo "plot: every task drawn; a missing folder refused with exit 2"
+
+# The README's Python example prints what the README shows.
+cd "$src"
+PYTHONPATH=$module /usr/bin/python3 examples/python/quickstart.py > "$work/example.txt"
+sed -n '/^validation loss .* -> /,/^push-sum estimate/p' README.md > "$work/shown.txt"
+diff "$work/shown.txt" "$work/example.txt" ||
+  { echo "README.md's Python example output is stale: paste examples/python/quickstart.py's" >&2; exit 1; }
+echo "README Python example output matches"
