@@ -12,3 +12,12 @@ cmake -S "$src/examples/custom_model" -B "$tmp/example" -DCMAKE_PREFIX_PATH="$tm
   -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" >/dev/null
 cmake --build "$tmp/example" -j 2 >/dev/null
 "$src/scripts/mpirun.sh" 2 "$tmp/example/custom_model"
+# The Python package, where it was built: imported from the prefix, away from the build tree.
+if [[ -d "$build/python/hyperpush" ]]; then
+  site=$(echo "$tmp"/prefix/lib/python3.*/dist-packages)
+  (cd "$tmp" && PYTHONPATH=$site /usr/bin/python3 -c "
+import hyperpush, numpy as np
+assert hyperpush.__file__.startswith('$site'), hyperpush.__file__
+assert np.abs(hyperpush.push_sum(np.eye(4), rounds=20) - 0.25).max() < 1e-12
+print('installed Python package: imports and averages')")
+fi
