@@ -6,7 +6,8 @@ What fits the task in summary.json:
   average        consensus error against rounds, one line per agent and their maximum
   hpo            validation loss, test accuracy and λ (mean, min–max) against the outer step, with
                  the local-only baseline's final figures
-  hypergradient  every agent's hyper-gradient against the exact one, and the error per agent
+  hypergradient  the error against depth (metrics.jsonl), every agent's hyper-gradient against the
+                 exact one, and the error per agent
   tree           train and test accuracy, and sensitivity, against ε (a grid run), else against
                  depth
   explain        per relevance metric, the identical class and subclass tests' success rates
@@ -97,12 +98,18 @@ def _hypergradient(folder, summary, fig):
                         "against (too large to gather)")
     v = np.array([a["hypergradient"] for a in agents])
     exact = np.array([a["exact"] for a in agents])
-    left, right = fig.subplots(1, 2)
-    left.scatter(exact.ravel(), v.ravel(), s=8)
+    by_depth = [(m["depth"], m["hypergradient_error"]) for m in _read_metrics(folder)]
+    left, middle, right = fig.subplots(1, 3)
+    if by_depth:
+        depth, error = zip(*by_depth)
+        left.loglog(depth, np.maximum(error, FLOOR))
+    left.set_xlabel("depth m (Neumann steps)")
+    left.set_ylabel("max_i ‖v_i − exact_i‖ / max ‖exact‖")
+    middle.scatter(exact.ravel(), v.ravel(), s=8)
     lo, hi = min(exact.min(), v.min()), max(exact.max(), v.max())
-    left.plot([lo, hi], [lo, hi], color="gray", lw=0.8)
-    left.set_xlabel("exact formula")
-    left.set_ylabel(summary["method"])
+    middle.plot([lo, hi], [lo, hi], color="gray", lw=0.8)
+    middle.set_xlabel("exact formula")
+    middle.set_ylabel(f"{summary['method']} at depth {summary['depth']}")
     error = np.linalg.norm(v - exact, axis=1) / max(np.linalg.norm(exact, axis=1).max(), FLOOR)
     right.semilogy(range(len(error)), np.maximum(error, FLOOR), marker="o", ls="none")
     right.set_xlabel("agent")

@@ -78,7 +78,8 @@ void save(const RunContext& c, const consensus::Gossip& gossip, const Resumable&
                      as_row(s.v[i]),
                      s.watch[i],
                      {s.alpha[i], r.traffic[2 * i], r.traffic[2 * i + 1]},
-                     gossip.agent_state(static_cast<int>(i))});
+                     gossip.agent_state(static_cast<int>(i)),
+                     s.path.empty() ? std::vector<double>{} : s.path[i]});
   c.checkpoints.write(s.step, shared, local);
 }
 
@@ -94,7 +95,7 @@ Resumable restore(const RunContext& c, consensus::Gossip& gossip, InnerConvergen
   r.neumann.step = static_cast<int>(from.step);
   std::vector<std::vector<double>> gossip_rows;
   for (const AgentState& a : from.agents) {
-    if (a.size() != 6 || a[4].size() != 3)
+    if (a.size() != 7 || a[4].size() != 3)
       throw Error("checkpoint: an agent state of another shape");
     r.z.push_back(as_vector(a[0]));
     r.neumann.u.push_back(as_vector(a[1]));
@@ -103,7 +104,9 @@ Resumable restore(const RunContext& c, consensus::Gossip& gossip, InnerConvergen
     r.neumann.alpha.push_back(a[4][0]);
     r.traffic.insert(r.traffic.end(), {a[4][1], a[4][2]});
     gossip_rows.push_back(a[5]);
+    r.neumann.path.push_back(a[6]);
   }
+  if (!from.agents.empty() && from.agents.front()[6].empty()) r.neumann.path.clear();
   gossip.restore(shared.at("channels"), gossip_rows);
   return r;
 }
@@ -140,17 +143,22 @@ Resumable solve_or_resume(RunContext& c, consensus::Gossip& gossip, const bileve
 }
 
 // The hyper-gradients gathered on rank 0, and the formula at the same inner points and at x*
-// (Newton) when the problem is small enough to gather (`small`, the same on every rank).
+// (Newton) when the problem is small enough to gather (`small`, the same on every rank); then also
+// every agent's v_i at each depth (HypergradientResult::path).
 struct Gathered {
   bool small = false;
-  std::vector<std::vector<double>> v, e, e_star;
+  std::vector<std::vector<double>> v, e, e_star, path;
 };
+
+bool small_enough_to_gather(const RunContext& c, const bilevel::AgentSet& agents) {
+  return static_cast<double>(c.agents) * agents.dim * agents.dim <= 5e7;
+}
 
 Gathered gather_with_exact(const RunContext& c, consensus::Gossip& gossip,
                            const bilevel::AgentSet& agents, const std::vector<model::Vector>& z,
-                           const std::vector<model::Vector>& v) {
+                           const bilevel::HypergradientResult& result) {
   Gathered g;
-  g.small = static_cast<double>(c.agents) * agents.dim * agents.dim <= 5e7;
+  g.small = small_enough_to_gather(c, agents);
   std::vector<model::Vector> exact, exact_at_optimum;
   if (g.small) {
     exact = bilevel::exact_hypergradient(communicator(c), gossip.map(), agents, z);
@@ -162,12 +170,29 @@ Gathered gather_with_exact(const RunContext& c, consensus::Gossip& gossip,
     exact_at_optimum =
         bilevel::exact_hypergradient(communicator(c), gossip.map(), agents, solver.z());
   }
-  g.v = comm::gather_ragged_agents(communicator(c), gossip.map(), as_rows(v));
+  g.v = comm::gather_ragged_agents(communicator(c), gossip.map(), as_rows(result.v));
+  if (!result.path.empty())
+    g.path = comm::gather_ragged_agents(communicator(c), gossip.map(), result.path);
   if (g.small) {
     g.e = comm::gather_ragged_agents(communicator(c), gossip.map(), as_rows(exact));
     g.e_star = comm::gather_ragged_agents(communicator(c), gossip.map(), as_rows(exact_at_optimum));
   }
   return g;
+}
+
+// metrics.jsonl: per depth m = 1..M, {"depth", "hypergradient_error"}, the error of every agent's
+// v_i after m steps as summary.json's (at m = M the same number).
+std::string errors_by_depth(const Gathered& g, int depth) {
+  std::string lines;
+  std::vector<std::vector<double>> at(g.path.size());
+  for (int m = 1; m <= depth; ++m) {
+    for (std::size_t i = 0; i < at.size(); ++i) {
+      const std::size_t p = g.path[i].size() / depth;
+      at[i].assign(g.path[i].begin() + (m - 1) * p, g.path[i].begin() + m * p);
+    }
+    lines += json{{"depth", m}, {"hypergradient_error", relative_error(at, g.e)}}.dump() + "\n";
+  }
+  return lines;
 }
 
 // What summary.json, hypergradients.json and stdout report (rank 0).
@@ -214,6 +239,8 @@ void report(const RunContext& c, const Outcome& o, const Gathered& g) {
   };
   c.results->write("hypergradients.json", json{{"agents", per_agent}}.dump() + "\n");
   c.results->write("summary.json", summary.dump(2) + "\n");
+  if (g.small && !g.path.empty())
+    c.results->write("metrics.jsonl", errors_by_depth(g, o.options.depth));
   std::printf(
       "hyperpush hypergradient: %s, %d agent%s on %d rank%s, topology %s, seed %lld, d = %d\n",
       method.c_str(), c.agents, c.agents == 1 ? "" : "s", c.ranks, c.ranks == 1 ? "" : "s",
@@ -246,6 +273,7 @@ void run_hypergradient(RunContext& c) {
   Resumable r = solve_or_resume(c, gossip, agents, inner_settings, options, convergence);
   bilevel::NeumannCheckpoints neumann;
   neumann.from = c.resume ? &r.neumann : nullptr;
+  neumann.record_path = small_enough_to_gather(c, agents);  // errors against depth (metrics.jsonl)
   neumann.at_step = [&](int step, const std::function<bilevel::NeumannState()>& state) {
     c.checkpoints.at_boundary(step,
                               [&](std::int64_t) { save(c, gossip, r, convergence, state()); });
@@ -260,7 +288,7 @@ void run_hypergradient(RunContext& c) {
   const auto traffic = comm::gather_agents(communicator(c), gossip.map(), r.traffic, 2);
   const Gathered gathered = [&] {
     const consensus::Gossip::Phase exact(gossip, "exact formula");
-    return gather_with_exact(c, gossip, agents, r.z, result.v);
+    return gather_with_exact(c, gossip, agents, r.z, result);
   }();
   convergence.finish(c.rank);
   const json wire = wire_facts(c, gossip.wire());

@@ -99,6 +99,7 @@ HypergradientResult neumann_recursion(const AgentSet& agents, const std::vector<
     s.alpha = alpha;
     s.u.assign(local, model::Vector(d));
     s.v.resize(local);
+    s.path.assign(checkpoints.record_path ? local : 0, {});
     watch.resize(local);
     for (int i = 0; i < local; ++i) {
       const auto& p = *agents.problems[i];
@@ -129,6 +130,7 @@ HypergradientResult neumann_recursion(const AgentSet& agents, const std::vector<
       s.v[i] -= s.alpha[i] * jw;  // v_i ← v_i − α J_i ŵ_i
       p.hessian_vector(z[i], agents.lambda[i], s.u[i], hw);
       s.u[i] -= s.alpha[i] * hw;  // u_i ← ŵ_i − α H_i ŵ_i
+      if (!s.path.empty()) s.path[i].insert(s.path[i].end(), s.v[i].begin(), s.v[i].end());
     }
   }
   HypergradientResult out;
@@ -148,6 +150,7 @@ HypergradientResult neumann_recursion(const AgentSet& agents, const std::vector<
     }
   }
   out.v = std::move(s.v);
+  out.path = std::move(s.path);
   out.alpha = s.alpha.empty() ? 0.0 : s.alpha.front();
   out.hvp_count = depth;
   out.jvp_count = depth;

@@ -49,6 +49,12 @@ def test_hypergradient_returns_every_agents_v_and_equals_the_cli():
     assert v.shape == (len(cli), len(cli[0]["hypergradient"]))
     assert np.array_equal(np.asarray(v), np.array([a["hypergradient"] for a in cli]))
     assert np.abs(np.asarray(v) - v.exact).max() <= 1e-8 * np.abs(v.exact).max()
+    # metrics.jsonl: the error at every depth 1..M, the last one summary.json's
+    depths = [m["depth"] for m in v.results.metrics]
+    errors = [m["hypergradient_error"] for m in v.results.metrics]
+    assert depths == list(range(1, v.results["depth"] + 1))
+    assert errors[-1] == v.results["hypergradient_error"]
+    assert errors[0] > 1e3 * errors[-1]
 
 
 def read_schedule_file(path):

@@ -61,6 +61,9 @@ struct HypergradientResult {
   std::int64_t hvp_count = 0;    // Hessian-vector products per agent
   std::int64_t jvp_count = 0;    // Jacobian-vector products per agent
   NeumannDivergence divergence;  // over the local agents (hgp, server-neumann)
+  // With NeumannCheckpoints::record_path: per local agent, v_i after steps 1, ..., M (p numbers
+  // each): the hyper-gradient at every depth.
+  std::vector<std::vector<double>> path;
 };
 
 // The Neumann recursion (hgp, server-neumann) after `step` of its M steps: everything the
@@ -71,6 +74,7 @@ struct NeumannState {
   std::vector<double> alpha;
   std::vector<model::Vector> u, v;
   std::vector<std::vector<double>> watch;
+  std::vector<std::vector<double>> path;  // HypergradientResult::path so far (when recorded)
 };
 
 // Checkpoints of the Neumann recursion (hgp, server-neumann; other methods ignore them).
@@ -79,6 +83,8 @@ struct NeumannCheckpoints {
   std::function<void(int step, const std::function<NeumannState()>& state)> at_step;
   // When given: continue from this state (α is in it: no power iteration).
   const NeumannState* from = nullptr;
+  // Keep v_i after every step (HypergradientResult::path).
+  bool record_path = false;
 };
 
 HypergradientResult compute_hypergradient(consensus::Gossip& gossip, const AgentSet& agents,
