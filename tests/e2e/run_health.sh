@@ -113,7 +113,7 @@ cli() {
   [[ $code == 2 && $got == "$expected" ]] || printf 'FAIL cli %s\n  got:      %s (exit %d)\n  expected: %s\n' "$*" "$got" $code "$expected"
   [[ $code == 2 && $got == "$expected" ]] || failures=$((failures + 1))
 }
-cli "hyperpush: error: unknown command 'frobnicate'; valid: run, topology, config-reference (hyperpush --help)" frobnicate
+cli "hyperpush: error: unknown command 'frobnicate'; valid: run, topology, plot, config-reference (hyperpush --help)" frobnicate
 cli 'hyperpush: error: --out "": the folder name is empty' run "$q" --out ""
 cli "hyperpush: error: --set seed=18446744073709551615: key 'seed' = 18446744073709551615 is out of range; valid: [0, 9007199254740992]" run "$q" --set seed=18446744073709551615
 cli "hyperpush: error: --set seed=9007199254740993: key 'seed' = 9007199254740993 is out of range; valid: [0, 9007199254740992]" run "$q" --set seed=9007199254740993
