@@ -99,8 +99,7 @@ def _overrides(overrides):
     """{"outer.steps": 5} as the CLI's ["outer.steps=5"]."""
     out = []
     for key, value in (overrides or {}).items():
-        text = _toml_value(value)
-        out.append(f"{key}={value if isinstance(value, str) else text}")
+        out.append(f"{key}={value if isinstance(value, str) else _toml_value(value)}")
     return out
 
 

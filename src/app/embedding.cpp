@@ -4,6 +4,8 @@
 
 #include <mpi.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -64,7 +66,13 @@ std::map<std::string, std::string> run_files(const std::string& config_path,
     }
     broadcast(dir);
   }
-  run_command(config_path, overrides, dir);
+  try {
+    run_command(config_path, overrides, dir);
+  } catch (const Error&) {  // a failed run wrote nothing; its temporary folder goes too
+    if (temporary && world_rank() == 0)
+      std::filesystem::remove_all(std::filesystem::path(dir).parent_path());
+    throw;
+  }
   std::string packed;  // rank 0 reads the folder; every rank gets it: name\0size\0contents...
   if (world_rank() == 0) {
     for (const auto& [name, text] : read_folder(dir))
