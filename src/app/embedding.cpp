@@ -94,15 +94,13 @@ std::vector<double> push_sum_rows(const std::string& config_path,
                                   const std::vector<std::string>& overrides,
                                   const std::vector<double>& values, int d, std::int64_t rounds) {
   Settings settings;
-  on_all_ranks(MPI_COMM_WORLD,
-               [&] { settings = read_settings(Config::load(config_path, overrides)); });
-  const int n = settings.agents;
   int ranks = 1;
   MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-  if (n < ranks)
-    throw ConfigError("push_sum: " + std::to_string(n) + " agents on " + std::to_string(ranks) +
-                          " ranks; every rank needs an agent (run on fewer ranks)",
-                      true);
+  on_all_ranks(MPI_COMM_WORLD, [&] {
+    settings = read_settings(Config::load(config_path, overrides));
+    settings.agents = agents_of_run(settings.agents, ranks);
+  });
+  const int n = settings.agents;
   graph::Schedule schedule(settings.topology, n, settings.seed);
   comm::ExchangeOptions options = settings.exchange;
   options.seed = settings.seed;

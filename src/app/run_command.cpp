@@ -21,16 +21,6 @@ const TaskKind& find_task(const std::string& name) {
   throw Error("task: unknown task '" + name + "'");  // the config table lists the valid ones
 }
 
-// The agents of a run of `ranks` ranks: the config's count, or one per rank for 0.
-int agents_of_run(int configured, int ranks) {
-  const int agents = configured == 0 ? ranks : configured;
-  if (agents < ranks)  // a rank without an agent would only wait: a mistake in the job's size
-    throw Error("agents = " + std::to_string(agents) + ", but the run has " +
-                std::to_string(ranks) + " ranks and every rank needs an agent; valid: 0 (one " +
-                "per rank) or at least " + std::to_string(ranks) + ", or run on fewer ranks");
-  return agents;
-}
-
 // The analysis of rounds [0, topology.check_rounds); refuses a schedule push-sum cannot work on,
 // before any work is done.
 graph::ScheduleAnalysis checked_schedule(graph::Schedule& schedule, const Settings& settings,
@@ -78,6 +68,15 @@ void check_consensus_mode(const Settings& settings, const Checkpoints& checkpoin
 }
 
 }  // namespace
+
+int agents_of_run(int configured, int ranks) {
+  const int agents = configured == 0 ? ranks : configured;
+  if (agents < ranks)  // a rank without an agent would only wait: a mistake in the job's size
+    throw Error("agents = " + std::to_string(agents) + ", but the run has " +
+                std::to_string(ranks) + " ranks and every rank needs an agent; valid: 0 (one " +
+                "per rank) or at least " + std::to_string(ranks) + ", or run on fewer ranks");
+  return agents;
+}
 
 void on_all_ranks(MPI_Comm comm, const std::function<void()>& step) {
   int rank = 0;

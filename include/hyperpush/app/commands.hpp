@@ -18,6 +18,10 @@ namespace hyperpush::app {
 // rank 0 prints it once). Collective: for set-up steps, never inside a round.
 void on_all_ranks(MPI_Comm comm, const std::function<void()>& step);
 
+// The agents of a run of `ranks` ranks: the config's count, or one per rank for 0; refuses fewer
+// agents than ranks (hyperpush::Error).
+int agents_of_run(int configured, int ranks);
+
 // `hyperpush run CONFIG [--set key=value]... [--out DIR] [--resume]` (under mpirun or alone).
 int run_command(const std::string& config_path, const std::vector<std::string>& overrides,
                 const std::string& out_dir, bool resume = false);
