@@ -8,6 +8,11 @@ average of the A_i have their spectrum in [1, 3] (condition number <= 3: HGP's N
 few steps). B_i, c_i and the starting lambda_i have standard normal entries. Numbers are written with
 repr (shortest round-trip form), so the file holds the exact doubles.
 
+With --kappa K the average (1/n) Σ A_i has the condition number K exactly: every A_i = Q diag(e_i) Q^T
+with one random orthogonal Q, e_i = s * w_i with s log-spaced over [1, K] and weights w_i ~ U(0.5, 1.5)
+scaled so that their mean over the agents is 1. The A_i differ, their average's spectrum is s
+(Chebyshev's bounds mu = 1, L = K are exact).
+
 The shipped experiments/problems/quadratic-3agents.json is
     make_quadratic.py --agents 3 --dim 5 --hyper 2 --gamma 0.1 --seed 20240229
 """
@@ -31,13 +36,23 @@ def main():
     ap.add_argument("--hyper", type=int, default=2, help="p_i, the size of every lambda_i")
     ap.add_argument("--gamma", type=float, default=0.1)
     ap.add_argument("--seed", type=int, default=20240229)
+    ap.add_argument("--kappa", type=float, help="condition number of the average of the A_i")
     ap.add_argument("--out", default="experiments/problems/quadratic-3agents.json")
     a = ap.parse_args()
     rng = np.random.default_rng(a.seed)
+    if a.kappa:
+        q, r = np.linalg.qr(rng.standard_normal((a.dim, a.dim)))
+        q = q * np.sign(np.diag(r))
+        w = rng.uniform(0.5, 1.5, (a.agents, a.dim))
+        e = np.geomspace(1.0, a.kappa, a.dim) * (w / w.mean(axis=0))
+        hessians = [(q * ei) @ q.T for ei in e]
+        hessians = [(h + h.T) / 2 for h in hessians]
+    else:
+        hessians = [None] * a.agents
     agents = []
-    for _ in range(a.agents):
+    for h in hessians:
         agents.append({
-            "A": random_spd(rng, a.dim, 1.0, 3.0).tolist(),
+            "A": (random_spd(rng, a.dim, 1.0, 3.0) if h is None else h).tolist(),
             "B": rng.standard_normal((a.dim, a.hyper)).tolist(),
             "c": rng.standard_normal(a.dim).tolist(),
             "lambda": rng.standard_normal(a.hyper).tolist(),

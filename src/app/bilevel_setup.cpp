@@ -308,6 +308,14 @@ void InnerConvergence::restore(const nlohmann::json& state) {
 
 bilevel::HypergradientOptions hypergradient_options(const Settings& settings, std::int64_t b) {
   bilevel::HypergradientOptions options = settings.hypergradient;
+  const bool series = options.method == bilevel::HypergradientMethod::hgp ||
+                      options.method == bilevel::HypergradientMethod::server_neumann;
+  if (options.series == bilevel::Series::chebyshev && !series)  // every rank reads the same config
+    throw ConfigError(
+        std::string("hypergradient.series = chebyshev: hypergradient.method '") +
+            name_of(options.method) +
+            "' sums no series; valid: series neumann, or method hgp or server-neumann",
+        /*collective=*/true);
   options.agreement_rounds = consensus::flooding_rounds(settings.agents, b);
   return options;
 }

@@ -246,6 +246,12 @@ const std::vector<KeyDecl>& config_keys() {
              bilevel::HypergradientMethod::hgp,
              "Hyper-gradient estimator (hgp = Hyper-Gradient Push; the others are oracles and "
              "baselines)."),
+      choice("hypergradient.series",
+             field(&Settings::hypergradient, &bilevel::HypergradientOptions::series),
+             bilevel::Series::neumann,
+             "hgp / server-neumann: how the M steps sum H̄⁻¹ ū: `neumann` (HGP's series, error ~ "
+             "(1 − 1/κ)^M) or `chebyshev` (semi-iteration on [μ, L = 1/α], error ~ 2((√κ − 1)/(√κ "
+             "+ 1))^M; the same communication per step)."),
       integer("hypergradient.depth",
               field(&Settings::hypergradient, &bilevel::HypergradientOptions::depth), 100, 1, 1e7,
               "Neumann depth M."),
@@ -256,9 +262,14 @@ const std::vector<KeyDecl>& config_keys() {
            field(&Settings::hypergradient, &bilevel::HypergradientOptions::alpha), 0.0, 0, 1e6,
            false,
            "Neumann step α (α·λ_max(H̄) < 2); 0 = 1 / (1.05 λ̂) from a push-sum power iteration."),
+      real("hypergradient.mu", field(&Settings::hypergradient, &bilevel::HypergradientOptions::mu),
+           0.0, 0, 1e6, false,
+           "chebyshev: lower bound μ of the spectrum of H̄ (e.g. the L2 weight e^λ); 0 = L − "
+           "λ̂_max(L·I − H̄) from a second push-sum power iteration."),
       integer("hypergradient.power_iterations",
               field(&Settings::hypergradient, &bilevel::HypergradientOptions::power_iterations), 30,
-              1, 1e5, "Iterations of the decentralized power iteration that picks α."),
+              1, 1e5,
+              "Iterations of the decentralized power iteration that picks α (and chebyshev's μ)."),
       integer("hypergradient.power_push_rounds",
               field(&Settings::hypergradient, &bilevel::HypergradientOptions::power_push_rounds),
               20, 1, 1e6,

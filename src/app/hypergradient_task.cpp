@@ -51,8 +51,8 @@ model::Vector as_vector(const std::vector<double>& row) {
 
 // A checkpoint of the hyper-gradient at a Neumann step boundary: the inner solve's result (z_i,
 // its report and record), the recursion's state, the traffic counters before it, and the schedule
-// round and exchange state. Per agent: z_i, u_i, v_i, its watch, (α_i, messages and bytes before),
-// its exchange state.
+// round and exchange state. Per agent: z_i, u_i, v_i, its watch, (α_i, messages and bytes before[,
+// chebyshev's μ_i]), its exchange state, its path of v_i, chebyshev's direction p_i (else empty).
 struct Resumable {
   std::vector<model::Vector> z;
   bilevel::InnerReport inner;
@@ -71,15 +71,17 @@ void save(const RunContext& c, const consensus::Gossip& gossip, const Resumable&
               {"inner",
                {r.inner.rounds, r.inner.consensus_error, r.inner.gradient_norm, r.inner.converged}},
               {"convergence", convergence.state()}};
+  const bool chebyshev = !s.mu.empty();
   std::vector<AgentState> local;
   for (std::size_t i = 0; i < r.z.size(); ++i)
-    local.push_back({as_row(r.z[i]),
-                     as_row(s.u[i]),
-                     as_row(s.v[i]),
-                     s.watch[i],
-                     {s.alpha[i], r.traffic[2 * i], r.traffic[2 * i + 1]},
-                     gossip.agent_state(static_cast<int>(i)),
-                     s.path.empty() ? std::vector<double>{} : s.path[i]});
+    local.push_back(
+        {as_row(r.z[i]), as_row(s.u[i]), as_row(s.v[i]), s.watch[i],
+         chebyshev
+             ? std::vector<double>{s.alpha[i], r.traffic[2 * i], r.traffic[2 * i + 1], s.mu[i]}
+             : std::vector<double>{s.alpha[i], r.traffic[2 * i], r.traffic[2 * i + 1]},
+         gossip.agent_state(static_cast<int>(i)),
+         s.path.empty() ? std::vector<double>{} : s.path[i],
+         chebyshev ? as_row(s.direction[i]) : std::vector<double>{}});
   c.checkpoints.write(s.step, shared, local);
 }
 
@@ -95,7 +97,7 @@ Resumable restore(const RunContext& c, consensus::Gossip& gossip, InnerConvergen
   r.neumann.step = static_cast<int>(from.step);
   std::vector<std::vector<double>> gossip_rows;
   for (const AgentState& a : from.agents) {
-    if (a.size() != 7 || a[4].size() != 3)
+    if (a.size() != 8 || a[4].size() != (a[7].empty() ? 3 : 4))
       throw Error("checkpoint: an agent state of another shape");
     r.z.push_back(as_vector(a[0]));
     r.neumann.u.push_back(as_vector(a[1]));
@@ -105,6 +107,10 @@ Resumable restore(const RunContext& c, consensus::Gossip& gossip, InnerConvergen
     r.traffic.insert(r.traffic.end(), {a[4][1], a[4][2]});
     gossip_rows.push_back(a[5]);
     r.neumann.path.push_back(a[6]);
+    if (a[4].size() == 4) {
+      r.neumann.mu.push_back(a[4][3]);
+      r.neumann.direction.push_back(as_vector(a[7]));
+    }
   }
   if (!from.agents.empty() && from.agents.front()[6].empty()) r.neumann.path.clear();
   gossip.restore(shared.at("channels"), gossip_rows);
@@ -219,9 +225,11 @@ void report(const RunContext& c, const Outcome& o, const Gathered& g) {
       {"dim", o.dim},
       {"seed", c.settings.seed},
       {"topology", c.settings.topology.kind},
+      {"series", name_of(o.options.series)},
       {"depth", o.options.depth},
       {"push_rounds", o.options.push_rounds},
       {"alpha", o.result.alpha},
+      {"mu", o.result.mu > 0 ? json(o.result.mu) : none},
       {"inner_solver", name_of(c.settings.inner.method)},
       {"inner_rounds", o.inner.rounds},
       {"inner_mixing_rounds", o.mixing_rounds},
@@ -248,9 +256,13 @@ void report(const RunContext& c, const Outcome& o, const Gathered& g) {
   std::printf("  inner    %s: %lld rounds, ||sum grad g(z)|| = %.2e, consensus error %.2e\n",
               name_of(c.settings.inner.method), static_cast<long long>(o.inner.rounds),
               o.inner.gradient_norm, o.inner.consensus_error);
+  char bounds[64] = "";  // chebyshev's interval
+  if (o.options.series == bilevel::Series::chebyshev)
+    std::snprintf(bounds, sizeof bounds, " (chebyshev on [%.4g, %.4g])", o.result.mu,
+                  1 / o.result.alpha);
   std::printf(
-      "  %-8s M = %d, S = %d, alpha = %.4g: %lld rounds, %.3f MB sent, %lld HVPs per agent\n",
-      method.c_str(), o.options.depth, o.options.push_rounds, o.result.alpha,
+      "  %-8s M = %d, S = %d, alpha = %.4g%s: %lld rounds, %.3f MB sent, %lld HVPs per agent\n",
+      method.c_str(), o.options.depth, o.options.push_rounds, o.result.alpha, bounds,
       static_cast<long long>(o.rounds), o.bytes / 1e6, static_cast<long long>(o.result.hvp_count));
   if (g.small)
     std::printf("  error vs exact at the same point %.3e, at x* %.3e (max ||exact|| = %.3e)\n",

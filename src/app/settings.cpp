@@ -98,6 +98,12 @@ const std::vector<Choice<bilevel::HypergradientMethod>>& choices() {
 }
 
 template <>
+const std::vector<Choice<bilevel::Series>>& choices() {
+  static const auto table = indexed<bilevel::Series>(bilevel::series_names());
+  return table;
+}
+
+template <>
 const std::vector<Choice<Optimizer>>& choices() {
   return table<Optimizer>({{Optimizer::adam, "adam"}, {Optimizer::sgd, "sgd"}});
 }
@@ -136,7 +142,7 @@ std::vector<int> Widths::values() const {
     }
     if (used == 0 || item.find_first_not_of(" ", used) != std::string::npos || width < 1)
       throw ConfigError(key + ": \"" + text +
-                  "\" is invalid; expected widths >= 1 separated by commas, e.g. \"64,32\"");
+                        "\" is invalid; expected widths >= 1 separated by commas, e.g. \"64,32\"");
     widths.push_back(width);
     start = comma + 1;
   }

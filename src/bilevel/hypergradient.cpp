@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <utility>
 
 #include "hyper_gradient_push.hpp"
 #include "hyperpush/comm/gather.hpp"
@@ -16,31 +17,73 @@ namespace {
 // the 5% margin keeps α·λ_max ≤ 1 once λ̂ is within 5% of λ_max, where (I − αH̄) contracts fastest.
 constexpr double kAlphaSafety = 1.05;
 
+// Chebyshev's lower bounds μ_i, one for all agents: hypergradient.mu, or L − λ̂_max(L·I − H̄) by
+// the push-sum power iteration (L = 1/α_i), agreed on by max-consensus over L − μ. Throws the same
+// hyperpush::ConfigError on every rank when μ is not within (0, L).
+std::vector<double> lower_bounds(consensus::Gossip& gossip, const AgentSet& agents,
+                                 const std::vector<model::Vector>& z,
+                                 const HypergradientOptions& options,
+                                 const std::vector<double>& alpha) {
+  const int local = agents.local_count();
+  std::vector<double> top(local), mu(local, options.mu);
+  for (int i = 0; i < local; ++i) top[i] = 1.0 / alpha[i];
+  if (options.mu <= 0) {
+    const consensus::Gossip::Phase phase(gossip, "power iteration");
+    auto gap = push_sum_power_iteration(gossip, agents, z, options.power_iterations,
+                                        options.power_push_rounds, top);  // λ̂_max(L·I − H̄)
+    consensus::max_consensus(gossip, gap, 1, gossip.flooding_rounds(options.agreement_rounds));
+    for (int i = 0; i < local; ++i) mu[i] = top[i] - gap[i];
+  }
+  // The bounds are agreed on; check them the same way on every rank.
+  const double first_mu = local ? mu.front() : INFINITY,
+               first_top = local ? top.front() : -INFINITY;
+  const auto worst =
+      comm::max_over_ranks(gossip.comm(), {-first_mu, first_mu - first_top, first_top});
+  if (!(worst[0] < 0) || !(worst[1] < 0)) {
+    char what[300];
+    std::snprintf(what, sizeof what,
+                  "hypergradient.series = chebyshev needs 0 < μ < L = 1/α for the spectrum of H̄; "
+                  "got μ = %.4g, L = %.4g (%s): set hypergradient.mu to a lower bound of "
+                  "λ_min(H̄) in (0, L), or use series neumann",
+                  worst[0] < 0 ? worst[1] + worst[2] : -worst[0], worst[2],
+                  options.mu > 0 ? "hypergradient.mu" : "estimated; is H̄ positive definite?");
+    throw ConfigError(what, /*collective=*/true);  // every rank decides on the same figures
+  }
+  return mu;
+}
+
 }  // namespace
 
 HypergradientResult compute_hypergradient(consensus::Gossip& gossip, const AgentSet& agents,
                                           const std::vector<model::Vector>& z,
                                           const HypergradientOptions& options,
                                           const NeumannCheckpoints& checkpoints) {
-  const auto neumann_steps = [&] {
-    if (checkpoints.from) return checkpoints.from->alpha;
-    std::vector<double> alpha(agents.local_count(), options.alpha);
+  // α (and μ for chebyshev) per local agent, the same on all of them.
+  const auto series_bounds = [&] {
+    if (checkpoints.from) return std::pair{checkpoints.from->alpha, checkpoints.from->mu};
+    const int local = agents.local_count();
+    std::vector<double> alpha(local, options.alpha), mu;
     if (options.alpha <= 0) {
       const consensus::Gossip::Phase phase(gossip, "power iteration");  // and the agreement on α
       auto top = push_sum_power_iteration(gossip, agents, z, options.power_iterations,
                                           options.power_push_rounds);
       // One α for all: the Neumann identity Σ_m (I − αH̄)^m = (αH̄)⁻¹ needs the same α everywhere.
       consensus::max_consensus(gossip, top, 1, gossip.flooding_rounds(options.agreement_rounds));
-      for (std::size_t i = 0; i < alpha.size(); ++i) alpha[i] = 1.0 / (kAlphaSafety * top[i]);
+      for (int i = 0; i < local; ++i) alpha[i] = 1.0 / (kAlphaSafety * top[i]);
     }
-    return alpha;
+    if (options.series == Series::chebyshev) mu = lower_bounds(gossip, agents, z, options, alpha);
+    return std::pair{alpha, mu};
   };
+  const auto [alpha, mu] = options.method == HypergradientMethod::hgp ||
+                                   options.method == HypergradientMethod::server_neumann
+                               ? series_bounds()
+                               : std::pair<std::vector<double>, std::vector<double>>{};
   switch (options.method) {
     case HypergradientMethod::hgp:
-      return hyper_gradient_push(gossip, agents, z, options.depth, options.push_rounds,
-                                 neumann_steps(), checkpoints);
+      return hyper_gradient_push(gossip, agents, z, options.depth, options.push_rounds, alpha, mu,
+                                 checkpoints);
     case HypergradientMethod::server_neumann:
-      return server_neumann(gossip, agents, z, options.depth, neumann_steps(), checkpoints);
+      return server_neumann(gossip, agents, z, options.depth, alpha, mu, checkpoints);
     case HypergradientMethod::hessian_exchange:
       return hessian_exchange(gossip, agents, z, options.push_rounds);
     case HypergradientMethod::local:

@@ -19,4 +19,9 @@ const std::vector<std::string>& hypergradient_method_names() {
   return names;
 }
 
+const std::vector<std::string>& series_names() {
+  static const std::vector<std::string> names = {"neumann", "chebyshev"};
+  return names;
+}
+
 }  // namespace hyperpush::bilevel

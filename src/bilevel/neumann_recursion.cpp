@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 #include <vector>
 
 #include "hyperpush/error.hpp"
@@ -82,11 +83,36 @@ class DivergenceWatch {
   NeumannDivergence trip_;
 };
 
+// The Chebyshev coefficients of one agent (neumann_recursion.hpp), step after step.
+class ChebyshevSteps {
+ public:
+  ChebyshevSteps(double mu, double alpha) {
+    const double top = 1.0 / alpha;
+    theta_ = (top + mu) / 2;
+    delta_ = (top - mu) / 2;
+    sigma_ = theta_ / delta_;
+  }
+  // From step `m` on: ρ_{m−1} replayed (O(m), once).
+  void start_at(int m) {
+    for (int k = 0; k < m; ++k) next();
+  }
+  // The next step's p ← keep·p + take·ŵ.
+  std::pair<double, double> next() {
+    const double before = rho_;
+    rho_ = step_ == 0 ? 1 / sigma_ : 1 / (2 * sigma_ - rho_);
+    return step_++ == 0 ? std::pair{0.0, 1 / theta_} : std::pair{rho_ * before, 2 * rho_ / delta_};
+  }
+
+ private:
+  double theta_, delta_, sigma_, rho_ = 0;
+  int step_ = 0;
+};
+
 }  // namespace
 
 HypergradientResult neumann_recursion(const AgentSet& agents, const std::vector<model::Vector>& z,
                                       int depth, const std::vector<double>& alpha,
-                                      const Averager& average,
+                                      const std::vector<double>& mu, const Averager& average,
                                       const NeumannCheckpoints& checkpoints) {
   const int local = agents.local_count(), d = agents.dim;
   const double inv_n = 1.0 / agents.agents;
@@ -97,7 +123,9 @@ HypergradientResult neumann_recursion(const AgentSet& agents, const std::vector<
     for (const auto& state : s.watch) watch.emplace_back(state);
   } else {
     s.alpha = alpha;
+    s.mu = mu;
     s.u.assign(local, model::Vector(d));
+    if (!mu.empty()) s.direction.assign(local, model::Vector::Zero(d));
     s.v.resize(local);
     s.path.assign(checkpoints.record_path ? local : 0, {});
     watch.resize(local);
@@ -115,6 +143,12 @@ HypergradientResult neumann_recursion(const AgentSet& agents, const std::vector<
     for (const auto& w : watch) s.watch.push_back(w.state());
     return s;
   };
+  const bool chebyshev = !s.mu.empty();
+  std::vector<ChebyshevSteps> steps;
+  for (std::size_t i = 0; chebyshev && i < s.mu.size(); ++i) {
+    steps.emplace_back(s.mu[i], s.alpha[i]);
+    steps.back().start_at(s.step);
+  }
   model::Vector jw, hw(d);
   for (int m = s.step; m < depth; ++m) {
     if (m > s.step && checkpoints.at_step) {
@@ -125,11 +159,20 @@ HypergradientResult neumann_recursion(const AgentSet& agents, const std::vector<
     for (int i = 0; i < local; ++i) {
       const auto& p = *agents.problems[i];
       watch[i].check(m + 1, s.u[i], s.v[i]);  // ŵ_i, v_i of the step before
+      // The step p = scale·direction: neumann αŵ_i, chebyshev its p_i.
+      const model::Vector* direction = &s.u[i];
+      double scale = s.alpha[i];
+      if (chebyshev) {
+        const auto [keep, take] = steps[i].next();
+        s.direction[i] = keep * s.direction[i] + take * s.u[i];
+        direction = &s.direction[i];
+        scale = 1;
+      }
       jw.resize(p.hyper_dim());
-      p.cross_vector(z[i], agents.lambda[i], s.u[i], jw);
-      s.v[i] -= s.alpha[i] * jw;  // v_i ← v_i − α J_i ŵ_i
-      p.hessian_vector(z[i], agents.lambda[i], s.u[i], hw);
-      s.u[i] -= s.alpha[i] * hw;  // u_i ← ŵ_i − α H_i ŵ_i
+      p.cross_vector(z[i], agents.lambda[i], *direction, jw);
+      s.v[i] -= scale * jw;  // v_i ← v_i − J_i p
+      p.hessian_vector(z[i], agents.lambda[i], *direction, hw);
+      s.u[i] -= scale * hw;  // u_i ← ŵ_i − H_i p
       if (!s.path.empty()) s.path[i].insert(s.path[i].end(), s.v[i].begin(), s.v[i].end());
     }
   }
@@ -152,6 +195,7 @@ HypergradientResult neumann_recursion(const AgentSet& agents, const std::vector<
   out.v = std::move(s.v);
   out.path = std::move(s.path);
   out.alpha = s.alpha.empty() ? 0.0 : s.alpha.front();
+  out.mu = s.mu.empty() ? 0.0 : s.mu.front();
   out.hvp_count = depth;
   out.jvp_count = depth;
   return out;

@@ -2,6 +2,7 @@
 // paper"): every agent starts from the same seeded vector q, and each iteration
 //   r_i ← H_i q_i ;  r̂_i ← push-sum average of r over S rounds (≈ H̄ q) ;  λ̂_i = ‖r̂_i‖/‖q_i‖ ;
 //   q_i ← r̂_i / ‖r̂_i‖
+// (with a shift s_i: r_i ← s_i q_i − H_i q_i, so r̂_i ≈ (s·I − H̄) q, for λ_min(H̄) = s − λ_max).
 // Cost: iterations × (S rounds of d + 1 numbers per out-edge + 1 HVP per agent).
 #include <algorithm>
 #include <cmath>
@@ -14,7 +15,7 @@ namespace hyperpush::bilevel {
 
 std::vector<double> push_sum_power_iteration(consensus::Gossip& gossip, const AgentSet& agents,
                                              const std::vector<model::Vector>& z, int iterations,
-                                             int push_rounds) {
+                                             int push_rounds, const std::vector<double>& shift) {
   const int d = agents.dim, local = agents.local_count();
   const consensus::Gossip::Phase phase(gossip, "power iteration");
   consensus::PushSumAverage push_sum(gossip.exchange(d + 1));
@@ -27,6 +28,7 @@ std::vector<double> push_sum_power_iteration(consensus::Gossip& gossip, const Ag
   for (int it = 0; it < iterations; ++it) {
     for (int i = 0; i < local; ++i) {
       agents.problems[i]->hessian_vector(z[i], agents.lambda[i], q[i], r);  // r_i = H_i q_i
+      if (!shift.empty()) r = shift[i] * q[i] - r;                          //  or (s_i − H_i) q_i
       std::copy(r.data(), r.data() + d, push_sum.value(i));
     }
     push_sum.reset_weights();

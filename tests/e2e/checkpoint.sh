@@ -73,8 +73,8 @@ else
   fail "preempted: no checkpoint within 60 s"; wait $job
 fi
 
-# 3. average (checkpoints every 50 rounds) and hypergradient (every 7 Neumann steps), lossy
-#    (faults.drop) with robust push-sum, whose per-edge running sums the checkpoints hold: rank 1
+# 3. average (checkpoints every 50 rounds) and hypergradient (every 7 Neumann steps; neumann and
+#    chebyshev), lossy (faults.drop) with robust push-sum, whose per-edge running sums the checkpoints hold: rank 1
 #    stalls (faults.stall_*) past a checkpoint and the job ends (exit 4); resumed on 3 ranks, the
 #    same bytes as the uninterrupted run. Then hpo, robust and lossy: preempted, resumed on 3 ranks.
 robust=(--set consensus.robust=true --set faults.drop=0.3 --set output.progress=false)
@@ -105,6 +105,15 @@ hg+=("${robust[@]}")
 last=$(($(field hypergradient.ref/summary.json inner_rounds) +
   2 * $(field hypergradient.ref/summary.json hypergradient_rounds) / 3))
 cut_and_resume hypergradient $last "summary.json hypergradients.json config.resolved.toml" \
+  "$q" "${hg[@]}"
+# The same with hypergradient.series = chebyshev, whose checkpoints also hold μ_i and p_i.
+hg+=(--set hypergradient.series=chebyshev)
+"$mpirun" 4 "$bin" run "$q" "${hg[@]}" --out chebyshev.ref >/dev/null ||
+  fail "chebyshev reference: exit $?"
+# Two thirds into its Neumann steps (M·S rounds after two power iterations, for α and for μ).
+last=$(($(field chebyshev.ref/summary.json inner_rounds) +
+  $(field chebyshev.ref/summary.json hypergradient_rounds) - 50 * 15 / 3))
+cut_and_resume chebyshev $last "summary.json hypergradients.json metrics.jsonl config.resolved.toml" \
   "$q" "${hg[@]}"
 "$mpirun" 4 "$bin" run "$q" "${args[@]}" "${robust[@]}" --out hpo.ref >/dev/null ||
   fail "robust hpo reference: exit $?"

@@ -5,8 +5,10 @@ Problem (include/hyperpush/model/quadratic_problem.hpp): g_i = ½xᵀA_i x + x�
 f_i = ½‖x − c_i‖² + (γ/2)‖λ_i‖². x* solves (Σ A_i) x = −Σ B_i λ_i. HGP (specs/hgp.md) with the
 given α, M and S, each Neumann step averaging by S push-sum rounds over the next S graphs of the
 schedule file (rounds cycled). Prints the max relative difference to hypergradients.json and exits 1
-above 1e-12.
-Usage: hgp_replay.py PROBLEM.json SCHEDULE.txt ALPHA M S HYPERGRADIENTS.json
+above 1e-12. With MU: hypergradient.series = chebyshev on [MU, 1/ALPHA], written from the textbook
+recurrence (Saad, alg. 12.1: x += d; r −= A d; rho' = 1/(2 sigma − rho); d = rho' rho d + 2 rho'/delta r),
+the residual r averaged by push-sum as HGP averages its u.
+Usage: hgp_replay.py PROBLEM.json SCHEDULE.txt ALPHA M S HYPERGRADIENTS.json [MU]
 """
 import json
 import sys
@@ -47,8 +49,14 @@ def main():
     x = np.linalg.solve(sum(A), -sum(Bi @ li for Bi, li in zip(B, lam)))  # x*
     u = np.array([(x - ci) / n for ci in c])                               # (1/n) ∇_x f_i
     v = [gamma * li / n for li in lam]                                     # (1/n) ∇_λ f_i
+    mu = float(sys.argv[7]) if len(sys.argv) > 7 else None
+    if mu is not None:
+        theta, delta = (1 / alpha + mu) / 2, (1 / alpha - mu) / 2
+        sigma = theta / delta
+        rho = 1 / sigma
+        d = np.zeros_like(u)
     t = 0
-    for _ in range(depth):
+    for m in range(depth):
         w, omega = u.copy(), np.ones(n)
         for _ in range(rounds):
             active = graphs[t % len(graphs)]
@@ -56,12 +64,23 @@ def main():
             w, omega = push.T @ w, push.T @ omega
             t += 1
         w_hat = w / omega[:, None]
+        if mu is not None:  # residual r = w_hat: d ← ρ_m ρ_{m−1} d + (2ρ_m/δ) r, d_0 = r/θ
+            if m == 0:
+                d = w_hat / theta
+            else:
+                rho_next = 1 / (2 * sigma - rho)
+                d = rho_next * rho * d + (2 * rho_next / delta) * w_hat
+                rho = rho_next
+            v = [v[i] - B[i].T @ d[i] for i in range(n)]
+            u = np.array([w_hat[i] - A[i] @ d[i] for i in range(n)])
+            continue
         for i in range(n):
             v[i] = v[i] - alpha * (B[i].T @ w_hat[i])           # v_i −= α J_i ŵ_i, J_i = B_iᵀ
         u = np.array([w_hat[i] - alpha * (A[i] @ w_hat[i]) for i in range(n)])
     scale = max(np.linalg.norm(vi) for vi in v)
     err = max(np.linalg.norm(v[i] - theirs[i]) for i in range(n)) / scale
-    print(f"M = {depth}, S = {rounds}: max relative difference to numpy {err:.2e}")
+    series = "neumann" if mu is None else f"chebyshev on [{mu}, {1 / alpha:.4g}]"
+    print(f"{series}, M = {depth}, S = {rounds}: max relative difference to numpy {err:.2e}")
     sys.exit(0 if err < 1e-12 else 1)
 
 

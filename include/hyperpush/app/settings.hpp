@@ -66,6 +66,8 @@ const std::vector<Choice<bilevel::InnerMethod>>& choices();
 template <>
 const std::vector<Choice<bilevel::HypergradientMethod>>& choices();
 template <>
+const std::vector<Choice<bilevel::Series>>& choices();
+template <>
 const std::vector<Choice<Optimizer>>& choices();
 template <>
 const std::vector<Choice<tree::LearnerKind>>& choices();

@@ -27,11 +27,25 @@ enum class HypergradientMethod { hgp, exact, server_neumann, hessian_exchange, l
 // method_names.cpp).
 const std::vector<std::string>& hypergradient_method_names();
 
+// How hgp and server-neumann sum the series for H̄⁻¹ ū (neumann_recursion.hpp), ū = (1/n²) Σ_j ∇_x
+// f_j:
+//   neumann    Σ_m α (I − αH̄)^m ū: error ~ (1 − 1/κ)^M, κ = λ_max/λ_min of H̄.
+//   chebyshev  Chebyshev semi-iteration on the spectrum bounds [μ, L] of H̄, L = 1/α: error
+//              ~ 2((√κ − 1)/(√κ + 1))^M. The same averaging per step (one d-vector), no inner
+//              products, so push-sum's inexact averages enter as they do in neumann.
+enum class Series { neumann, chebyshev };
+const std::vector<std::string>& series_names();  // indexed by the enum
+
 struct HypergradientOptions {
   HypergradientMethod method = HypergradientMethod::hgp;
+  Series series = Series::neumann;
   int depth = 100;       // M
   int push_rounds = 10;  // S
   double alpha = 0.0;    // Neumann step; 0 = 1 / (1.05 λ̂_max(H̄)) by power iteration
+  // chebyshev: the lower bound μ of H̄'s spectrum; 0 = L − λ̂_max(L·I − H̄) by the same power
+  // iteration on the shifted products (it approaches from above: a μ too high slows the modes
+  // below it, it never makes the recursion diverge).
+  double mu = 0.0;
   int power_iterations = 30;
   // Push-sum rounds per power iteration. Kept apart from S: with few rounds the agents' estimates
   // of λ_max, and so their α, differ, and a Neumann recursion with unequal α is biased.
@@ -58,6 +72,7 @@ struct NeumannDivergence {
 struct HypergradientResult {
   std::vector<model::Vector> v;  // per local agent
   double alpha = 0.0;            // the step used (agent `first`'s, when estimated)
+  double mu = 0.0;               // chebyshev: the lower bound used (likewise); neumann: 0
   std::int64_t hvp_count = 0;    // Hessian-vector products per agent
   std::int64_t jvp_count = 0;    // Jacobian-vector products per agent
   NeumannDivergence divergence;  // over the local agents (hgp, server-neumann)
@@ -72,7 +87,9 @@ struct HypergradientResult {
 struct NeumannState {
   int step = 0;
   std::vector<double> alpha;
+  std::vector<double> mu;  // chebyshev; empty: neumann
   std::vector<model::Vector> u, v;
+  std::vector<model::Vector> direction;  // chebyshev: each agent's last step direction
   std::vector<std::vector<double>> watch;
   std::vector<std::vector<double>> path;  // HypergradientResult::path so far (when recorded)
 };
@@ -107,8 +124,10 @@ std::vector<model::Vector> exact_hypergradient(const comm::Communicator& comm,
 // λ̂_max(H̄) with H̄ = (1/n) Σ_j H_j(z_j), by power iteration whose averaging is push-sum over
 // `push_rounds` rounds per iteration (d + 1 numbers per message). Each agent gets its own
 // estimate; they agree to push-sum accuracy (compute_hypergradient then makes them equal).
+// With `shift` (one per local agent): λ̂_max(shift_i·I − H̄) instead.
 std::vector<double> push_sum_power_iteration(consensus::Gossip& gossip, const AgentSet& agents,
                                              const std::vector<model::Vector>& z, int iterations,
-                                             int push_rounds);
+                                             int push_rounds,
+                                             const std::vector<double>& shift = {});
 
 }  // namespace hyperpush::bilevel
