@@ -34,7 +34,7 @@ done
 
 # One line per run: NP DIR KAPPA S DEPTH [--set ...]. Depths reach past 1e-8 for every series:
 # Neumann needs ~18.4·1.05κ steps, Chebyshev ~9.2√κ with μ exact and more with μ estimated.
-declare -A KNOWN=([10]=100 [100]=300 [1000]=800) ESTIMATED=([10]=200 [100]=600 [1000]=2000)
+declare -A KNOWN=([10]=100 [100]=300 [1000]=800) ESTIMATED=([10]=200 [100]=600 [1000]=4000)
 {
   for case in "10 20" "100 20" "1000 20" "100 2"; do
     read -r kappa s <<<"$case"
