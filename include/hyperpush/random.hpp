@@ -26,9 +26,9 @@ enum class Purpose : std::uint64_t {
   initial_value = 4,   // (agent, coordinate, 0): initial vector of the `average` task
   contraction = 5,     // (agent, probe, 0): probe vectors of the topology analysis
   data_partition = 6,  // (sample, stream, 0): shuffling and splitting data sets (data/split.hpp)
-  tree_split = 7,  // seed = tree seed: (node position, 0, candidate) = the stable tree's race
-                   // variable of a candidate split at a node (root 0, children of p: 2p + 1,
-                   // 2p + 2), so the fits on D and D \ S share them at every position
+  tree_split = 7,      // seed = tree seed: (node position, 0, candidate) = the stable tree's race
+                       // variable of a candidate split at a node (root 0, children of p: 2p + 1,
+                       // 2p + 2), so the fits on D and D \ S share them at every position
                    // (tree/exponential_mechanism.hpp); seed = data seed: (sample, 1 + trial, 0) =
                    // sort key of a sensitivity trial's removals (tree/sensitivity.hpp)
   // Purposes 8–13 belong to the data layer; every Gamma draw among them consumes c = 0 (the
@@ -46,15 +46,19 @@ enum class Purpose : std::uint64_t {
   agent_split = 13,        // (agent, 0, position): sort key of the agent's train / validation /
                            // test split (data/partition.hpp)
   power_iteration = 20,    // (coordinate, 0, 0): start vector of the decentralized power iteration
-  mlp_initial = 21,        // (layer, entry, 0): the fixed initial weights θ0 of the torch backend's
-                           // mlp and cnn (layer = conv or linear layer, in θ order), and the
-                           // re-initialised TorchScript classifier (torch/torch_problem.hpp)
-  explain = 22,            // (stream, i, j) of the explain layer: stream 0 = entry (i, j) of the
-                           // gradient projection (explain/gradient_projection.hpp), stream 1 =
-                           // weight (feature i, class j) of the randomization test's re-initialised
-                           // model (explain/softmax_model.hpp)
-  fault = 23,              // (sender, receiver, round): is the message sender → receiver of that
-                           // push-sum round lost (faults.drop, comm/exchange.hpp)
+  mlp_initial = 21,  // (layer, entry, 0): the fixed initial weights θ0 of the torch backend's
+                     // mlp and cnn (layer = conv or linear layer, in θ order), and the
+                     // re-initialised TorchScript classifier (torch/torch_problem.hpp)
+  explain = 22,      // (stream, i, j) of the explain layer: stream 0 = entry (i, j) of the
+                     // gradient projection (explain/gradient_projection.hpp), stream 1 =
+                     // weight (feature i, class j) of the randomization test's re-initialised
+                     // model (explain/softmax_model.hpp)
+  fault = 23,        // (sender, receiver, round): is the message sender → receiver of that
+                     // push-sum round lost (faults.drop, comm/exchange.hpp)
+  minibatch = 24,    // (agent, draw·2^32 + 2·step + part, sample): sort key of the sample in
+                     // the minibatch of a Neumann step (part 0: training) or of the outer
+                     // gradient (step 0, part 1: validation); draw = which hyper-gradient of
+                     // the run (bilevel/neumann_recursion.hpp)
 };
 
 inline std::uint64_t splitmix64(std::uint64_t z) {

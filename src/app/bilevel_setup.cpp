@@ -316,6 +316,27 @@ bilevel::HypergradientOptions hypergradient_options(const Settings& settings, st
             name_of(options.method) +
             "' sums no series; valid: series neumann, or method hgp or server-neumann",
         /*collective=*/true);
+  const bool minibatches = options.batch > 0 || options.outer_batch > 0;
+  const auto refuse = [](const std::string& what) {  // every rank reads the same config
+    throw ConfigError(what, /*collective=*/true);
+  };
+  if (minibatches && !series)
+    refuse(std::string("hypergradient.batch / outer_batch: hypergradient.method '") +
+           name_of(options.method) + "' takes no Neumann steps; valid: 0, or method hgp or " +
+           "server-neumann");
+  if (minibatches && settings.problem.kind == ProblemKind::quadratic)
+    refuse(
+        "hypergradient.batch / outer_batch: a quadratic problem is no mean over samples; "
+        "valid: 0, or problem.kind = model");
+  if (options.batch > 0 && settings.model.hyper == model::HyperKind::per_sample)
+    refuse(
+        "hypergradient.batch: with model.hyper = per-sample each λ_k would be seen by one "
+        "minibatch in m/b; valid: 0, or another model.hyper");
+  if (minibatches && settings.model.backend == Backend::cuda)
+    refuse(
+        "hypergradient.batch / outer_batch: backend cuda has no minibatches; valid: 0, or "
+        "model.backend = eigen or torch");
+  options.seed = static_cast<std::uint64_t>(settings.seed);
   options.agreement_rounds = consensus::flooding_rounds(settings.agents, b);
   return options;
 }

@@ -262,6 +262,17 @@ const std::vector<KeyDecl>& config_keys() {
            field(&Settings::hypergradient, &bilevel::HypergradientOptions::alpha), 0.0, 0, 1e6,
            false,
            "Neumann step α (α·λ_max(H̄) < 2); 0 = 1 / (1.05 λ̂) from a push-sum power iteration."),
+      integer(
+          "hypergradient.batch",
+          field(&Settings::hypergradient, &bilevel::HypergradientOptions::batch), 0, 0, 1e9,
+          "hgp / server-neumann: training samples per agent in each Neumann step's HVP and JVP, "
+          "drawn anew every step by the counter RNG (seed, step, agent): minibatch HGP; 0 = "
+          "all (full batch). Not with model.hyper = per-sample."),
+      integer("hypergradient.outer_batch",
+              field(&Settings::hypergradient, &bilevel::HypergradientOptions::outer_batch), 0, 0,
+              1e9,
+              "hgp / server-neumann: validation samples per agent in the outer gradients ∇f_i; 0 "
+              "= all."),
       real("hypergradient.mu", field(&Settings::hypergradient, &bilevel::HypergradientOptions::mu),
            0.0, 0, 1e6, false,
            "chebyshev: lower bound μ of the spectrum of H̄ (e.g. the L2 weight e^λ); 0 = L − "

@@ -247,6 +247,7 @@ class OuterLoop {
   void step(std::int64_t k, const bilevel::InnerReport& report, std::ostream* metrics) {
     const auto& z = inner_->z();
     const auto v = at_outer_step(k, [&] {
+      options_.draw = k;  // every outer step draws its own minibatches
       auto result = bilevel::compute_hypergradient(gossip_, agents_, z, options_);
       bilevel::check_hypergradient(communicator(c_), result, options_);
       return std::move(result.v);

@@ -17,6 +17,7 @@ HypergradientResult hyper_gradient_push(consensus::Gossip& gossip, const AgentSe
                                         const std::vector<model::Vector>& z, int depth,
                                         int push_rounds, const std::vector<double>& alpha,
                                         const std::vector<double>& mu,
+                                        const HypergradientOptions& minibatches,
                                         const NeumannCheckpoints& checkpoints) {
   const int d = agents.dim;
   const consensus::Gossip::Phase phase(gossip, "hypergradient push-sum");
@@ -28,12 +29,13 @@ HypergradientResult hyper_gradient_push(consensus::Gossip& gossip, const AgentSe
     for (int s = 0; s < push_rounds; ++s) push_sum.round(gossip.next_round());
     for (int i = 0; i < agents.local_count(); ++i) push_sum.estimate(i, u[i].data());  // w_i/ω_i
   };
-  return neumann_recursion(agents, z, depth, alpha, mu, average, checkpoints);
+  return neumann_recursion(agents, z, depth, alpha, mu, minibatches, average, checkpoints);
 }
 
 HypergradientResult server_neumann(consensus::Gossip& gossip, const AgentSet& agents,
                                    const std::vector<model::Vector>& z, int depth,
                                    const std::vector<double>& alpha, const std::vector<double>& mu,
+                                   const HypergradientOptions& minibatches,
                                    const NeumannCheckpoints& checkpoints) {
   const int d = agents.dim, local = agents.local_count();
   std::vector<double> rows(static_cast<std::size_t>(local) * d);
@@ -44,7 +46,7 @@ HypergradientResult server_neumann(consensus::Gossip& gossip, const AgentSet& ag
     for (double& m : mean) m /= agents.agents;
     for (int i = 0; i < local; ++i) std::copy(mean.begin(), mean.end(), u[i].data());
   };
-  return neumann_recursion(agents, z, depth, alpha, mu, average, checkpoints);
+  return neumann_recursion(agents, z, depth, alpha, mu, minibatches, average, checkpoints);
 }
 
 }  // namespace hyperpush::bilevel

@@ -10,11 +10,13 @@ HypergradientResult hyper_gradient_push(consensus::Gossip& gossip, const AgentSe
                                         const std::vector<model::Vector>& z, int depth,
                                         int push_rounds, const std::vector<double>& alpha,
                                         const std::vector<double>& mu,
+                                        const HypergradientOptions& minibatches,
                                         const NeumannCheckpoints& checkpoints);
 
 HypergradientResult server_neumann(consensus::Gossip& gossip, const AgentSet& agents,
                                    const std::vector<model::Vector>& z, int depth,
                                    const std::vector<double>& alpha, const std::vector<double>& mu,
+                                   const HypergradientOptions& minibatches,
                                    const NeumannCheckpoints& checkpoints);
 
 HypergradientResult hessian_exchange(consensus::Gossip& gossip, const AgentSet& agents,

@@ -81,9 +81,9 @@ HypergradientResult compute_hypergradient(consensus::Gossip& gossip, const Agent
   switch (options.method) {
     case HypergradientMethod::hgp:
       return hyper_gradient_push(gossip, agents, z, options.depth, options.push_rounds, alpha, mu,
-                                 checkpoints);
+                                 options, checkpoints);
     case HypergradientMethod::server_neumann:
-      return server_neumann(gossip, agents, z, options.depth, alpha, mu, checkpoints);
+      return server_neumann(gossip, agents, z, options.depth, alpha, mu, options, checkpoints);
     case HypergradientMethod::hessian_exchange:
       return hessian_exchange(gossip, agents, z, options.push_rounds);
     case HypergradientMethod::local:

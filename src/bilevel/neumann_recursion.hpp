@@ -4,6 +4,9 @@
 //   repeat M times:  ŵ_i ← average_j(u_j) ;  v_i ← v_i − α J_i ŵ_i ;  u_i ← ŵ_i − α H_i ŵ_i
 // With exact averages ū ← (I − α H̄) ū, so Σ_m (I − α H̄)^m = (α H̄)⁻¹ and v_i → dF/dλ_i.
 // `average` replaces every local u_i by agent i's estimate of (1/n) Σ_j u_j.
+// With minibatches (HypergradientOptions::batch, outer_batch) the products of step m take agent i's
+// rows of key (agent, draw·2^32 + 2m, ·) and the outer gradients those of (agent, draw·2^32 + 1, ·)
+// (Purpose::minibatch): the b samples of smallest key, so any rank count draws the same.
 //
 // ŵ is the residual ū − H̄ s_m of the sum s_m = Σ_{k<m} α ŵ_k so far, and the step direction is αŵ.
 // Chebyshev semi-iteration (Saad, Iterative Methods for Sparse Linear Systems, alg. 12.1) on the
@@ -33,7 +36,9 @@ using Averager = std::function<void(std::vector<model::Vector>& u)>;
 // `mu`). `mu` empty: the Neumann series; else Chebyshev on [mu_i, 1/alpha_i] for agent i.
 HypergradientResult neumann_recursion(const AgentSet& agents, const std::vector<model::Vector>& z,
                                       int depth, const std::vector<double>& alpha,
-                                      const std::vector<double>& mu, const Averager& average,
+                                      const std::vector<double>& mu,
+                                      const HypergradientOptions& minibatches,
+                                      const Averager& average,
                                       const NeumannCheckpoints& checkpoints);
 
 }  // namespace hyperpush::bilevel

@@ -30,6 +30,9 @@ class BinaryLinearLoss final : public EigenSampleLoss {
   void sample_gradient_dots(const VectorRef& x, const VectorRef& w, VectorOut out) const override;
   std::optional<Matrix> sample_gradients(const VectorRef& x) const override;
   Eigen::VectorXi predictions(const VectorRef& x) const override;
+  std::unique_ptr<SampleLoss> subset(const std::vector<int>& rows) const override {
+    return std::make_unique<BinaryLinearLoss>(design_(rows, Eigen::all), labels_(rows), terms_);
+  }
 
  private:
   // Makes the per-x cache hold x (recomputes z, ℓ', ℓ'' when x differs from the cached copy).

@@ -39,23 +39,34 @@ class LinearProblem final : public LocalProblem {
   }
   void hessian_vector(const VectorRef& x, const VectorRef& lambda, const VectorRef& w,
                       VectorOut out) const override {
-    at(*train_, lambda).hessian_vector(x, w, out);
+    at(training(), lambda).hessian_vector(x, w, out);
     kind_->add_hessian_times(lambda, w, out);  // + D(λ) w
   }
   void cross_vector(const VectorRef& x, const VectorRef& lambda, const VectorRef& w,
                     VectorOut out) const override {
-    kind_->cross_vector(at(*train_, lambda), x, lambda, w, out);
+    kind_->cross_vector(at(training(), lambda), x, lambda, w, out);
   }
 
   double outer_loss(const VectorRef& x, const VectorRef& lambda) const override {
-    return at(*validation_, lambda).value(x);
+    return at(validation(), lambda).value(x);
   }
   void outer_gradient_x(const VectorRef& x, const VectorRef& lambda, VectorOut out) const override {
-    at(*validation_, lambda).gradient(x, out);
+    at(validation(), lambda).gradient(x, out);
   }
   void outer_gradient_lambda(const VectorRef& x, const VectorRef& lambda,
                              VectorOut out) const override {
-    kind_->outer_gradient(at(*validation_, lambda), x, lambda, out);
+    kind_->outer_gradient(at(validation(), lambda), x, lambda, out);
+  }
+
+  int train_samples() const override { return train_->samples(); }
+  int validation_samples() const override { return validation_->samples(); }
+  void use_minibatch(const Minibatch& batch) const override {
+    if (!batch.train.empty() && kind_->weighs_samples())
+      throw Error(
+          "minibatches: per-sample weights λ_k would each be seen by one minibatch in m/b; "
+          "valid: hypergradient.batch = 0 with model.hyper = per-sample");
+    train_batch_ = minibatch_of(*train_, batch.train);
+    validation_batch_ = minibatch_of(*validation_, batch.validation);
   }
 
   Matrix hessian(const VectorRef& x, const VectorRef& lambda) const override {
@@ -78,14 +89,28 @@ class LinearProblem final : public LocalProblem {
   }
 
  private:
+  // The parts the products and the outer oracles use: a minibatch when one is set.
+  const SampleLoss& training() const { return train_batch_ ? *train_batch_ : *train_; }
+  const SampleLoss& validation() const {
+    return validation_batch_ ? *validation_batch_ : *validation_;
+  }
+  static std::unique_ptr<SampleLoss> minibatch_of(const SampleLoss& part,
+                                                  const std::vector<int>& rows) {
+    if (rows.empty()) return nullptr;
+    auto batch = part.subset(rows);
+    if (!batch) throw Error("minibatches: this backend has none; valid: hypergradient.batch = 0");
+    return batch;
+  }
+
   // The part with λ in its data term where the kind puts it there.
   const SampleLoss& at(const SampleLoss& part, const VectorRef& lambda) const {
-    kind_->apply(lambda, part, &part == train_.get());
+    kind_->apply(lambda, part, &part == train_.get() || &part == train_batch_.get());
     return part;
   }
 
   std::unique_ptr<HyperparameterKind> kind_;
   std::unique_ptr<SampleLoss> train_, validation_, test_;
+  mutable std::unique_ptr<SampleLoss> train_batch_, validation_batch_;  // use_minibatch
 };
 
 // "1 label", "3 labels".

@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include "hyperpush/error.hpp"
+
 namespace hyperpush::model {
 namespace {
 
@@ -37,5 +39,12 @@ double LocalProblem::test_metric(const VectorRef&, const VectorRef&) const {
 }
 
 Eigen::VectorXi LocalProblem::predict(const VectorRef&, const VectorRef&, Part) const { return {}; }
+
+void LocalProblem::use_minibatch(const Minibatch& batch) const {
+  if (!batch.train.empty() || !batch.validation.empty())
+    throw Error(
+        "minibatches: this problem's losses are no means over samples; valid: "
+        "hypergradient.batch = 0 and hypergradient.outer_batch = 0");
+}
 
 }  // namespace hyperpush::model

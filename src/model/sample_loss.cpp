@@ -27,6 +27,7 @@ void SampleLoss::offset_cross_vector(const VectorRef&, const VectorRef&, VectorO
   no_offsets();
 }
 std::optional<Matrix> SampleLoss::hessian(const VectorRef&) const { return std::nullopt; }
+std::unique_ptr<SampleLoss> SampleLoss::subset(const std::vector<int>&) const { return nullptr; }
 std::optional<Matrix> SampleLoss::sample_gradients(const VectorRef&) const { return std::nullopt; }
 
 namespace detail {

@@ -35,6 +35,9 @@ class SoftmaxLoss final : public EigenSampleLoss {
   }
 
   int dim() const override { return static_cast<int>(design_.cols()) * classes_; }
+  std::unique_ptr<SampleLoss> subset(const std::vector<int>& rows) const override {
+    return std::make_unique<SoftmaxLoss>(design_(rows, Eigen::all), labels_(rows), classes_);
+  }
 
   double value(const VectorRef& x) const override {
     update(x);

@@ -10,7 +10,9 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <utility>
+#include <vector>
 
 #include "hyperpush/error.hpp"
 #include "hyperpush/model/hyperparameter_kind.hpp"
@@ -83,17 +85,17 @@ class TorchProblem final : public LocalProblem {
   double inner_loss(const VectorRef& x, const VectorRef& lambda) const override {
     torch::NoGradGuard no_grad;
     load(x, lambda);
-    return inner_objective().item<double>();
+    return inner_objective(train_).item<double>();
   }
 
   void inner_gradient(const VectorRef& x, const VectorRef& lambda, VectorOut out) const override {
     load(x, lambda);
-    if (graph_) {  // ∇_x g of the kept graph
+    if (graph_ && !train_batch_) {  // ∇_x g of the kept graph (of the whole training part)
       copy_out(gradient_.detach(), out);
       return;
     }
     // A plain reverse pass: the inner solvers call this at a new x every round.
-    copy_out(torch::autograd::grad({inner_objective()}, {x_})[0], out);
+    copy_out(torch::autograd::grad({inner_objective(train_)}, {x_})[0], out);
   }
 
   void hessian_vector(const VectorRef& x, const VectorRef& lambda, const VectorRef& w,
@@ -119,7 +121,7 @@ class TorchProblem final : public LocalProblem {
   }
 
   void outer_gradient_x(const VectorRef& x, const VectorRef& lambda, VectorOut out) const override {
-    if (validation_.rows == 0) {
+    if (validation().rows == 0) {
       out.setZero();
       return;
     }
@@ -129,12 +131,25 @@ class TorchProblem final : public LocalProblem {
 
   void outer_gradient_lambda(const VectorRef& x, const VectorRef& lambda,
                              VectorOut out) const override {
-    if (!kind_->offsets_logits() || validation_.rows == 0) {
+    if (!kind_->offsets_logits() || validation().rows == 0) {
       out.setZero();  // f does not depend on λ
       return;
     }
     load(x, lambda);
     copy_out(torch::autograd::grad({outer_objective()}, {lambda_})[0], out);
+  }
+
+  int train_samples() const override { return static_cast<int>(train_.rows); }
+  int validation_samples() const override { return static_cast<int>(validation_.rows); }
+  void use_minibatch(const Minibatch& batch) const override {
+    if (!batch.train.empty() && kind_->weighs_samples())
+      throw Error(
+          "minibatches: per-sample weights λ_k would each be seen by one minibatch in m/b; "
+          "valid: hypergradient.batch = 0 with model.hyper = per-sample");
+    train_batch_ = rows_of(train_, batch.train);
+    validation_batch_ = rows_of(validation_, batch.validation);
+    gradient_ = Tensor();  // the kept graph belongs to the part it was built on
+    graph_ = false;
   }
 
   double test_metric(const VectorRef& x, const VectorRef& lambda) const override {
@@ -179,12 +194,26 @@ class TorchProblem final : public LocalProblem {
     return torch_backend::sample_losses(z, part.labels, part.targets, ridge_);
   }
 
-  // g(x, λ) = Σ_k s_k ℓ_k + ½ Σ_j δ_j x_j² (hyperparameter_kind.hpp) at the loaded leaves, one
-  // expression for autograd to differentiate.
-  Tensor inner_objective() const {
-    const Tensor losses = this->losses(parameters(x_), train_);
+  // The parts the products and the outer oracles use: a minibatch when one is set.
+  const DataPart& training() const { return train_batch_ ? *train_batch_ : train_; }
+  const DataPart& validation() const {
+    return validation_batch_ ? *validation_batch_ : validation_;
+  }
+  std::optional<DataPart> rows_of(const DataPart& part, const std::vector<int>& rows) const {
+    if (rows.empty()) return std::nullopt;
+    const Tensor index =
+        torch::tensor(std::vector<std::int64_t>(rows.begin(), rows.end()), torch::kInt64)
+            .to(device_);
+    return DataPart{part.features.index_select(0, index), part.labels.index_select(0, index),
+                    part.targets.index_select(0, index), static_cast<std::int64_t>(rows.size())};
+  }
+
+  // g(x, λ) = Σ_k s_k ℓ_k + ½ Σ_j δ_j x_j² (hyperparameter_kind.hpp) on `part` (the training part
+  // or a minibatch of it) at the loaded leaves, one expression for autograd to differentiate.
+  Tensor inner_objective(const DataPart& part) const {
+    const Tensor losses = this->losses(parameters(x_), part);
     const Tensor data = kind_->weighs_samples()  // (1/m) Σ_k λ_k ℓ_k, else the mean
-                            ? lambda_.dot(losses) / static_cast<double>(train_.rows)
+                            ? lambda_.dot(losses) / static_cast<double>(part.rows)
                             : losses.mean();
     switch (hyper_) {
       case HyperKind::l2:  // ½ (e^λ + l2) ‖x‖²
@@ -200,8 +229,8 @@ class TorchProblem final : public LocalProblem {
 
   // f(x, λ) = mean ℓ on the validation part (λ in it for per-class only); 0 without samples.
   Tensor outer_objective() const {
-    if (validation_.rows == 0) return torch::zeros({}, x_.options());
-    return losses(parameters(x_), validation_).mean();
+    if (validation().rows == 0) return torch::zeros({}, x_.options());
+    return losses(parameters(x_), validation()).mean();
   }
 
   // Copies v into the leaf (one host→device copy on a GPU).
@@ -237,8 +266,9 @@ class TorchProblem final : public LocalProblem {
   void build_graph(const VectorRef& x, const VectorRef& lambda) const {
     load(x, lambda);
     if (graph_) return;
-    gradient_ = torch::autograd::grad({inner_objective()}, {x_}, {}, /*retain_graph=*/true,
-                                      /*create_graph=*/true)[0];
+    gradient_ =
+        torch::autograd::grad({inner_objective(training())}, {x_}, {}, /*retain_graph=*/true,
+                              /*create_graph=*/true)[0];
     graph_ = true;
   }
 
@@ -257,10 +287,11 @@ class TorchProblem final : public LocalProblem {
   std::int64_t dim_;
   DataPart train_, validation_, test_;
   std::unique_ptr<HyperparameterKind> kind_;  // sizes of λ, where λ enters the data term
-  Tensor theta0_;            // networks: θ0 (d); undefined for the linear kinds (θ = x)
-  Tensor x_;                 // leaf, d: the loaded x
-  Tensor lambda_;            // leaf, p: the loaded λ
-  Tensor w_;                 // d: the direction of the last product
+  Tensor theta0_;  // networks: θ0 (d); undefined for the linear kinds (θ = x)
+  Tensor x_;       // leaf, d: the loaded x
+  Tensor lambda_;  // leaf, p: the loaded λ
+  Tensor w_;       // d: the direction of the last product
+  mutable std::optional<DataPart> train_batch_, validation_batch_;  // use_minibatch
   mutable Tensor gradient_;  // ∇_x g at the loaded point, with its graph when graph_
   mutable bool graph_ = false;
   mutable bool loaded_ = false;

@@ -1,6 +1,6 @@
 // HGP with the torch backend reproduces the Eigen backend's hyper-gradient: the same agents
 // (identical data and λ_i) on a one-rank Gossip, inner problem solved by Newton, then HGP with a
-// given α and with α from the push-sum power iteration.
+// given α, with α from the push-sum power iteration, and with minibatches.
 #include "hyperpush/bilevel/hypergradient.hpp"
 
 #include <gtest/gtest.h>
@@ -42,7 +42,8 @@ struct Run {
   double alpha = 0;
 };
 
-Run hgp(bool torch, model::LinearKind kind, model::HyperKind hyper, double alpha) {
+Run hgp(bool torch, model::LinearKind kind, model::HyperKind hyper, double alpha, int batch = 0,
+        int outer_batch = 0) {
   const int classes = kind == model::LinearKind::softmax ? 3 : 2;
   graph::Schedule schedule(graph::TopologySpec{}, kAgents, 2);  // random-directed
   consensus::Gossip gossip(comm::Communicator::self(), schedule);
@@ -87,6 +88,9 @@ Run hgp(bool torch, model::LinearKind kind, model::HyperKind hyper, double alpha
   options.push_rounds = 4;
   options.alpha = alpha;
   options.agreement_rounds = 10;
+  options.batch = batch;
+  options.outer_batch = outer_batch;
+  options.seed = 3;
   const auto result = bilevel::compute_hypergradient(gossip, agents, inner.z(), options);
   return {inner.z(), result.v, result.alpha};
 }
@@ -119,6 +123,17 @@ TEST(TorchHypergradient, SoftmaxPerClassEqualsEigen) {
   const auto reference = hgp(false, model::LinearKind::softmax, model::HyperKind::per_class, 0.5);
   const auto fast = hgp(true, model::LinearKind::softmax, model::HyperKind::per_class, 0.5);
   expect_same(fast, reference, 1e-9);
+}
+
+// Minibatch HGP (hypergradient.batch, outer_batch): the torch backend's minibatches are the Eigen
+// reference's rows (tests/model/minibatch_test.cpp holds those to problems built on the rows).
+TEST(TorchHypergradient, SoftmaxPerClassWithMinibatchesEqualsEigen) {
+  const auto reference =
+      hgp(false, model::LinearKind::softmax, model::HyperKind::per_class, 0.5, 7, 9);
+  const auto fast = hgp(true, model::LinearKind::softmax, model::HyperKind::per_class, 0.5, 7, 9);
+  expect_same(fast, reference, 1e-9);
+  const auto full = hgp(false, model::LinearKind::softmax, model::HyperKind::per_class, 0.5);
+  EXPECT_GT((reference.v[0] - full.v[0]).norm(), 1e-6 * full.v[0].norm());  // minibatches used
 }
 
 }  // namespace

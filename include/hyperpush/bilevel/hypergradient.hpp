@@ -41,7 +41,15 @@ struct HypergradientOptions {
   Series series = Series::neumann;
   int depth = 100;       // M
   int push_rounds = 10;  // S
-  double alpha = 0.0;    // Neumann step; 0 = 1 / (1.05 λ̂_max(H̄)) by power iteration
+  // Minibatch HGP (hgp, server-neumann): each Neumann step's HVP and JVP of agent i take the mean
+  // over `batch` of its training samples, its outer gradients over `outer_batch` of its validation
+  // samples (0, or at least the part's size: all), drawn without replacement by the counter RNG
+  // from (seed, draw, agent, step): unbiased, and the same on every rank count.
+  int batch = 0;
+  int outer_batch = 0;
+  std::uint64_t seed = 0;
+  std::int64_t draw = 0;  // which hyper-gradient of the run (hpo: the outer step)
+  double alpha = 0.0;     // Neumann step; 0 = 1 / (1.05 λ̂_max(H̄)) by power iteration
   // chebyshev: the lower bound μ of H̄'s spectrum; 0 = L − λ̂_max(L·I − H̄) by the same power
   // iteration on the shifted products (it approaches from above: a μ too high slows the modes
   // below it, it never makes the recursion diverge).

@@ -15,6 +15,7 @@
 #include <Eigen/Core>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace hyperpush::model {
 
@@ -63,6 +64,23 @@ class LocalProblem {
   virtual Eigen::VectorXi predict(const VectorRef& x, const VectorRef& lambda, Part part) const;
   // The λ_i the run starts from.
   virtual Vector initial_lambda() const = 0;
+
+  // Minibatches (hypergradient.batch and outer_batch): the training samples g_i's data term
+  // averages over and the validation samples f_i averages over; 0 where the problem is no such
+  // mean (the default).
+  virtual int train_samples() const { return 0; }
+  virtual int validation_samples() const { return 0; }
+  // Sample rows (ascending, distinct); an empty list means the whole part.
+  struct Minibatch {
+    std::vector<int> train, validation;
+  };
+  // Until the next call: hessian_vector and cross_vector take the data term's mean over the
+  // training rows `batch.train` instead of over the whole part, and outer_loss, outer_gradient_x
+  // and outer_gradient_lambda f_i's mean over the validation rows `batch.validation`: unbiased
+  // estimates of the full products when the rows are drawn uniformly. inner_loss and
+  // inner_gradient stay full-batch. Throws hyperpush::Error where the problem has no minibatches
+  // (the default, with the empty batch accepted) or they would be biased (per-sample weights).
+  virtual void use_minibatch(const Minibatch& batch) const;
 };
 
 }  // namespace hyperpush::model

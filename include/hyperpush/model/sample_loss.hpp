@@ -11,7 +11,9 @@
 // seen, because HGP calls hessian_vector many times at one x. Not thread-safe (see
 // local_problem.hpp).
 #include <Eigen/Core>
+#include <memory>
 #include <optional>
+#include <vector>
 
 #include "hyperpush/model/local_problem.hpp"
 
@@ -52,6 +54,10 @@ class SampleLoss {
   // has kernels for them; std::nullopt where it has not (the problem then takes d products).
   virtual std::optional<Matrix> hessian(const VectorRef& x) const;
   virtual std::optional<Matrix> sample_gradients(const VectorRef& x) const;
+
+  // The same loss over the samples `rows` alone (in that order), its weights 1/|rows| and no
+  // offsets yet: a minibatch (LocalProblem::use_minibatch). nullptr where the backend has none.
+  virtual std::unique_ptr<SampleLoss> subset(const std::vector<int>& rows) const;
 
   // The predicted class of every sample: the first largest offset logit (logit > 0 for one logit
   // per sample); and the fraction of samples predicted right, NaN without samples.
