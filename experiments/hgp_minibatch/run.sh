@@ -8,9 +8,10 @@
 #
 # Config: experiments/hgp_error_vs_depth/config.toml (3 agents, synthetic mixture, logistic + per-
 # agent L2, random-directed, inner problem solved exactly). α is fixed per seed as in
-# experiments/hgp_error_vs_depth/run.sh: 1/(1.05 λ̂) from a calibration run with S = 100 (the
-# power iteration is full-batch). One run of depth M = 200 per (seed, S, batch) writes the error at
-# every depth m ≤ M (metrics.jsonl), against the exact full-batch hyper-gradient at the same point.
+# experiments/hgp_error_vs_depth/run.sh: 1/(1.05 λ̂) from a full-batch calibration run with S = 100
+# (so the minibatch runs spend no product on the power iteration). One run of depth M = 200 per
+# (seed, S, batch) writes the error at every depth m ≤ M (metrics.jsonl), against the exact
+# full-batch hyper-gradient at the same point.
 #
 # Writes to $OUT (results/hgp_minibatch): runs/seed<seed>_S<S>_b<batch>/ and alpha.csv.
 # Environment: NP (ranks per run, default 1), JOBS (runs at a time, default 4: mostly MPI

@@ -29,8 +29,7 @@ std::vector<double> lower_bounds(consensus::Gossip& gossip, const AgentSet& agen
   for (int i = 0; i < local; ++i) top[i] = 1.0 / alpha[i];
   if (options.mu <= 0) {
     const consensus::Gossip::Phase phase(gossip, "power iteration");
-    auto gap = push_sum_power_iteration(gossip, agents, z, options.power_iterations,
-                                        options.power_push_rounds, top);  // λ̂_max(L·I − H̄)
+    auto gap = push_sum_power_iteration(gossip, agents, z, options, top);  // λ̂_max(L·I − H̄)
     consensus::max_consensus(gossip, gap, 1, gossip.flooding_rounds(options.agreement_rounds));
     for (int i = 0; i < local; ++i) mu[i] = top[i] - gap[i];
   }
@@ -65,8 +64,7 @@ HypergradientResult compute_hypergradient(consensus::Gossip& gossip, const Agent
     std::vector<double> alpha(local, options.alpha), mu;
     if (options.alpha <= 0) {
       const consensus::Gossip::Phase phase(gossip, "power iteration");  // and the agreement on α
-      auto top = push_sum_power_iteration(gossip, agents, z, options.power_iterations,
-                                          options.power_push_rounds);
+      auto top = push_sum_power_iteration(gossip, agents, z, options);
       // One α for all: the Neumann identity Σ_m (I − αH̄)^m = (αH̄)⁻¹ needs the same α everywhere.
       consensus::max_consensus(gossip, top, 1, gossip.flooding_rounds(options.agreement_rounds));
       for (int i = 0; i < local; ++i) alpha[i] = 1.0 / (kAlphaSafety * top[i]);

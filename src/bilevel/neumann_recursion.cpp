@@ -2,13 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdint>
 #include <utility>
 #include <vector>
 
 #include "hyperpush/error.hpp"
 #include "hyperpush/numeric.hpp"
-#include "hyperpush/random.hpp"
+#include "minibatches.hpp"
 
 namespace hyperpush::bilevel {
 namespace {
@@ -110,30 +109,6 @@ class ChebyshevSteps {
   int step_ = 0;
 };
 
-// The minibatch of `b` of `m` sample rows for one key (neumann_recursion.hpp), ascending; empty
-// (all rows) when b = 0 or b ≥ m.
-std::vector<int> minibatch_rows(int m, int b, std::uint64_t seed, int agent, std::uint64_t stream) {
-  if (b <= 0 || b >= m) return {};
-  std::vector<std::pair<std::uint64_t, int>> keyed(m);
-  for (int k = 0; k < m; ++k)
-    keyed[k] = {random_bits(seed, Purpose::minibatch, agent, stream, k), k};
-  std::nth_element(keyed.begin(), keyed.begin() + b, keyed.end());
-  std::vector<int> rows(b);
-  for (int k = 0; k < b; ++k) rows[k] = keyed[k].second;
-  std::sort(rows.begin(), rows.end());
-  return rows;
-}
-
-// Puts every local problem back on its whole parts when the recursion ends, also by an exception.
-struct FullBatches {
-  const AgentSet& agents;
-  bool used;
-  ~FullBatches() {
-    if (used)
-      for (const auto& p : agents.problems) p->use_minibatch({});
-  }
-};
-
 }  // namespace
 
 HypergradientResult neumann_recursion(const AgentSet& agents, const std::vector<model::Vector>& z,
@@ -145,17 +120,7 @@ HypergradientResult neumann_recursion(const AgentSet& agents, const std::vector<
   const int local = agents.local_count(), d = agents.dim;
   const double inv_n = 1.0 / agents.agents;
   NeumannState s;  // u_i, v_i, α_i
-  const auto& mb = minibatches;
-  const FullBatches full{agents, mb.batch > 0 || mb.outer_batch > 0};
-  const std::uint64_t draw = static_cast<std::uint64_t>(mb.draw) << 32;
-  // Agent i's minibatch for the training products of step m.
-  const auto use_step = [&](int i, int m) {
-    const auto& p = *agents.problems[i];
-    if (mb.batch > 0)
-      p.use_minibatch({minibatch_rows(p.train_samples(), mb.batch, mb.seed, agents.first + i,
-                                      draw + 2 * static_cast<std::uint64_t>(m)),
-                       {}});
-  };
+  const Minibatches batches(agents, minibatches);
   std::vector<DivergenceWatch> watch;
   if (checkpoints.from) {
     s = *checkpoints.from;
@@ -170,10 +135,7 @@ HypergradientResult neumann_recursion(const AgentSet& agents, const std::vector<
     watch.resize(local);
     for (int i = 0; i < local; ++i) {
       const auto& p = *agents.problems[i];
-      if (mb.outer_batch > 0)
-        p.use_minibatch({{},
-                         minibatch_rows(p.validation_samples(), mb.outer_batch, mb.seed,
-                                        agents.first + i, draw + 1)});
+      batches.outer(i);
       s.v[i].resize(p.hyper_dim());
       p.outer_gradient_x(z[i], agents.lambda[i], s.u[i]);       // u_i = ∇_x f_i
       s.u[i] *= inv_n;                                          //     · (1/n)
@@ -202,7 +164,7 @@ HypergradientResult neumann_recursion(const AgentSet& agents, const std::vector<
     for (int i = 0; i < local; ++i) {
       const auto& p = *agents.problems[i];
       watch[i].check(m + 1, s.u[i], s.v[i]);  // ŵ_i, v_i of the step before
-      use_step(i, m);
+      batches.train(i, SampleUse::neumann_step, m);
       // The step p = scale·direction: neumann αŵ_i, chebyshev its p_i.
       const model::Vector* direction = &s.u[i];
       double scale = s.alpha[i];

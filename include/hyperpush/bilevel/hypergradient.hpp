@@ -129,13 +129,14 @@ std::vector<model::Vector> exact_hypergradient(const comm::Communicator& comm,
                                                const comm::AgentMap& map, const AgentSet& agents,
                                                const std::vector<model::Vector>& z);
 
-// λ̂_max(H̄) with H̄ = (1/n) Σ_j H_j(z_j), by power iteration whose averaging is push-sum over
-// `push_rounds` rounds per iteration (d + 1 numbers per message). Each agent gets its own
-// estimate; they agree to push-sum accuracy (compute_hypergradient then makes them equal).
+// λ̂_max(H̄) with H̄ = (1/n) Σ_j H_j(z_j), by options.power_iterations iterations of power
+// iteration whose averaging is push-sum over options.power_push_rounds rounds per iteration (d + 1
+// numbers per message), each product on a minibatch of its own with options.batch. Each agent gets
+// its own estimate; they agree to push-sum accuracy (compute_hypergradient then makes them equal).
 // With `shift` (one per local agent): λ̂_max(shift_i·I − H̄) instead.
 std::vector<double> push_sum_power_iteration(consensus::Gossip& gossip, const AgentSet& agents,
-                                             const std::vector<model::Vector>& z, int iterations,
-                                             int push_rounds,
+                                             const std::vector<model::Vector>& z,
+                                             const HypergradientOptions& options,
                                              const std::vector<double>& shift = {});
 
 }  // namespace hyperpush::bilevel
