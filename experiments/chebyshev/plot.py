@@ -15,7 +15,6 @@ Relative paths are taken from the repository root.
 import json
 import os
 import sys
-import tempfile
 
 import matplotlib
 
@@ -23,6 +22,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "experiments", "lib"))
+from results import write_atomically  # noqa: E402
+
 CASES = [(10, 20), (100, 20), (1000, 20), (100, 2)]  # (κ, S)
 SERIES = [("neumann", "Neumann (HGP)", "C0"),
           ("chebyshev-known", "Chebyshev, μ = 1 given", "C3"),
@@ -42,16 +44,6 @@ def load(results, kappa, s, series):
     before = summary["hypergradient_rounds"] - summary["depth"] * s  # power iterations, agreement
     rounds = [before + m * s for m in range(1, len(errors) + 1)]
     return summary, rounds, errors
-
-
-def atomically(path, write):
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp.", suffix=os.path.splitext(path)[1],
-                               dir=os.path.dirname(path) or ".")
-    os.close(fd)
-    write(tmp)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
 
 
 def main():
@@ -80,9 +72,9 @@ def main():
     axes[0].set_ylabel("relative error vs exact hyper-gradient")
     axes[0].legend(fontsize=8)
     fig.tight_layout()
-    atomically(png, lambda tmp: fig.savefig(tmp, dpi=110))
+    write_atomically(png, lambda tmp: fig.savefig(tmp, dpi=110))
     text = "\n".join(table) + "\n"
-    atomically(os.path.join(results, "table.md"), lambda tmp: open(tmp, "w").write(text))
+    write_atomically(os.path.join(results, "table.md"), lambda tmp: open(tmp, "w").write(text))
     sys.stdout.write(text)
     print(f"figure: {png}")
 

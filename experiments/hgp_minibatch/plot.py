@@ -17,7 +17,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 
 import matplotlib
 
@@ -26,22 +25,15 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "experiments", "lib"))
+from results import write_atomically  # noqa: E402
+
 FLOOR = 1e-17
 DEPTHS = (10, 200)
 
 
 def rel(path):
     return path if os.path.isabs(path) else os.path.join(ROOT, path)
-
-
-def atomically(path, write):
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp.", suffix=os.path.splitext(path)[1],
-                               dir=os.path.dirname(path) or ".")
-    os.close(fd)
-    write(tmp)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
 
 
 def main():
@@ -78,7 +70,7 @@ def main():
     np.atleast_1d(axes)[0].set_ylabel("relative error vs exact full-batch hyper-gradient")
     np.atleast_1d(axes)[0].legend(fontsize=8, loc="lower left")
     fig.tight_layout()
-    atomically(png, lambda tmp: fig.savefig(tmp, dpi=110))
+    write_atomically(png, lambda tmp: fig.savefig(tmp, dpi=110))
     for s in s_values:
         for b in batches:
             e = np.array(curves[(s, b)])
@@ -87,7 +79,7 @@ def main():
                      f"{e[:, m - 1].mean():.1e}" for m in DEPTHS]
             table.append(f"| {s} | {b if b else 'full'} | " + " | ".join(cells) + " |")
     text = "\n".join(table) + "\n"
-    atomically(os.path.join(results, "table.md"), lambda tmp: open(tmp, "w").write(text))
+    write_atomically(os.path.join(results, "table.md"), lambda tmp: open(tmp, "w").write(text))
     sys.stdout.write(text)
     print(f"figure: {png}")
 

@@ -21,3 +21,18 @@ def write_csv(out, name, header, rows):
             f.write(",".join(repr(x) if isinstance(x, float) else str(x) for x in r) + "\n")
     os.chmod(tmp, 0o644)
     os.replace(tmp, os.path.join(out, name))
+
+
+def write_atomically(path, write):
+    """Calls write(tmp) on a temporary file beside `path`, then renames it into place (0644)."""
+    folder = os.path.dirname(path) or "."
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp.", suffix=os.path.splitext(path)[1], dir=folder)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise

@@ -29,8 +29,8 @@ enum class Purpose : std::uint64_t {
   tree_split = 7,      // seed = tree seed: (node position, 0, candidate) = the stable tree's race
                        // variable of a candidate split at a node (root 0, children of p: 2p + 1,
                        // 2p + 2), so the fits on D and D \ S share them at every position
-                   // (tree/exponential_mechanism.hpp); seed = data seed: (sample, 1 + trial, 0) =
-                   // sort key of a sensitivity trial's removals (tree/sensitivity.hpp)
+  // (tree/exponential_mechanism.hpp); seed = data seed: (sample, 1 + trial, 0) =
+  // sort key of a sensitivity trial's removals (tree/sensitivity.hpp)
   // Purposes 8–13 belong to the data layer; every Gamma draw among them consumes c = 0 (the
   // shape < 1 boost) and c = 3t + 1, 3t + 2, 3t + 3 for Marsaglia–Tsang attempt t
   // (data/dirichlet.hpp).
@@ -55,6 +55,8 @@ enum class Purpose : std::uint64_t {
                      // model (explain/softmax_model.hpp)
   fault = 23,        // (sender, receiver, round): is the message sender → receiver of that
                      // push-sum round lost (faults.drop, comm/exchange.hpp)
+  influence = 25,    // (agent, sample, 0): sort key of a training sample in the influence
+                     // task's random removals (app, task influence)
   minibatch = 24,    // (agent, draw·2^32 + 2·step + part, sample): sort key of the sample in
                      // the minibatch of a Neumann step (part 0: training) or of the outer
                      // gradient (step 0, part 1: validation); draw = which hyper-gradient of

@@ -11,6 +11,8 @@ What fits the task in summary.json:
   tree           train and test accuracy, and sensitivity, against ε (a grid run), else against
                  depth
   explain        per relevance metric, the identical class and subclass tests' success rates
+  influence      predicted against actual change of the validation loss per removed sample, for
+                 the top and the random removals, with R² and Kendall's τ
 The figure goes to FILE.png (default RESULTS_DIR/plot.png), written whole or not at all.
 """
 import argparse
@@ -163,8 +165,28 @@ def _explain(folder, summary, fig):
     ax.set_title(f"explain: {summary.get('model', '')} on {summary.get('dataset', '')}")
 
 
+def _influence(folder, summary, fig):
+    removals = _read_json(folder, "influence.json")["removals"]
+    ax = fig.add_subplot()
+    for name, marker, color in (("top", "o", "C3"), ("random", "x", "C0")):
+        figures = summary["removed"][summary["method"]][name]
+        rows = [r for r in removals if r["set"] == name]
+        ax.scatter([r["predicted"] for r in rows], [r["actual"] for r in rows], s=14,
+                   marker=marker, color=color,
+                   label=f"{name} {len(rows)}: R² {figures['r2']:.3f}, τ {figures['kendall_tau']:.3f}")
+    values = [abs(v) for r in removals for v in (r["predicted"], r["actual"])]
+    if values:
+        ax.plot([-max(values), max(values)], [-max(values), max(values)], color="0.5", lw=0.8,
+                ls="--")
+    ax.set_xlabel(f"predicted change of F, −∂F/∂λ_k ({summary['method']})")
+    ax.set_ylabel("actual change after removal and retraining")
+    ax.ticklabel_format(style="sci", scilimits=(-2, 2))
+    ax.legend(fontsize=8)
+    ax.set_title(f"influence: {summary['agents']} agents, {summary['samples']} training samples")
+
+
 _DRAW = {"average": _average, "hpo": _hpo, "hypergradient": _hypergradient, "tree": _tree,
-         "explain": _explain}
+         "explain": _explain, "influence": _influence}
 
 
 def plot(results_dir, out=None):

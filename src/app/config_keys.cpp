@@ -113,7 +113,8 @@ const std::vector<KeyDecl>& config_keys() {
           "task", field(&Settings::task), "average", task_names(),
           "What to run: `average` (push-sum averaging), `hypergradient` (one hyper-gradient vs the "
           "exact formula), `hpo` (decentralized hyperparameter optimization), `tree` (CART / "
-          "stable decision trees), `explain` (similarity-based explanation)."),
+          "stable decision trees), `explain` (similarity-based explanation), `influence` (each "
+          "training sample's effect on the validation loss by HGP, checked by removal)."),
       integer("seed", field(&Settings::seed), 0, 0, kMaxInt,
               "Seed of every random draw (schedule, data split, initial values)."),
       integer("agents", field(&Settings::agents), 0, 0, 1e7,
@@ -409,6 +410,13 @@ const std::vector<KeyDecl>& config_keys() {
       integer("explain.examples", field(&Settings::explain, &ExplainConfig::examples), 8, 0, 1e6,
               "explain: explain.json lists, per metric, the top-k training indices of this many "
               "queries (with their test indices)."),
+
+      integer("influence.top", field(&Settings::influence, &InfluenceConfig::top), 50, 0, 1e6,
+              "influence: training samples of largest |∂F/∂λ_k| (by the hyper-gradient method) "
+              "removed, each alone, and the model retrained, to compare predicted and actual "
+              "changes of F."),
+      integer("influence.random", field(&Settings::influence, &InfluenceConfig::random), 50, 0, 1e6,
+              "influence: random training samples removed the same way (a second set)."),
 
       real("comm.timeout", field(&Settings::exchange, &comm::ExchangeOptions::timeout), 120, 0, 1e9,
            true,

@@ -30,6 +30,9 @@ const std::vector<TaskKind>& task_kinds() {
       {"tree", "a decision tree (CART or the stable tree) and its sensitivity", run_tree, nullptr},
       {"explain", "similarity-based explanation (grad-cos and others) and its three tests",
        run_explain, nullptr},
+      {"influence",
+       "influence of each training sample on the validation loss by HGP, checked by removal",
+       run_influence, nullptr},
   };
   return kinds;
 }

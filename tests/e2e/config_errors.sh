@@ -35,7 +35,7 @@ expect unknown_key 'sed = 1' \
 expect unknown_section_key $'[topology]\nknd = "star"' \
   "unknown_section_key.toml:2: unknown key 'topology.knd' (did you mean 'topology.kind'?); valid keys here: topology.kind, topology.file, topology.rate_min, topology.rate_max, topology.probability, topology.check_rounds"
 expect unknown_section $'[topolgy]\nkind = "star"' \
-  "unknown_section.toml:2: unknown section [topolgy]; valid sections: [topology], [problem], [model], [data], [inner], [hypergradient], [outer], [average], [tree], [explain], [comm], [consensus], [faults], [output], [checkpoint]"
+  "unknown_section.toml:2: unknown section [topolgy]; valid sections: [topology], [problem], [model], [data], [inner], [hypergradient], [outer], [average], [tree], [explain], [influence], [comm], [consensus], [faults], [output], [checkpoint]"
 expect wrong_type_integer 'seed = "abc"' \
   "wrong_type_integer.toml:1: key 'seed' must be an integer, got string 'abc'"
 expect wrong_type_real $'[topology]\nrate_min = "low"' \
@@ -47,7 +47,7 @@ expect out_of_range_integer $'[average]\ndim = 0' \
 expect bad_choice $'[topology]\nkind = "ring"' \
   "bad_choice.toml:2: key 'topology.kind' = \"ring\" is not valid; valid: complete, directed-ring, exponential, one-peer-exponential, random-directed, random-undirected, erdos-renyi, torus, star, file"
 expect bad_task 'task = "train"' \
-  "bad_task.toml:1: key 'task' = \"train\" is not valid; valid: average, hypergradient, hpo, tree, explain"
+  "bad_task.toml:1: key 'task' = \"train\" is not valid; valid: average, hypergradient, hpo, tree, explain, influence"
 expect syntax $'seed = \nagents = 2' \
   "syntax.toml:1:8: TOML syntax error: Error while parsing key-value pair: expected value, saw '\\n'"
 expect nested_table $'[topology.extra]\nx = 1' \

@@ -35,7 +35,10 @@ quiet=(--set output.progress=false)
   --set tree.epsilons="greedy, logspace(-3, 0, 4)" --set tree.remove=1 --set tree.trials=5 \
   --out "$work/cli-tree" >/dev/null
 "$bin" run "$src/experiments/explain/explain.toml" "${quiet[@]}" --out "$work/cli-explain" >/dev/null
-for task in average hpo hypergradient tree explain; do
+"$bin" run "$src/experiments/influence/config.toml" "${quiet[@]}" --set agents=4 \
+  --set data.samples_per_agent=20 --set influence.top=5 --set influence.random=5 \
+  --out "$work/cli-influence" >/dev/null
+for task in average hpo hypergradient tree explain influence; do
   "$bin" plot "$work/cli-$task" --out "$work/$task.png" >/dev/null
   size=$(stat -c %s "$work/$task.png")
   [[ $(head -c 8 "$work/$task.png" | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]] &&

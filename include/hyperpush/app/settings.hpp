@@ -162,6 +162,10 @@ struct ExplainConfig {
   explain::SoftmaxTraining training;
 };
 
+struct InfluenceConfig {
+  int top = 50, random = 50;
+};
+
 struct OutputConfig {
   std::string dir;
   bool progress = true;
@@ -186,6 +190,7 @@ struct Settings {
   AverageConfig average;
   TreeConfig tree;
   ExplainConfig explain;
+  InfluenceConfig influence;
   comm::ExchangeOptions exchange;  // comm.timeout, consensus.robust, faults.*; seed: the run's
   OutputConfig output;
   CheckpointConfig checkpoint;

@@ -66,5 +66,7 @@ void run_tree(RunContext& context);
 // Task `explain`: similarity-based explanation of a softmax regression and its three tests
 // (src/app/explain_task.cpp).
 void run_explain(RunContext& context);
+// Decentralized influence estimation and its validation by removal (influence_task.cpp).
+void run_influence(RunContext& context);
 
 }  // namespace hyperpush::app
