@@ -144,6 +144,13 @@ void run_influence(RunContext& c) {
 
   // ∂F/∂λ by the run's method, the exact formula and the local-only baseline.
   const auto options = hypergradient_options(s, c.schedule_check.b);
+  const std::string method = name_of(options.method);
+  if (options.method == bilevel::HypergradientMethod::exact ||
+      options.method == bilevel::HypergradientMethod::local)
+    throw ConfigError(
+        "task influence compares hypergradient.method with the exact formula and "
+        "the local-only baseline; valid: hgp, server-neumann, hessian-exchange",
+        /*collective=*/true);
   const auto hgp = [&] {
     const consensus::Gossip::Phase phase(gossip, "hypergradient");
     auto result = bilevel::compute_hypergradient(gossip, agents, z, options);
@@ -190,7 +197,7 @@ void run_influence(RunContext& c) {
                             {"predicted_local", by[2]},
                             {"actual", actual.back()}});
       }
-      const char* methods[3] = {"hgp", "exact", "local"};
+      const std::string methods[3] = {method, "exact", "local"};
       for (int m = 0; m < 3; ++m)
         figures[methods[m]][name] = {{"r2", r_squared(predicted[m], actual)},
                                      {"kendall_tau", kendall_tau(predicted[m], actual)}};
@@ -213,12 +220,12 @@ void run_influence(RunContext& c) {
       {"topology", s.topology.kind},
       {"samples", all.size()},
       {"validation_loss", before},
-      {"method", name_of(options.method)},
+      {"method", method},
       {"depth", options.depth},
       {"push_rounds", options.push_rounds},
       {"inner_converged", convergence.converged()},
       {"inner_worst_residual", convergence.worst_residual()},
-      {"kendall_tau_hgp_vs_exact", kendall_tau(flat[0], flat[1])},
+      {"kendall_tau_method_vs_exact", kendall_tau(flat[0], flat[1])},
       {"kendall_tau_local_vs_exact", kendall_tau(flat[2], flat[1])},
       {"removed", figures},
   };
@@ -228,13 +235,13 @@ void run_influence(RunContext& c) {
               all.size(), before);
   for (const auto& [set, chosen] : sets) {
     std::printf("  %-6s %3zu removals:", set.c_str(), chosen.size());
-    for (const char* m : {"hgp", "exact", "local"})
-      std::printf("  %s R² %.3f τ %.3f", m, figures[m][set].value("r2", NAN),
+    for (const std::string& m : {method, std::string("exact"), std::string("local")})
+      std::printf("  %s R² %.3f τ %.3f", m.c_str(), figures[m][set].value("r2", NAN),
                   figures[m][set].value("kendall_tau", NAN));
     std::printf("\n");
   }
-  std::printf("  ranking of all samples vs the exact formula's: HGP τ %.4f, local τ %.4f\n",
-              kendall_tau(flat[0], flat[1]), kendall_tau(flat[2], flat[1]));
+  std::printf("  ranking of all samples vs the exact formula's: %s τ %.4f, local τ %.4f\n",
+              method.c_str(), kendall_tau(flat[0], flat[1]), kendall_tau(flat[2], flat[1]));
   json timings = run_facts(c);
   timings["seconds_total"] =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
