@@ -9,5 +9,6 @@ void run_hypergradient(RunContext&) {}
 void run_hpo(RunContext&) {}
 void run_tree(RunContext&) {}
 void run_explain(RunContext&) {}
+void run_influence(RunContext&) {}
 
 }  // namespace hyperpush::app
