@@ -149,6 +149,13 @@ void HyperparameterKind::outer_gradient(const SampleLoss&, const VectorRef&, con
   out.setZero();  // f does not depend on λ
 }
 
+void check_minibatch(const HyperparameterKind& kind, const LocalProblem::Minibatch& batch) {
+  if (!batch.train.empty() && kind.weighs_samples())
+    throw Error(
+        "minibatches: per-sample weights λ_k would each be seen by one minibatch in m/b; "
+        "valid: hypergradient.batch = 0 with model.hyper = per-sample");
+}
+
 std::unique_ptr<HyperparameterKind> make_hyperparameter_kind(HyperKind kind, double l2,
                                                              double initial_log_decay,
                                                              HyperSizes sizes) {

@@ -61,10 +61,7 @@ class LinearProblem final : public LocalProblem {
   int train_samples() const override { return train_->samples(); }
   int validation_samples() const override { return validation_->samples(); }
   void use_minibatch(const Minibatch& batch) const override {
-    if (!batch.train.empty() && kind_->weighs_samples())
-      throw Error(
-          "minibatches: per-sample weights λ_k would each be seen by one minibatch in m/b; "
-          "valid: hypergradient.batch = 0 with model.hyper = per-sample");
+    check_minibatch(*kind_, batch);
     train_batch_ = minibatch_of(*train_, batch.train);
     validation_batch_ = minibatch_of(*validation_, batch.validation);
   }

@@ -142,10 +142,7 @@ class TorchProblem final : public LocalProblem {
   int train_samples() const override { return static_cast<int>(train_.rows); }
   int validation_samples() const override { return static_cast<int>(validation_.rows); }
   void use_minibatch(const Minibatch& batch) const override {
-    if (!batch.train.empty() && kind_->weighs_samples())
-      throw Error(
-          "minibatches: per-sample weights λ_k would each be seen by one minibatch in m/b; "
-          "valid: hypergradient.batch = 0 with model.hyper = per-sample");
+    check_minibatch(*kind_, batch);
     train_batch_ = rows_of(train_, batch.train);
     validation_batch_ = rows_of(validation_, batch.validation);
     gradient_ = Tensor();  // the kept graph belongs to the part it was built on

@@ -76,6 +76,10 @@ class HyperparameterKind {
   Vector initial_;
 };
 
+// Throws hyperpush::Error for a training minibatch under a kind that weighs samples (per-sample:
+// each λ_k would be seen by one minibatch in m/b); LocalProblem::use_minibatch of every backend.
+void check_minibatch(const HyperparameterKind& kind, const LocalProblem::Minibatch& batch);
+
 std::unique_ptr<HyperparameterKind> make_hyperparameter_kind(HyperKind kind, double l2,
                                                              double initial_log_decay,
                                                              HyperSizes sizes);
