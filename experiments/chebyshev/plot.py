@@ -23,17 +23,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "experiments", "lib"))
-from results import write_atomically  # noqa: E402
+from results import repository_path as rel, write_atomically  # noqa: E402
 
 CASES = [(10, 20), (100, 20), (1000, 20), (100, 2)]  # (κ, S)
 SERIES = [("neumann", "Neumann (HGP)", "C0"),
           ("chebyshev-known", "Chebyshev, μ = 1 given", "C3"),
           ("chebyshev-estimated", "Chebyshev, μ estimated", "C2")]
 TARGET = 1e-8
-
-
-def rel(path):
-    return path if os.path.isabs(path) else os.path.join(ROOT, path)
 
 
 def load(results, kappa, s, series):

@@ -28,13 +28,9 @@ import numpy as np  # noqa: E402
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "experiments", "lib"))
-from results import write_atomically  # noqa: E402
+from results import repository_path as rel, write_atomically  # noqa: E402
 
 METHODS = [("hgp", "HGP"), ("exact", "exact formula"), ("local", "local only")]
-
-
-def rel(path):
-    return path if os.path.isabs(path) else os.path.join(ROOT, path)
 
 
 def stat(values):

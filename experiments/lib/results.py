@@ -36,3 +36,11 @@ def write_atomically(path, write):
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+
+
+def repository_path(path):
+    """`path` as given when absolute, else taken from the repository root."""
+    return path if os.path.isabs(path) else os.path.join(ROOT, path)

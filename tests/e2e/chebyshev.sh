@@ -59,16 +59,9 @@ less "$l" 1e-8 || { echo "FAIL: chebyshev on logistic regression: error $l >= 1e
 echo "logistic, depth 100: chebyshev error $l (mu $(field "$tmp/l1/summary.json" mu)); identical on 1 and 3 ranks"
 
 # 4. refusals: a μ above L, and a method that sums no series.
-expect_error() { local want=$1; shift
-  local code=0
-  "$src/scripts/mpirun.sh" 2 "$bin" run "$cfg" --set output.progress=false --out "$tmp/bad" "$@" \
-    >/dev/null 2>"$tmp/err" || code=$?
-  local got; got=$(grep '^hyperpush:' "$tmp/err" || true)
-  [[ $code == 2 && $got == "$want" && ! -e $tmp/bad ]] ||
-    { echo "FAIL: exit $code, '$got', expected 2 and '$want'"; exit 1; }
-}
-expect_error "hyperpush: error: hypergradient.series = chebyshev needs 0 < μ < L = 1/α for the spectrum of H̄; got μ = 100, L = 2.32 (hypergradient.mu): set hypergradient.mu to a lower bound of λ_min(H̄) in (0, L), or use series neumann" \
+source "$src/tests/e2e/lib/expect_error.sh"
+expect_error "hyperpush: error: hypergradient.series = chebyshev needs 0 < μ < L = 1/α for the spectrum of H̄; got μ = 100, L = 2.32 (hypergradient.mu): set hypergradient.mu to a lower bound of λ_min(H̄) in (0, L), or use series neumann" "$cfg" \
   "${cheb[@]}" --set hypergradient.mu=100
-expect_error "hyperpush: error: hypergradient.series = chebyshev: hypergradient.method 'local' sums no series; valid: series neumann, or method hgp or server-neumann" \
+expect_error "hyperpush: error: hypergradient.series = chebyshev: hypergradient.method 'local' sums no series; valid: series neumann, or method hgp or server-neumann" "$cfg" \
   "${cheb[@]}" --set hypergradient.method=local
 echo "refusals: exit 2 with their messages"

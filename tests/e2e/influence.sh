@@ -74,17 +74,10 @@ print(f"R² exact/top {top['r2']:.3f}, HGP/top {summary['removed']['hgp']['top']
 PY
 echo "identical on 1 and 2 ranks"
 
-code=0
-"$src/scripts/mpirun.sh" 2 "$bin" run "$cfg" "${small[@]}" --set model.hyper=l2 --out "$tmp/bad" \
-  >/dev/null 2>"$tmp/err" || code=$?
-want="hyperpush: error: task influence needs per-sample weights; valid: problem.kind = model with model.hyper = per-sample"
-got=$(grep '^hyperpush:' "$tmp/err" || true)
-[[ $code == 2 && $got == "$want" && ! -e $tmp/bad ]] || { echo "FAIL: exit $code, '$got'"; exit 1; }
+source "$src/tests/e2e/lib/expect_error.sh"
+expect_error "hyperpush: error: task influence needs per-sample weights; valid: problem.kind = model with model.hyper = per-sample" \
+  "$cfg" "${small[@]}" --set model.hyper=l2
 echo "without per-sample weights: exit 2 with its message"
-code=0
-"$src/scripts/mpirun.sh" 2 "$bin" run "$cfg" "${small[@]}" --set hypergradient.method=exact \
-  --out "$tmp/bad" >/dev/null 2>"$tmp/err" || code=$?
-want="hyperpush: error: task influence compares hypergradient.method with the exact formula and the local-only baseline; valid: hgp, server-neumann, hessian-exchange"
-got=$(grep '^hyperpush:' "$tmp/err" || true)
-[[ $code == 2 && $got == "$want" && ! -e $tmp/bad ]] || { echo "FAIL: exit $code, '$got'"; exit 1; }
+expect_error "hyperpush: error: task influence compares hypergradient.method with the exact formula and the local-only baseline; valid: hgp, server-neumann, hessian-exchange" \
+  "$cfg" "${small[@]}" --set hypergradient.method=exact
 echo "method exact: exit 2 with its message"

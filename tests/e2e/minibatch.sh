@@ -33,19 +33,12 @@ cmp "$tmp/hpo1/summary.json" "$tmp/hpo2/summary.json"
 cmp "$tmp/hpo1/metrics.jsonl" "$tmp/hpo2/metrics.jsonl"
 echo "hpo with minibatches of 10: identical on 1 and 2 ranks"
 
-expect_error() { local want=$1; shift
-  local code=0
-  "$src/scripts/mpirun.sh" 2 "$bin" run "$cfg" --set output.progress=false --out "$tmp/bad" "$@" \
-    >/dev/null 2>"$tmp/err" || code=$?
-  local got; got=$(grep '^hyperpush:' "$tmp/err" || true)
-  [[ $code == 2 && $got == "$want" && ! -e $tmp/bad ]] ||
-    { echo "FAIL: exit $code, '$got', expected 2 and '$want'"; exit 1; }
-}
-expect_error "hyperpush: error: hypergradient.batch: with model.hyper = per-sample each λ_k would be seen by one minibatch in m/b; valid: 0, or another model.hyper" \
+source "$src/tests/e2e/lib/expect_error.sh"
+expect_error "hyperpush: error: hypergradient.batch: with model.hyper = per-sample each λ_k would be seen by one minibatch in m/b; valid: 0, or another model.hyper" "$cfg" \
   --set hypergradient.batch=20 --set model.hyper=per-sample --set model.l2=0.1
-expect_error "hyperpush: error: hypergradient.batch / outer_batch: hypergradient.method 'local' takes no Neumann steps; valid: 0, or method hgp or server-neumann" \
+expect_error "hyperpush: error: hypergradient.batch / outer_batch: hypergradient.method 'local' takes no Neumann steps; valid: 0, or method hgp or server-neumann" "$cfg" \
   --set hypergradient.outer_batch=20 --set hypergradient.method=local
-expect_error "hyperpush: error: hypergradient.batch / outer_batch: a quadratic problem is no mean over samples; valid: 0, or problem.kind = model" \
+expect_error "hyperpush: error: hypergradient.batch / outer_batch: a quadratic problem is no mean over samples; valid: 0, or problem.kind = model" "$cfg" \
   --set hypergradient.batch=20 --set problem.kind=quadratic \
   --set problem.file="$src/experiments/problems/quadratic-3agents.json"
 echo "refusals: exit 2 with their messages"
