@@ -55,6 +55,9 @@ enum class Purpose : std::uint64_t {
                      // model (explain/softmax_model.hpp)
   fault = 23,        // (sender, receiver, round): is the message sender → receiver of that
                      // push-sum round lost (faults.drop, comm/exchange.hpp)
+  compress = 26,     // (from·agents + to, round, draw): Floyd's draws of the coordinates that a
+                     // randk-compressed push-sum message of edge from → to carries in that
+                     // round (comm/compression.hpp)
   influence = 25,    // (agent, sample, 0): sort key of a training sample in the influence
                      // task's random removals (app, task influence)
   minibatch = 24,    // (agent, draw·2^32 + 2·step + part, sample): sort key of the sample in

@@ -190,6 +190,28 @@ class Averaging {
     return {messages, bytes};
   }
 
+  // Push-sum's estimates are convex combinations of the starting values, so its error never grows
+  // past round 0's; compressed push-sum's can (a step too large for its compressor). Then the run
+  // ends with Divergence (collective) rather than report the error.
+  void check_not_diverged() const {
+    double errors[2] = {0, 0};  // round 0's, the last one's (rank 0 knows them)
+    if (c_.rank == 0) errors[0] = history_.front().second, errors[1] = consensus_error_;
+    MPI_Bcast(errors, 2, MPI_DOUBLE, 0, c_.comm);
+    if (errors[1] <= errors[0]) return;
+    const comm::Compression& compress = c_.settings.exchange.compress;
+    char what[400];
+    int at = std::snprintf(what, sizeof what,
+                           "average: push-sum diverged: consensus error %.3g at round %lld, above "
+                           "round 0's %.3g",
+                           errors[1], static_cast<long long>(own_rounds_), errors[0]);
+    if (compress.enabled())
+      std::snprintf(what + at, sizeof what - at,
+                    "; consensus.compress = \"%s\" needs a smaller consensus.compress_step (now "
+                    "%g; about K/d for topk / randk)",
+                    comm::compression_name(compress).c_str(), compress.step);
+    throw Divergence(what);
+  }
+
   std::uint64_t seed() const { return seed_; }
   int dim() const { return dim_; }
   double consensus_error() const { return consensus_error_; }
@@ -263,6 +285,7 @@ void run_average(RunContext& c) {
                                   ? a.run_async(rounds)
                                   : a.run(first, rounds, c.settings.average.metrics_every);
   const double loop_seconds = seconds_since(rounds_start);
+  a.check_not_diverged();
   if (c.settings.average.estimates) a.write_estimates();
   const auto [messages, bytes] = a.traffic();
   const json wire = wire_facts(c, a.wire());
@@ -291,6 +314,7 @@ void run_average(RunContext& c) {
       {"messages_sent", messages},
       {"bytes_sent", bytes},
       {"consensus_mode", name_of(c.settings.exchange.mode)},
+      {"compress", comm::compression_name(c.settings.exchange.compress)},
       {"reproducible", !a.asynchronous()},  // async: the bits depend on timing
   };
   json timings = run_facts(c);

@@ -105,6 +105,17 @@ KeyDecl choice(const char* key, Field field, E value, const char* doc, std::vect
   return decl;
 }
 
+// consensus.compress: a compressor's name (comm/compression.hpp), its codec kept at its step.
+KeyDecl compression(const char* key, const char* doc) {
+  KeyDecl decl{key, KeyType::string, std::string("none"), 0, 0, false, {}, doc, {}};
+  decl.store = [=](const Config& c, Settings& s) {
+    const double step = s.exchange.compress.step;
+    s.exchange.compress = comm::parse_compression(c.string(key));
+    s.exchange.compress.step = step;
+  };
+  return decl;
+}
+
 }  // namespace
 
 const std::vector<KeyDecl>& config_keys() {
@@ -432,6 +443,18 @@ const std::vector<KeyDecl>& config_keys() {
       flag("consensus.robust", field(&Settings::exchange, &comm::ExchangeOptions::robust), false,
            "Push-sum by running sums (robust push-sum): exact under message loss (faults.drop), "
            "for every user of the exchange (average, HGP, inner solvers, standardization)."),
+      compression("consensus.compress",
+                  "Compressed push-sum: `none`, `q8` / `q4` (8- / 4-bit codes, a scale per 256 "
+                  "numbers), `topk:K` (the K largest numbers), `randk:K` (K numbers at shared "
+                  "random places). Each edge sends the push-sum weight and a compressed correction "
+                  "of a reference both its ends keep (error feedback), so the average stays exact "
+                  "and the corrections vanish as the agents agree; same bits on any rank count. "
+                  "Not with consensus.robust or async."),
+      real("consensus.compress_step",
+           field(&Settings::exchange, &comm::ExchangeOptions::compress, &comm::Compression::step),
+           1.0, 0, 1, true,
+           "γ of compressed push-sum: each round moves γ times push-sum's share along an edge "
+           "(lazy mixing). 1 suits q8 / q4; topk / randk need about K/d or they diverge."),
       choice("consensus.mode", field(&Settings::exchange, &comm::ExchangeOptions::mode),
              comm::ConsensusMode::sync,
              "`sync`: every push-sum round waits for its in-neighbours' rows (results are the "

@@ -63,6 +63,8 @@ void check_consensus_mode(const Settings& settings, const Checkpoints& checkpoin
         "an asynchronous run has no round all ranks pass together, so no checkpoints "
         "(checkpoint.every = 0, no --resume)");
   if (settings.exchange.robust) refuse("consensus.robust keeps running sums per round's message");
+  if (settings.exchange.compress.enabled())
+    refuse("consensus.compress keeps per-edge references that every message must update in turn");
   if (settings.exchange.drop > 0)
     refuse("faults.drop loses a round's messages, and async has none");
 }

@@ -89,6 +89,7 @@ Exchange::Exchange(const Communicator& comm, int agents, int width, const Exchan
       rank_(comm.rank()),
       map_(agents, comm.size()),
       width_(width),
+      wire_width_(width),
       options_(options),
       position_(position != nullptr ? position : &own_position_) {
   if (width < 1)
@@ -98,6 +99,17 @@ Exchange::Exchange(const Communicator& comm, int agents, int width, const Exchan
   if (!(options.drop >= 0 && options.drop < 1))
     throw Error("exchange: the loss probability must be in [0, 1), got " +
                 std::to_string(options.drop));
+  if (options.compress.enabled()) {
+    if (width < 2)
+      throw Error("exchange: a compressed push-sum message needs a weight and at least one number");
+    if (options.robust)
+      throw ConfigError(
+          "consensus.compress with consensus.robust = true: the running sums of robust push-sum "
+          "are not compressed; valid: one of them",
+          true);
+    codec_ = std::make_unique<Codec>(options.compress, width - 1, options.seed);
+    wire_width_ = static_cast<int>((sizeof(double) + codec_->bytes() + 7) / sizeof(double));
+  }
   MPI_Comm own;
   MPI_Comm_dup(to_mpi(comm), &own);
   comm_ = from_mpi(own);
@@ -177,6 +189,8 @@ void Exchange::push(const graph::Digraph& g, const double* send, double* recv, C
   const auto start = Clock::now();
   if (options_.robust && combine == Combine::push_sum)
     run_robust_round(g, send, recv);
+  else if (codec_ && combine == Combine::push_sum)
+    run_compressed_round(g, send, recv);
   else
     run_round(g, send, recv, combine, nullptr);
   end_push(start);
@@ -196,6 +210,7 @@ void Exchange::end_push(std::chrono::steady_clock::time_point start) {
 }
 
 void Exchange::restart() {
+  if (codec_) return;  // references carry no mass: a new averaging starts from them
   std::fill(sent_pool_.begin(), sent_pool_.end(), 0.0);
   std::fill(seen_pool_.begin(), seen_pool_.end(), 0.0);
 }
@@ -264,7 +279,7 @@ bool Exchange::lost(int sender, int receiver) const {
 }
 
 int Exchange::row_count(std::size_t rows) const {
-  const std::int64_t count = static_cast<std::int64_t>(rows) * width_;
+  const std::int64_t count = static_cast<std::int64_t>(rows) * wire_width_;
   if (count > INT_MAX) throw Error("exchange: one round's message exceeds 2^31 numbers");
   return static_cast<int>(count);
 }
@@ -349,7 +364,7 @@ void Exchange::count_traffic(const graph::Digraph& g) {
   for (int i = lo; i < hi; ++i) {
     const int peers = g.out_degree(i) - 1;
     traffic_[i - lo].messages += peers;
-    traffic_[i - lo].bytes += static_cast<std::int64_t>(peers) * width_ * sizeof(double);
+    traffic_[i - lo].bytes += static_cast<std::int64_t>(peers) * wire_width_ * sizeof(double);
   }
   if (position_ == &own_position_) ++own_position_.round;
 }
@@ -532,12 +547,12 @@ void Exchange::post_running_sum_receives(const graph::Digraph& g) {
     rank_rows_[q] = rows;
     rows += count;
   }
-  if (recv_buffer_.size() < static_cast<std::size_t>(rows) * width_)
-    recv_buffer_.resize(rows * width_);
+  if (recv_buffer_.size() < static_cast<std::size_t>(rows) * wire_width_)
+    recv_buffer_.resize(rows * wire_width_);
   for (std::size_t k = 0; k < source_ranks_.size(); ++k) {
     const int q = source_ranks_[k];
     const std::int64_t end = k + 1 < source_ranks_.size() ? rank_rows_[source_ranks_[k + 1]] : rows;
-    post_receive(q, recv_buffer_.data() + rank_rows_[q] * width_,
+    post_receive(q, recv_buffer_.data() + rank_rows_[q] * wire_width_,
                  static_cast<std::size_t>(end - rank_rows_[q]));
   }
   in_rows_.clear();
@@ -556,11 +571,17 @@ void Exchange::send_running_sums() {
         running_sum(sent_index_, sent_pool_, out_edges_[e].second, out_edges_[e].first);
     std::copy_n(sigma, width_, send_buffer_.data() + e * width_);
   }
+  post_edge_rows();
+}
+
+// Row e of send_buffer_ (wire_width_ numbers) belongs to edge out_edges_[e] (sorted): one message
+// per peer rank, its rows in (receiver, sender) order; rows to local receivers stay.
+void Exchange::post_edge_rows() {
   for (std::size_t e = 0; e < out_edges_.size();) {
     const int q = map_.owner(out_edges_[e].first);
     std::size_t end = e;
     while (end < out_edges_.size() && map_.owner(out_edges_[end].first) == q) ++end;
-    post_send(q, send_buffer_.data() + e * width_, end - e);
+    if (q != rank_) post_send(q, send_buffer_.data() + e * wire_width_, end - e);
     e = end;
   }
 }

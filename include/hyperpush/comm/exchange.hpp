@@ -29,6 +29,7 @@
 
 #include "hyperpush/comm/agent_map.hpp"
 #include "hyperpush/comm/communicator.hpp"
+#include "hyperpush/comm/compression.hpp"
 #include "hyperpush/graph/digraph.hpp"
 #include "hyperpush/stopwatch.hpp"
 
@@ -100,6 +101,15 @@ struct ExchangeOptions {
   int slow_rank = -1;
   double slow_factor = 1;
   ConsensusMode mode = ConsensusMode::sync;
+  // consensus.compress / compress_step: compressed push-sum (compression.hpp). Each edge i → j
+  // carries ω_i and the codec's correction of the edge's reference r_ji ≈ x_i = w_i/ω_i; the
+  // round moves γ p_ji ω_i (r_ji, 1) from i to j (the sender takes out exactly what the receiver
+  // adds, so Σ_i (w_i, ω_i) is kept), and as the x_i agree the corrections vanish. References
+  // belong to the edge (both ends keep a copy, updated from the same bytes): the bits do not
+  // depend on the rank count. A lost message (faults.drop) loses its mass as in plain push-sum;
+  // its edge's references stay as they were on both ends (the sender learns of the loss as from
+  // a link's acknowledgement). Not with robust mode; rounds always send messages.
+  Compression compress;
 };
 
 // The straggler hook: on options.slow_rank, sleeps (slow_factor − 1) × `round_seconds`.
@@ -173,6 +183,7 @@ class Exchange {
   void run_round(const graph::Digraph& g, const double* send, double* recv, Combine combine,
                  const Reduce* custom);
   void run_robust_round(const graph::Digraph& g, const double* send, double* recv);
+  void run_compressed_round(const graph::Digraph& g, const double* send, double* recv);
   bool lost(int sender, int receiver) const;
   int row_count(std::size_t rows) const;
   void post_receive(int rank, double* rows, std::size_t count);
@@ -197,6 +208,12 @@ class Exchange {
   void add_to_running_sums(const graph::Digraph& g, const double* send);
   void post_running_sum_receives(const graph::Digraph& g);
   void send_running_sums();
+  void post_edge_rows();
+  // The stages of a compressed round (compressed_round.cpp).
+  void encode_edges(const graph::Digraph& g, const double* send, double* recv);
+  void take_encoded_rows(const graph::Digraph& g, double* recv);
+  // The row of edge from → to among the sorted out_edges_.
+  std::size_t edge_row(int to, int from) const;
   void take_running_sums(const graph::Digraph& g, const double* send, double* recv);
   void count_traffic(const graph::Digraph& g);
 
@@ -204,6 +221,7 @@ class Exchange {
   int rank_ = 0;
   AgentMap map_;
   int width_;
+  int wire_width_;  // numbers of one row on the wire: width_, or a compressed row's (padded)
   ExchangeOptions options_;
   Position own_position_;
   Position* position_;
@@ -230,6 +248,11 @@ class Exchange {
   std::vector<std::pair<int, int>> out_edges_;  // (to, from): local from, remote to
   std::vector<std::int64_t> in_rows_;    // per in-edge of a local receiver: its row, or -1 (local)
   std::vector<std::int64_t> rank_rows_;  // per peer rank: first row of its message
+
+  // Compressed mode: the codec; the pools above hold the edges' references (σ: the sender's copy,
+  // ρ: the receiver's); the local senders' x_i; a lost message's reference.
+  std::unique_ptr<Codec> codec_;
+  std::vector<double> ratios_, scratch_;
 
   // Shared-memory transport: the window (null with messages) and, per slot, who read this rank's
   // rows the last time the slot was published.
