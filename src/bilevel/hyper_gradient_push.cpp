@@ -21,7 +21,7 @@ HypergradientResult hyper_gradient_push(consensus::Gossip& gossip, const AgentSe
                                         const NeumannCheckpoints& checkpoints) {
   const int d = agents.dim;
   const consensus::Gossip::Phase phase(gossip, "hypergradient push-sum");
-  consensus::PushSumAverage push_sum(gossip.exchange(d + 1));
+  consensus::PushSumAverage push_sum(gossip.vector_exchange(d + 1));
   const Averager average = [&](std::vector<model::Vector>& u) {
     for (int i = 0; i < agents.local_count(); ++i)
       std::copy(u[i].data(), u[i].data() + d, push_sum.value(i));  // w_i ← u_i

@@ -136,7 +136,7 @@ void InnerSolver::restore_counters(const std::vector<double>& counters) {
 void InnerSolver::start(int width) {
   // The state lives across solves (warm start): in robust mode its running sums must too, so it
   // mixes on a channel of its own.
-  mixing_.emplace(gossip_.exchange(width, kInnerChannel));
+  mixing_.emplace(gossip_.vector_exchange(width, kInnerChannel));
 }
 
 Eigen::Map<model::Vector> InnerSolver::block(int local, consensus::Block part) {
@@ -167,6 +167,11 @@ bool InnerSolver::converged(std::int64_t t, bool last, InnerReport& report) {
                     "messages are lost (faults.drop = %g) and plain push-sum loses their mass; "
                     "set consensus.robust = true",
                     comm.drop);
+    else if (comm.compress.enabled())
+      std::snprintf(cause, sizeof cause,
+                    "its step %.3g or consensus.compress_step %g is too large for push-sum "
+                    "compressed by %s; lower one",
+                    step_, comm.compress.step, comm::compression_name(comm.compress).c_str());
     else
       std::snprintf(cause, sizeof cause,
                     "its step %.3g is too large for this schedule; lower inner.step", step_);

@@ -22,7 +22,7 @@ std::vector<double> push_sum_power_iteration(consensus::Gossip& gossip, const Ag
                                              const std::vector<double>& shift) {
   const int d = agents.dim, local = agents.local_count();
   const consensus::Gossip::Phase phase(gossip, "power iteration");
-  consensus::PushSumAverage push_sum(gossip.exchange(d + 1));
+  consensus::PushSumAverage push_sum(gossip.vector_exchange(d + 1));
   model::Vector start(d);
   for (int k = 0; k < d; ++k) start[k] = random_normal(0, Purpose::power_iteration, k, 0, 0);
   start.normalize();

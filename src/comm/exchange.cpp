@@ -4,6 +4,7 @@
 #include <chrono>
 #include <climits>
 #include <cstdio>
+#include <stdexcept>
 #include <string>
 #include <thread>
 
@@ -101,7 +102,7 @@ Exchange::Exchange(const Communicator& comm, int agents, int width, const Exchan
                 std::to_string(options.drop));
   if (options.compress.enabled()) {
     if (width < 2)
-      throw Error("exchange: a compressed push-sum message needs a weight and at least one number");
+      throw std::logic_error("exchange: a compressed message needs a weight and a number");
     if (options.robust)
       throw ConfigError(
           "consensus.compress with consensus.robust = true: the running sums of robust push-sum "

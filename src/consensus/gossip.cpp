@@ -10,8 +10,11 @@ Gossip::Gossip(const comm::Communicator& comm, graph::Schedule& schedule,
 
 comm::Exchange& Gossip::exchange(int width, int channel) {
   auto& slot = exchanges_[{channel, width}];
-  if (!slot)
-    slot = std::make_unique<comm::Exchange>(comm_, map_.agents(), width, options_, &position_);
+  if (!slot) {
+    comm::ExchangeOptions options = options_;
+    if (channel < kCompressed) options.compress = {};
+    slot = std::make_unique<comm::Exchange>(comm_, map_.agents(), width, options, &position_);
+  }
   return *slot;
 }
 

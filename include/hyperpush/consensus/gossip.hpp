@@ -38,6 +38,14 @@ class Gossip {
   // solver's warm-started state) takes a channel of its own, so that nothing else touches its
   // running sums.
   comm::Exchange& exchange(int width, int channel = 0);
+  // The exchange for push-sum averages of d-vectors (the iterates, HGP's vectors, the average
+  // task's): compressed when consensus.compress is set, on channels of their own (channel +
+  // kCompressed), so that no other user's messages (standardization moments, max-consensus,
+  // merges) are ever compressed. Otherwise exchange(width, channel) itself.
+  comm::Exchange& vector_exchange(int width, int channel = 0) {
+    return exchange(width, options_.compress.enabled() ? channel + kCompressed : channel);
+  }
+  static constexpr int kCompressed = 1 << 20;
 
   // G(t) for the next unused round t, which is then used.
   const graph::Digraph& next_round() {
