@@ -201,8 +201,8 @@ class Averaging {
     const comm::Compression& compress = c_.settings.exchange.compress;
     char what[400];
     int at = std::snprintf(what, sizeof what,
-                           "average: push-sum diverged: consensus error %.3g at round %lld, above "
-                           "round 0's %.3g",
+                           "average: push-sum made the estimates worse: consensus error %.3g at "
+                           "round %lld, above round 0's %.3g",
                            errors[1], static_cast<long long>(own_rounds_), errors[0]);
     if (compress.enabled())
       std::snprintf(what + at, sizeof what - at,
