@@ -249,7 +249,7 @@ class OuterLoop {
     const auto v = at_outer_step(k, [&] {
       options_.draw = k;  // every outer step draws its own minibatches
       auto result = bilevel::compute_hypergradient(gossip_, agents_, z, options_);
-      bilevel::check_hypergradient(communicator(c_), result, options_);
+      bilevel::check_hypergradient(gossip_, result, options_);
       return std::move(result.v);
     });
     // The exact hyper-gradient at each step, when the problem is small enough to gather.

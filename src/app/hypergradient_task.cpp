@@ -292,7 +292,7 @@ void run_hypergradient(RunContext& c) {
   };
   const auto result = bilevel::compute_hypergradient(gossip, agents, r.z, options, neumann);
   const std::int64_t rounds = gossip.rounds_used() - r.rounds_before;
-  bilevel::check_hypergradient(communicator(c), result, options);
+  bilevel::check_hypergradient(gossip, result, options);
   for (int i = 0; i < agents.local_count(); ++i) {
     r.traffic[2 * i] += static_cast<double>(gossip.traffic(i).messages);
     r.traffic[2 * i + 1] += static_cast<double>(gossip.traffic(i).bytes);

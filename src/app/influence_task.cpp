@@ -154,7 +154,7 @@ void run_influence(RunContext& c) {
   const auto hgp = [&] {
     const consensus::Gossip::Phase phase(gossip, "hypergradient");
     auto result = bilevel::compute_hypergradient(gossip, agents, z, options);
-    bilevel::check_hypergradient(communicator(c), result, options);
+    bilevel::check_hypergradient(gossip, result, options);
     return everyones(c, gossip, result.v);
   }();
   const auto exact =

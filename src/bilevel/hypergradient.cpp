@@ -95,8 +95,9 @@ HypergradientResult compute_hypergradient(consensus::Gossip& gossip, const Agent
   throw Error("hypergradient: unhandled method");
 }
 
-void check_hypergradient(const comm::Communicator& comm, const HypergradientResult& result,
+void check_hypergradient(const consensus::Gossip& gossip, const HypergradientResult& result,
                          const HypergradientOptions& options) {
+  const comm::Communicator& comm = gossip.comm();
   double largest_v = 0;  // max_i ‖v_i‖ over the local agents, a NaN kept
   for (const auto& v : result.v) largest_v = nan_max(largest_v, v.norm());
   const NeumannDivergence& d = result.divergence;
@@ -132,7 +133,14 @@ void check_hypergradient(const comm::Communicator& comm, const HypergradientResu
                 std::to_string(options.power_iterations) +
                 ") or hypergradient.power_push_rounds (now " +
                 std::to_string(options.power_push_rounds) + ")";
-  throw Divergence(what + fix);
+  const comm::Compression& compress = gossip.options().compress;
+  const std::string coarse =
+      compress.enabled() ? "; or the compressed averages (consensus.compress = " +
+                               comm::compression_name(compress) +
+                               ") are too coarse for hypergradient.push_rounds = " +
+                               std::to_string(options.push_rounds) + ": raise it"
+                         : "";
+  throw Divergence(what + fix + coarse);
 }
 
 }  // namespace hyperpush::bilevel

@@ -59,7 +59,7 @@ std::string verdict(ThreeAgents& s, const std::vector<model::Vector>& z, double 
   options.alpha = alpha;
   const auto result = bilevel::compute_hypergradient(s.gossip, s.agents, z, options);
   try {
-    bilevel::check_hypergradient(s.gossip.comm(), result, options);
+    bilevel::check_hypergradient(s.gossip, result, options);
   } catch (const Divergence& e) {
     EXPECT_EQ(e.exit_code(), kExitDiverged);
     return e.what();

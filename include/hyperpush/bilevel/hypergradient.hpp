@@ -120,7 +120,7 @@ HypergradientResult compute_hypergradient(consensus::Gossip& gossip, const Agent
 // Collective, outside the algorithm (a task's health check, like its metrics): throws the same
 // hyperpush::Divergence on every rank when any agent's Neumann recursion diverged or any v_i is not
 // finite, naming the method, the step, the figures and the setting to change.
-void check_hypergradient(const comm::Communicator& comm, const HypergradientResult& result,
+void check_hypergradient(const consensus::Gossip& gossip, const HypergradientResult& result,
                          const HypergradientOptions& options);
 
 // The exact formula at z (every agent's own z_i is used for its terms); refuses when n·d² is too
