@@ -26,6 +26,20 @@ std::size_t code_bytes(CompressKind kind, int numbers) {
                                   : static_cast<std::size_t>(numbers + 1) / 2;
 }
 
+// max |v[i]| over n numbers, NaN if any is: four running maxima, so that the loop vectorizes.
+double largest_magnitude(const double* v, int n) {
+  double m[4] = {0, 0, 0, 0};
+  int i = 0;
+  for (; i + 4 <= n; i += 4)
+    for (int k = 0; k < 4; ++k) {
+      const double a = std::abs(v[i + k]);
+      m[k] = a > m[k] || a != a ? a : m[k];
+    }
+  for (; i < n; ++i) m[0] = std::abs(v[i]) > m[0] || v[i] != v[i] ? std::abs(v[i]) : m[0];
+  const double sum = m[0] + m[1] + m[2] + m[3];  // NaN when one is
+  return std::isnan(sum) ? sum : std::max(std::max(m[0], m[1]), std::max(m[2], m[3]));
+}
+
 }  // namespace
 
 Compression parse_compression(const std::string& text) {
@@ -125,21 +139,28 @@ void Codec::encode(const double* x, const double* ref, unsigned char* out, std::
       if (c_.kind == CompressKind::q4) std::fill_n(codes, code_bytes(c_.kind, n), 0);
       for (int b = 0; b < blocks(n); ++b) {
         const int lo = b * kBlock, hi = std::min(n, lo + kBlock);
-        double largest = 0;
-        for (int i = lo; i < hi; ++i) largest = std::max(largest, std::abs(delta_[i]));
+        const double largest = largest_magnitude(delta_.data() + lo, hi - lo);
         if (!(largest / top <= std::numeric_limits<float>::max()))
           throw Error("compressed push-sum: a correction of magnitude " + std::to_string(largest) +
                           " is past what " + compression_name(c_) + " encodes (diverged?)",
                       kExitDiverged);
         const float scale = static_cast<float>(largest / top);
         std::memcpy(out + b * sizeof(float), &scale, sizeof scale);
-        for (int i = lo; i < hi; ++i) {
-          const long q = scale > 0 ? std::lround(delta_[i] / scale) : 0;
-          const int code = static_cast<int>(std::clamp<long>(q, -top, top));
-          if (c_.kind == CompressKind::q8)
-            codes[i] = static_cast<unsigned char>(static_cast<signed char>(code));
-          else
-            codes[i / 2] |= static_cast<unsigned char>((code + 8) << (4 * (i % 2)));
+        // code = sign(v)·⌊|v| + ½⌋ (half away from zero), v = delta / scale, within [−L, L]; the
+        // q8 loop stays branch-free so that it vectorizes.
+        const double s = scale > 0 ? scale : 1;
+        if (c_.kind == CompressKind::q8) {
+          for (int i = lo; i < hi; ++i) {
+            const double v = delta_[i] / s;
+            const int q = std::min(static_cast<int>(std::abs(v) + 0.5), top);
+            codes[i] = static_cast<unsigned char>(static_cast<signed char>(v < 0 ? -q : q));
+          }
+        } else {
+          for (int i = lo; i < hi; ++i) {
+            const double v = delta_[i] / s;
+            const int q = std::min(static_cast<int>(std::abs(v) + 0.5), top);
+            codes[i / 2] |= static_cast<unsigned char>(((v < 0 ? -q : q) + 8) << (4 * (i % 2)));
+          }
         }
       }
       return;
@@ -184,12 +205,11 @@ void Codec::apply(const unsigned char* in, double* ref, std::uint64_t edge, std:
         std::memcpy(&scale, in + b * sizeof(float), sizeof scale);
         const double s = scale;
         const int lo = b * kBlock, hi = std::min(n, lo + kBlock);
-        for (int i = lo; i < hi; ++i) {
-          const int code = c_.kind == CompressKind::q8
-                               ? static_cast<signed char>(codes[i])
-                               : static_cast<int>((codes[i / 2] >> (4 * (i % 2))) & 0xF) - 8;
-          ref[i] += code * s;
-        }
+        if (c_.kind == CompressKind::q8)
+          for (int i = lo; i < hi; ++i) ref[i] += static_cast<signed char>(codes[i]) * s;
+        else
+          for (int i = lo; i < hi; ++i)
+            ref[i] += (static_cast<int>((codes[i / 2] >> (4 * (i % 2))) & 0xF) - 8) * s;
       }
       return;
     }

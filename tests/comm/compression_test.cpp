@@ -139,5 +139,26 @@ TEST(Compression, ErrorFeedbackConverges) {
   }
 }
 
+// A NaN (or a correction past float's range) is not quantized into finite garbage: the sender's
+// run ends with exit code 5.
+TEST(Compression, NonFiniteCorrectionsEndTheRun) {
+  for (const double bad : {std::nan(""), 1e300}) {
+    Codec codec(parse_compression("q8"), 600, 0);
+    auto x = vector_of(600, 6);
+    x[300] = bad;
+    std::vector<double> ref(600, 0.0);
+    std::vector<unsigned char> bytes(codec.bytes());
+    try {
+      codec.encode(x.data(), ref.data(), bytes.data(), 0, 0);
+      ADD_FAILURE() << bad << " encoded";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.exit_code(), kExitDiverged);
+      EXPECT_NE(std::string(e.what()).find("is past what q8 encodes (diverged?)"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace hyperpush::comm
