@@ -161,14 +161,16 @@ class Exchange {
 
   // Robust mode: starts a fresh mixing (every running sum back to 0). Mass still in flight from
   // the previous one is dropped, so a new averaging never receives an old one's leftovers. Local,
-  // no message; call it on every rank at the same point. Does nothing in plain mode.
+  // no message; call it on every rank at the same point. Does nothing in plain mode, nor in
+  // compressed mode (its references carry no mass: a new averaging starts from them).
   void restart();
 
   const AgentTraffic& traffic(int local) const { return traffic_[local]; }
   const WireTraffic& wire() const { return wire_; }
 
   // For checkpoints, between rounds: local agent `local`'s traffic counters and, in robust mode,
-  // the running sums of its edges (σ on its out-edges, ρ on its in-edges) as one row:
+  // the running sums of its edges (σ on its out-edges, ρ on its in-edges; in compressed mode the
+  // edges' references, the sender's copy and the receiver's) as one row:
   //   messages, bytes, #σ, (to, σ[width]) ascending to, #ρ, (from, ρ[width]) ascending from.
   // The sums belong to the agent's edges, so the row restores on any rank count; restore_agent
   // throws hyperpush::Error on a row that is not one of this exchange's.
