@@ -449,7 +449,8 @@ const std::vector<KeyDecl>& config_keys() {
                   "random places). Each edge sends the push-sum weight and a compressed correction "
                   "of a reference both its ends keep (error feedback), so the average stays exact "
                   "and the corrections vanish as the agents agree; same bits on any rank count. "
-                  "Not with consensus.robust or async."),
+                  "With consensus.robust the sender keeps a lost message's share (exact under "
+                  "faults.drop). Not with async."),
       real("consensus.compress_step",
            field(&Settings::exchange, &comm::ExchangeOptions::compress, &comm::Compression::step),
            1.0, 0, 1, true,

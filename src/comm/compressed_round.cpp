@@ -6,6 +6,8 @@
 //                                                 (w_i, ω_i) −= γ p_i ω_i (r'_ji, 1)
 //   receiver j, every i ∈ I_j(t) \ j, ascending i, delivered:  r_ji ← r'_ji,
 //                                                 (w_j, ω_j) += γ p_i ω_i (r_ji, 1)
+// A lost message (faults.drop) leaves r_ji as it was at both ends; its share is gone (plain) or
+// stays with the sender (robust: the sender learns of the loss, as from an acknowledgement).
 // Each row on the wire is (ω_i, c); a rank's message to a peer rank holds its rows in
 // (receiver, sender) order, as robust rounds do (exchange.cpp).
 #include <algorithm>
@@ -58,8 +60,9 @@ void Exchange::encode_edges(const graph::Digraph& g, const double* send, double*
       double* reference = running_sum(sent_index_, sent_pool_, i, j);
       codec_->encode(ratios_.data() + static_cast<std::size_t>(i - lo) * n, reference,
                      row + sizeof(double), edge, position_->round);
-      if (lossy && lost(i, j)) {  // the edge keeps its reference; the share is gone all the same
-        std::copy_n(reference, n, scratch_.data());
+      if (lossy && lost(i, j)) {                     // the edge keeps its reference
+        if (options_.robust) continue;               // and the sender, told of the loss, its share
+        std::copy_n(reference, n, scratch_.data());  // plain: the share is gone all the same
         reference = scratch_.data();
       }
       codec_->apply(row + sizeof(double), reference, edge, position_->round);

@@ -103,11 +103,6 @@ Exchange::Exchange(const Communicator& comm, int agents, int width, const Exchan
   if (options.compress.enabled()) {
     if (width < 2)
       throw std::logic_error("exchange: a compressed message needs a weight and a number");
-    if (options.robust)
-      throw ConfigError(
-          "consensus.compress with consensus.robust = true: the running sums of robust push-sum "
-          "are not compressed; valid: one of them",
-          true);
     codec_ = std::make_unique<Codec>(options.compress, width - 1, options.seed);
     wire_width_ = static_cast<int>((sizeof(double) + codec_->bytes() + 7) / sizeof(double));
   }
@@ -188,10 +183,10 @@ void straggle(const ExchangeOptions& options, int rank, double round_seconds) {
 
 void Exchange::push(const graph::Digraph& g, const double* send, double* recv, Combine combine) {
   const auto start = Clock::now();
-  if (options_.robust && combine == Combine::push_sum)
-    run_robust_round(g, send, recv);
-  else if (codec_ && combine == Combine::push_sum)
+  if (codec_ && combine == Combine::push_sum)  // robust or not
     run_compressed_round(g, send, recv);
+  else if (options_.robust && combine == Combine::push_sum)
+    run_robust_round(g, send, recv);
   else
     run_round(g, send, recv, combine, nullptr);
   end_push(start);

@@ -5,8 +5,9 @@ Implements the round of include/hyperpush/comm/exchange.hpp (ExchangeOptions::co
 codecs of include/hyperpush/comm/compression.hpp from their documentation, on an exported schedule
 (tests/e2e/replay_push_sum.py reads it and regenerates the initial vectors). One reference per edge
 stands for the two copies hyperpush keeps (sender's and receiver's): if those ever parted, the
-estimates would too. Exit 1 when the relative difference exceeds 1e-12.
-Usage: replay_compressed.py SCHEDULE SEED DIM COMPRESS STEP DROP ROUNDS ESTIMATES.json [...]
+estimates would too. A lost message's share is gone, or with ROBUST = 1 stays with its sender.
+Exit 1 when the relative difference exceeds 1e-12.
+Usage: replay_compressed.py SCHEDULE SEED DIM COMPRESS STEP DROP ROBUST ROUNDS ESTIMATES.json [...]
 """
 import json
 import os
@@ -64,8 +65,8 @@ def codec(name, n, seed):
 
 def main():
     schedule, seed, dim = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    name, step, drop = sys.argv[4], float(sys.argv[5]), float(sys.argv[6])
-    checks = list(zip(map(int, sys.argv[7::2]), sys.argv[8::2]))
+    name, step, drop, robust = sys.argv[4], float(sys.argv[5]), float(sys.argv[6]), sys.argv[7] == "1"
+    checks = list(zip(map(int, sys.argv[8::2]), sys.argv[9::2]))
     n, graphs = read_schedule(schedule)
     encode, decode = codec(name, dim, seed)
     x0 = np.array([[normal(seed, INITIAL_VALUE, i, k, 0) for k in range(dim)] for i in range(n)])
@@ -87,9 +88,12 @@ def main():
                     message = encode(w[i] / omega[i] - r, edge, t)
                     r = r + decode(message, edge, t)
                     share = step / degree[i] * omega[i]
+                    lost = uniform(seed, FAULT, i, j, t) < drop
+                    if lost and robust:
+                        continue  # the sender keeps its share
                     new_w[i] -= share * r
                     new_omega[i] -= share
-                    if uniform(seed, FAULT, i, j, t) >= drop:
+                    if not lost:
                         reference[edge] = r
                         delivered[edge] = share
             for j in range(n):  # receivers, ascending sender

@@ -284,9 +284,10 @@ TEST(PushSum, RobustExactUnderLossPlainBiased) {
 }
 
 // Compressed push-sum (consensus.compress): on every generator Σ_i (w_i, ω_i) stays the starting
-// mass to rounding in every round, q8 and q4 get as close to the average as uncompressed push-sum
-// in as many rounds (within 2×, or 1e-12), and every agent's state is bitwise that of a one-rank
-// run (the edges' references belong to the edge); also under loss.
+// mass to rounding in every round (also under loss in robust mode, where the sender keeps a lost
+// share), q8 and q4 get as close to the average as uncompressed push-sum in as many rounds (within
+// 2×, or 1e-12), and every agent's state is bitwise that of a one-rank run (the edges' references
+// belong to the edge), also under loss.
 TEST(PushSum, CompressedConservesMassConvergesAndIsTheSameOnEveryRankCount) {
   const int n = 13, dim = 300;
   std::vector<double> mean(dim, 0.0), total(dim + 1, 0.0);
@@ -297,12 +298,17 @@ TEST(PushSum, CompressedConservesMassConvergesAndIsTheSameOnEveryRankCount) {
     graph::Schedule schedule(spec_of(kind.name), n, 2);
     double plain = 0;  // the uncompressed error after the same rounds
     for (const char* name : {"none", "q8", "q4", "randk:60"}) {
-      for (const double drop : {0.0, 0.2}) {
-        SCOPED_TRACE(std::string(kind.name) + " " + name + " drop=" + std::to_string(drop));
+      for (const auto& loss : {std::pair{0.0, false}, {0.2, false}, {0.2, true}}) {
+        const double drop = loss.first;  // (not a structured binding: the lambda captures it)
+        const bool robust = loss.second;
+        SCOPED_TRACE(std::string(kind.name) + " " + name + " drop=" + std::to_string(drop) +
+                     (robust ? " robust" : ""));
+        const bool conserved = drop == 0 || (robust && name[0] != 'n');
         comm::ExchangeOptions options;
         options.compress = comm::parse_compression(name);
         options.compress.step = name[0] == 'r' ? 0.1 : 1;
         options.drop = drop;
+        options.robust = robust;
         options.seed = 4;
         double error = 0;
         const auto run = [&](const comm::Communicator& comm) -> std::vector<double> {
@@ -313,7 +319,7 @@ TEST(PushSum, CompressedConservesMassConvergesAndIsTheSameOnEveryRankCount) {
             for (int k = 0; k < dim; ++k) push_sum.value(i)[k] = initial(lo + i, k);
           for (int t = 0; t < 150; ++t) {
             push_sum.round(schedule.round(t));
-            if (drop > 0 || comm.size() < comm::Communicator::world().size()) continue;
+            if (!conserved || comm.size() < comm::Communicator::world().size()) continue;
             std::vector<double> mine(dim + 1, 0.0);
             for (int i = 0; i < local; ++i)
               for (int k = 0; k <= dim; ++k) mine[k] += push_sum.value(i)[k];

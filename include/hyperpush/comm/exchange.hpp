@@ -106,9 +106,11 @@ struct ExchangeOptions {
   // round moves γ p_ji ω_i (r_ji, 1) from i to j (the sender takes out exactly what the receiver
   // adds, so Σ_i (w_i, ω_i) is kept), and as the x_i agree the corrections vanish. References
   // belong to the edge (both ends keep a copy, updated from the same bytes): the bits do not
-  // depend on the rank count. A lost message (faults.drop) loses its mass as in plain push-sum;
-  // its edge's references stay as they were on both ends (the sender learns of the loss as from
-  // a link's acknowledgement). Not with robust mode; rounds always send messages.
+  // depend on the rank count. A lost message (faults.drop) leaves its edge's references as they
+  // were on both ends: the sender learns of the loss, as from a link's acknowledgement. Its share
+  // is lost as in plain push-sum, or, with `robust`, kept by the sender (no running sums: the
+  // acknowledgement makes them unnecessary), so that the mixing stays exact under loss. Rounds
+  // always send messages.
   Compression compress;
 };
 
