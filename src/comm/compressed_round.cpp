@@ -47,7 +47,7 @@ void Exchange::encode_edges(const graph::Digraph& g, const double* send, double*
   std::copy_n(send, static_cast<std::size_t>(local_count()) * width_, recv);
   if (send_buffer_.size() < out_edges_.size() * wire_width_)
     send_buffer_.resize(out_edges_.size() * wire_width_);
-  // By sender, in its out-list's order: the order in which its shares leave its row.
+  // By sender, ascending receiver (O_i(t) is sorted): the order in which its shares leave its row.
   for (int i = lo; i < hi; ++i)
     for (const int* to = g.out_begin(i); to != g.out_end(i); ++to) {
       if (*to == i) continue;
