@@ -23,7 +23,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "experiments", "lib"))
-from results import repository_path as rel, write_atomically  # noqa: E402
+from results import repository_path as rel, save_figure, write_table  # noqa: E402
 
 CASES = [(10, 20), (100, 20), (1000, 20), (100, 2)]  # (κ, S)
 SERIES = [("neumann", "Neumann (HGP)", "C0"),
@@ -67,11 +67,8 @@ def main():
         ax.grid(True, which="both", alpha=0.3)
     axes[0].set_ylabel("relative error vs exact hyper-gradient")
     axes[0].legend(fontsize=8)
-    fig.tight_layout()
-    write_atomically(png, lambda tmp: fig.savefig(tmp, dpi=110))
-    text = "\n".join(table) + "\n"
-    write_atomically(os.path.join(results, "table.md"), lambda tmp: open(tmp, "w").write(text))
-    sys.stdout.write(text)
+    save_figure(fig, png)
+    write_table(results, table)
     print(f"figure: {png}")
 
 

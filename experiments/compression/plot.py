@@ -26,7 +26,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "experiments", "lib"))
-from results import repository_path as rel, write_atomically  # noqa: E402
+from results import repository_path as rel, save_figure, write_table  # noqa: E402
 
 TOPOLOGIES = ["random-directed", "one-peer-exponential"]
 AVERAGE = [("none", "uncompressed", "k"), ("q8", "q8", "C0"), ("q4", "q4", "C1"),
@@ -85,6 +85,16 @@ def hgp(results, topology, codec):
     return sorted(points), sorted(diverged)
 
 
+def finish(fig, axes, ylabel, png):
+    """Both panels' axes (bytes against `ylabel`) and the figure written to `png`."""
+    for ax in axes:
+        ax.set_xlabel("MB sent per agent")
+        ax.grid(True, which="both", alpha=0.3)
+    axes[0].set_ylabel(ylabel)
+    axes[0].legend(fontsize=8)
+    save_figure(fig, png)
+
+
 def main():
     results = rel(sys.argv[1] if len(sys.argv) > 1 else "results/compression")
     figures = rel(sys.argv[2] if len(sys.argv) > 2 else os.path.join(results, "figures"))
@@ -111,13 +121,8 @@ def main():
             table.append(f"| {topology} | {label} | {' | '.join(row)} | {errors[-1]:.1e} |")
         ax.axhline(TARGET, color="0.6", lw=0.8, ls="--")
         ax.set_title(f"averaging, {topology}")
-        ax.set_xlabel("MB sent per agent")
-        ax.grid(True, which="both", alpha=0.3)
-    axes[0].set_ylabel("consensus error (relative, worst agent)")
-    axes[0].legend(fontsize=8)
-    fig.tight_layout()
-    write_atomically(os.path.join(figures, "compression_average.png"),
-                     lambda tmp: fig.savefig(tmp, dpi=110))
+    finish(fig, axes, "consensus error (relative, worst agent)",
+           os.path.join(figures, "compression_average.png"))
 
     table += ["", "### HGP, d = 101, depth 100, 16 agents", "",
               "| topology | uncompressed S | its error | its MB per agent | cheapest within 2×: "
@@ -145,16 +150,9 @@ def main():
         if diverged:
             table.append(f"| {topology} | diverged (exit 5): {', '.join(diverged)} | | | | | | |")
         ax.set_title(f"HGP, {topology} (points: S)")
-        ax.set_xlabel("MB sent per agent")
-        ax.grid(True, which="both", alpha=0.3)
-    axes[0].set_ylabel("relative error vs exact hyper-gradient")
-    axes[0].legend(fontsize=8)
-    fig.tight_layout()
-    write_atomically(os.path.join(figures, "compression_hgp.png"),
-                     lambda tmp: fig.savefig(tmp, dpi=110))
-    text = "\n".join(table) + "\n"
-    write_atomically(os.path.join(results, "table.md"), lambda tmp: open(tmp, "w").write(text))
-    sys.stdout.write(text)
+    finish(fig, axes, "relative error vs exact hyper-gradient",
+           os.path.join(figures, "compression_hgp.png"))
+    write_table(results, table)
     print(f"figures: {figures}/compression_average.png, {figures}/compression_hgp.png")
 
 

@@ -26,7 +26,7 @@ import numpy as np  # noqa: E402
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "experiments", "lib"))
-from results import repository_path as rel, write_atomically  # noqa: E402
+from results import repository_path as rel, save_figure, write_table  # noqa: E402
 
 FLOOR = 1e-17
 DEPTHS = (10, 200)
@@ -65,8 +65,7 @@ def main():
         ax.grid(True, which="major", alpha=0.3)
     np.atleast_1d(axes)[0].set_ylabel("relative error vs exact full-batch hyper-gradient")
     np.atleast_1d(axes)[0].legend(fontsize=8, loc="lower left")
-    fig.tight_layout()
-    write_atomically(png, lambda tmp: fig.savefig(tmp, dpi=110))
+    save_figure(fig, png)
     for s in s_values:
         for b in batches:
             e = np.array(curves[(s, b)])
@@ -74,9 +73,7 @@ def main():
             cells = [f"{10**log[:, m - 1].mean():.1e} ×/÷ {10**log[:, m - 1].std(ddof=1):.2g} | "
                      f"{e[:, m - 1].mean():.1e}" for m in DEPTHS]
             table.append(f"| {s} | {b if b else 'full'} | " + " | ".join(cells) + " |")
-    text = "\n".join(table) + "\n"
-    write_atomically(os.path.join(results, "table.md"), lambda tmp: open(tmp, "w").write(text))
-    sys.stdout.write(text)
+    write_table(results, table)
     print(f"figure: {png}")
 
 

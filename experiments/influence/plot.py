@@ -28,7 +28,7 @@ import numpy as np  # noqa: E402
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "experiments", "lib"))
-from results import repository_path as rel, write_atomically  # noqa: E402
+from results import repository_path as rel, save_figure, write_table  # noqa: E402
 
 METHODS = [("hgp", "HGP"), ("exact", "exact formula"), ("local", "local only")]
 
@@ -66,8 +66,7 @@ def main():
         ax.ticklabel_format(style="sci", scilimits=(-2, 2))
         ax.legend(fontsize=8)
         ax.grid(True, alpha=0.3)
-    fig.tight_layout()
-    write_atomically(prefix + "_scatter.png", lambda tmp: fig.savefig(tmp, dpi=110))
+    save_figure(fig, prefix + "_scatter.png")
 
     depths = {}
     for run in glob.glob(os.path.join(results, "runs", "*_depth*")):
@@ -90,8 +89,7 @@ def main():
         ax.set_title("ranking of all training samples by influence, seed 0", fontsize=10)
         ax.legend(fontsize=8)
         ax.grid(True, alpha=0.3)
-        fig.tight_layout()
-        write_atomically(prefix + "_depth.png", lambda tmp: fig.savefig(tmp, dpi=110))
+        save_figure(fig, prefix + "_depth.png")
 
     lines = ["| data set | removed | method | R² | Kendall's τ |", "|---|---|---|---:|---:|"]
     for dataset in datasets:
@@ -109,9 +107,7 @@ def main():
         lines += ["", f"{dataset}, seed 0: τ(HGP, exact) against depth M", "",
                   "| " + " | ".join(f"M = {d}" for d, _ in points) + " |", "|" + "---:|" * len(points),
                   "| " + " | ".join(f"{s['kendall_tau_method_vs_exact']:.4f}" for _, s in points) + " |"]
-    text = "\n".join(lines) + "\n"
-    write_atomically(os.path.join(results, "table.md"), lambda tmp: open(tmp, "w").write(text))
-    sys.stdout.write(text)
+    write_table(results, lines)
     print(f"figure: {prefix}_scatter.png")
 
 

@@ -1,6 +1,7 @@
 """What the experiments' collectors share: reading a run's result folder, writing a CSV atomically."""
 import json
 import os
+import sys
 import tempfile
 
 
@@ -36,6 +37,19 @@ def write_atomically(path, write):
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def save_figure(fig, path):
+    """A matplotlib figure, laid out tightly, written atomically to `path` (110 dpi)."""
+    fig.tight_layout()
+    write_atomically(path, lambda tmp: fig.savefig(tmp, dpi=110))
+
+
+def write_table(results, lines):
+    """The Markdown lines as results/table.md (atomically), echoed to stdout."""
+    text = "\n".join(lines) + "\n"
+    write_atomically(os.path.join(results, "table.md"), lambda tmp: open(tmp, "w").write(text))
+    sys.stdout.write(text)
 
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))

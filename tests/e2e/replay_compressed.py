@@ -9,14 +9,13 @@ estimates would too. A lost message's share is gone, or with ROBUST = 1 stays wi
 Exit 1 when the relative difference exceeds 1e-12.
 Usage: replay_compressed.py SCHEDULE SEED DIM COMPRESS STEP DROP ROBUST ROUNDS ESTIMATES.json [...]
 """
-import json
 import os
 import sys
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from replay_push_sum import INITIAL_VALUE, normal, read_schedule, uniform  # noqa: E402
+from replay_push_sum import INITIAL_VALUE, check_estimates, normal, read_schedule, uniform  # noqa: E402
 
 FAULT, COMPRESS = 23, 26  # Purpose::fault, Purpose::compress
 BLOCK = 256
@@ -70,8 +69,8 @@ def main():
     n, graphs = read_schedule(schedule)
     encode, decode = codec(name, dim, seed)
     x0 = np.array([[normal(seed, INITIAL_VALUE, i, k, 0) for k in range(dim)] for i in range(n)])
-    worst = 0.0
-    for rounds, path in checks:
+
+    def estimates_after(rounds):
         w, omega = x0.copy(), np.ones(n)
         reference = {}
         for t in range(rounds):
@@ -102,12 +101,9 @@ def main():
                         new_w[j] += delivered[i * n + j] * reference[i * n + j]
                         new_omega[j] += delivered[i * n + j]
             w, omega = new_w, new_omega
-        mine = w / omega[:, None]
-        theirs = np.array([a["estimate"] for a in json.load(open(path))["agents"]])
-        err = np.max(np.abs(mine - theirs)) / np.max(np.abs(mine))
-        print(f"{name} after {rounds:3d} rounds: max relative difference {err:.2e}")
-        worst = max(worst, err)
-    sys.exit(0 if worst < 1e-12 else 1)
+        return w / omega[:, None]
+
+    check_estimates(checks, estimates_after, f"{name} ")
 
 
 if __name__ == "__main__":
